@@ -1,0 +1,120 @@
+/**
+ * Parsing a scene: schema validation, then checks across entities (references, flow), with every
+ * problem reported as file + JSON path + what was expected.
+ */
+import { sceneSchema, type Scene } from './scene-schema.ts';
+
+export type SceneIssue = { path: string; message: string };
+
+export class SceneError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: SceneIssue[],
+  ) {
+    super(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n` + formatIssues(file, issues));
+    this.name = 'SceneError';
+  }
+}
+
+export function formatIssues(file: string, issues: SceneIssue[]): string {
+  return issues.map((i) => `  ${file}: ${i.path}: ${i.message}`).join('\n');
+}
+
+/** JSON path in the `$.stations[3].cycleTime` form. */
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '$';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`;
+  return out;
+}
+
+/** A scene with the flow resolved: every station's `next` is a station id or null. */
+export type ResolvedScene = Scene & { stations: Array<Scene['stations'][number] & { next: string | null }> };
+
+/**
+ * Validate parsed JSON as a scene. Throws SceneError listing every problem.
+ * `file` is only used in messages.
+ */
+export function parseScene(json: unknown, file = 'scene.json'): ResolvedScene {
+  const result = sceneSchema.safeParse(json);
+  if (!result.success) {
+    throw new SceneError(
+      file,
+      result.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
+    );
+  }
+  const scene = result.data;
+  const issues: SceneIssue[] = [];
+  const unique = (list: { id: string }[], key: string) => {
+    const seen = new Map<string, number>();
+    list.forEach((e, i) => {
+      const first = seen.get(e.id);
+      if (first !== undefined) issues.push({ path: `$.${key}[${i}].id`, message: `duplicate id "${e.id}" (first used at $.${key}[${first}])` });
+      else seen.set(e.id, i);
+    });
+    return seen;
+  };
+  const areas = unique(scene.areas, 'areas');
+  const stations = unique(scene.stations, 'stations');
+  unique(scene.robots, 'robots');
+  unique(scene.conveyors, 'conveyors');
+  unique(scene.cameras, 'cameras');
+
+  const ref = (map: Map<string, number>, value: string, path: string, what: string) => {
+    if (!map.has(value)) issues.push({ path, message: `expected the id of ${what}, got "${value}"` });
+  };
+
+  const resolved = scene.stations.map((s, i) => {
+    ref(areas, s.area, `$.stations[${i}].area`, 'an area');
+    let next: string | null;
+    if (s.next === undefined) next = scene.stations[i + 1]?.id ?? null;
+    else next = s.next;
+    if (next !== null) {
+      ref(stations, next, `$.stations[${i}].next`, 'a station');
+      if (next === s.id) issues.push({ path: `$.stations[${i}].next`, message: 'a station cannot feed itself' });
+    }
+    if ((s.mtbf === undefined) !== (s.mttr === undefined))
+      issues.push({ path: `$.stations[${i}]`, message: 'expected mtbf and mttr together (both or neither)' });
+    return { ...s, next };
+  });
+
+  // One upstream per station: merges are not modelled.
+  const upstream = new Map<string, string>();
+  resolved.forEach((s, i) => {
+    if (s.next === null) return;
+    const other = upstream.get(s.next);
+    if (other !== undefined)
+      issues.push({ path: `$.stations[${i}].next`, message: `station "${s.next}" is already fed by "${other}"; a station has at most one upstream station` });
+    else upstream.set(s.next, s.id);
+  });
+  // No cycles: follow next from every station.
+  for (const start of resolved) {
+    const seen = new Set<string>();
+    let cur: string | null = start.id;
+    while (cur !== null && !seen.has(cur)) {
+      seen.add(cur);
+      cur = resolved[stations.get(cur) ?? -1]?.next ?? null;
+    }
+    if (cur === start.id) {
+      issues.push({ path: `$.stations[${stations.get(start.id)}].next`, message: `the flow loops back to "${start.id}"; a line must end` });
+      break;
+    }
+  }
+
+  scene.robots.forEach((r, i) => {
+    ref(stations, r.station, `$.robots[${i}].station`, 'a station');
+    r.jointLimits.forEach(([lo, hi], j) => {
+      if (lo >= hi) issues.push({ path: `$.robots[${i}].jointLimits[${j}]`, message: `expected min < max, got [${lo}, ${hi}]` });
+      const h = r.home[j];
+      if (h < lo || h > hi) issues.push({ path: `$.robots[${i}].home[${j}]`, message: `expected a value within the joint limits [${lo}, ${hi}], got ${h}` });
+    });
+  });
+  scene.conveyors.forEach((c, i) => {
+    ref(stations, c.from, `$.conveyors[${i}].from`, 'a station');
+    ref(stations, c.to, `$.conveyors[${i}].to`, 'a station');
+    const from = resolved[stations.get(c.from) ?? -1];
+    if (from && from.next !== c.to)
+      issues.push({ path: `$.conveyors[${i}].to`, message: `expected "${from.next}", the station downstream of "${c.from}", got "${c.to}"` });
+  });
+  if (issues.length > 0) throw new SceneError(file, issues);
+  return { ...scene, stations: resolved };
+}
