@@ -63,6 +63,7 @@ export const stationSchema = z.strictObject({
     .describe('downstream station; omitted: the next station in the list; null: end of the line'),
   mtbf: positive.optional().describe('mean working time between failures, seconds (omitted: never fails)'),
   mttr: positive.optional().describe('mean time to repair, seconds'),
+  paintsBody: z.boolean().optional().describe('bodies leaving this station carry their paint colour (the colour coat)'),
   setup: z
     .strictObject({ every: z.int().positive(), duration: positive })
     .optional()
