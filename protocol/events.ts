@@ -3,6 +3,8 @@
  * Server: Server<ClientToServerEvents, ServerToClientEvents>; client: Socket<ServerToClientEvents, ClientToServerEvents>.
  */
 
+import { z } from 'zod';
+
 export const PROTOCOL_VERSION = 1;
 
 /** Sent by the client in the Socket.IO handshake `auth` (re-read on every reconnect). */
@@ -40,3 +42,11 @@ export type ClientToServerEvents = {
   /** Ask for a fresh snapshot (after a decode error or a revision gap). */
   'state:resync': () => void;
 };
+
+
+/** Handshake auth as the server validates it (every client input is validated at the edge). */
+export const handshakeAuthSchema = z.object({
+  protocolVersion: z.number().int(),
+  epoch: z.string().max(100).optional(),
+  revision: z.number().int().nonnegative().optional(),
+});

@@ -9,6 +9,7 @@ import { bodyModels, qualities, robotStates, stationStates, type BodyEntity, typ
 export class SnapshotBuilder {
   readonly state: StateSnapshot;
   private slotIds: (string | undefined)[] = [];
+  private slotOfId = new Map<string, number>();
   private pendingBodies = new Map<number, Omit<BodyEntity, 'color'> & { alive: boolean }>();
 
   constructor(private readonly index: SceneIndex, epoch = '') {
@@ -42,7 +43,15 @@ export class SnapshotBuilder {
       },
       meta: (slot, id, color) => {
         colors.set(slot, color);
+        // A reused slot: the body that held it before is gone.
+        // (An id can also come back in another slot; then only that slot speaks for it.)
+        const old = this.slotIds[slot];
+        if (old !== undefined && old !== id && this.slotOfId.get(old) === slot) {
+          delete state.bodies[old];
+          this.slotOfId.delete(old);
+        }
         this.slotIds[slot] = id;
+        this.slotOfId.set(id, slot);
       },
     });
     if (header.type === FrameType.delta && header.baseRevision !== state.revision)
@@ -50,14 +59,24 @@ export class SnapshotBuilder {
     if (header.type === FrameType.snapshot) {
       // A snapshot replaces everything it does not mention (bodies).
       state.bodies = {};
+      const fresh = new Map<string, number>();
+      for (const [slot] of this.pendingBodies) {
+        const id = this.slotIds[slot];
+        if (id !== undefined) fresh.set(id, slot);
+      }
+      this.slotOfId = fresh;
     }
     for (const [slot, b] of this.pendingBodies) {
       const id = this.slotIds[slot];
-      if (id === undefined) throw new FrameError(`body slot ${slot} has no id`);
       if (!b.alive) {
-        delete state.bodies[id];
+        // A body that came and went while the client was away may be unknown here.
+        if (id !== undefined && this.slotOfId.get(id) === slot) {
+          delete state.bodies[id];
+          this.slotOfId.delete(id);
+        }
         continue;
       }
+      if (id === undefined) throw new FrameError(`body slot ${slot} has no id`);
       const prev = state.bodies[id];
       const color = colors.has(slot) ? (colors.get(slot) ?? null) : (prev?.color ?? null);
       state.bodies[id] = { model: b.model, color, location: b.location, quality: b.quality, ts: b.ts };

@@ -1,0 +1,108 @@
+/**
+ * The hub's authoritative state, kept in typed arrays indexed like the wire (scene order for
+ * stations and robots, slots for bodies). Every entity remembers the revision that last changed it,
+ * so a delta since any revision is a scan, with no history to keep.
+ */
+import { JOINT_COUNT } from '../../protocol/state.ts';
+
+export class StationTable {
+  readonly state: Uint8Array;
+  readonly quality: Uint8Array;
+  readonly ts: Float64Array;
+  readonly job: Int32Array;
+  readonly rev: Float64Array;
+  constructor(readonly count: number) {
+    this.state = new Uint8Array(count);
+    this.quality = new Uint8Array(count);
+    this.ts = new Float64Array(count);
+    this.job = new Int32Array(count).fill(-1);
+    this.rev = new Float64Array(count);
+  }
+}
+
+export class RobotTable {
+  readonly state: Uint8Array;
+  readonly quality: Uint8Array;
+  readonly tool: Uint8Array;
+  readonly ts: Float64Array;
+  /** Float32 like the wire, so JSON snapshots equal what clients decode. */
+  readonly joints: Float32Array;
+  readonly rev: Float64Array;
+  constructor(readonly count: number) {
+    this.state = new Uint8Array(count);
+    this.quality = new Uint8Array(count);
+    this.tool = new Uint8Array(count);
+    this.ts = new Float64Array(count);
+    this.joints = new Float32Array(count * JOINT_COUNT);
+    this.rev = new Float64Array(count);
+  }
+}
+
+/** Bodies come and go: slots are reused after a body leaves (lowest free slot first). */
+export class BodyTable {
+  capacity = 0;
+  /** One past the highest slot ever used. */
+  slotCount = 0;
+  alive = new Uint8Array(0);
+  model = new Uint8Array(0);
+  quality = new Uint8Array(0);
+  locKind = new Uint8Array(0);
+  locIndex = new Uint32Array(0);
+  progress = new Float32Array(0);
+  ts = new Float64Array(0);
+  rev = new Float64Array(0);
+  /** Revision at which the slot's id or colour last changed (sent as metadata). */
+  metaRev = new Float64Array(0);
+  ids: (string | null)[] = [];
+  colors: (string | null)[] = [];
+  readonly slotOf = new Map<string, number>();
+  private free: number[] = [];
+
+  allocate(id: string): number {
+    let slot: number;
+    if (this.free.length > 0) {
+      // Lowest free slot keeps the slot range compact.
+      let best = 0;
+      for (let i = 1; i < this.free.length; i++) if (this.free[i] < this.free[best]) best = i;
+      slot = this.free[best];
+      this.free[best] = this.free[this.free.length - 1];
+      this.free.pop();
+    } else {
+      slot = this.slotCount++;
+      if (slot >= this.capacity) this.grow(Math.max(64, this.capacity * 2));
+    }
+    this.slotOf.set(id, slot);
+    this.ids[slot] = id;
+    this.alive[slot] = 1;
+    return slot;
+  }
+
+  release(slot: number): void {
+    const id = this.ids[slot];
+    if (id !== null && id !== undefined) this.slotOf.delete(id);
+    this.alive[slot] = 0;
+    this.free.push(slot);
+  }
+
+  private grow(capacity: number): void {
+    const copy = <T extends Uint8Array | Uint32Array | Float32Array | Float64Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(capacity);
+      b.set(a);
+      return b;
+    };
+    this.alive = copy(this.alive, Uint8Array);
+    this.model = copy(this.model, Uint8Array);
+    this.quality = copy(this.quality, Uint8Array);
+    this.locKind = copy(this.locKind, Uint8Array);
+    this.locIndex = copy(this.locIndex, Uint32Array);
+    this.progress = copy(this.progress, Float32Array);
+    this.ts = copy(this.ts, Float64Array);
+    this.rev = copy(this.rev, Float64Array);
+    this.metaRev = copy(this.metaRev, Float64Array);
+    for (let i = this.capacity; i < capacity; i++) {
+      this.ids.push(null);
+      this.colors.push(null);
+    }
+    this.capacity = capacity;
+  }
+}

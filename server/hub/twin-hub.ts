@@ -1,0 +1,384 @@
+/**
+ * The hub: the one writer of the twin's state.
+ *
+ * Sources hand it Changes through `sink`; changes are staged per entity (latest value wins) and
+ * committed once per tick into a new revision, so a snapshot always shows exactly one revision.
+ * Each commit produces one delta frame, encoded once and shared by every up-to-date client.
+ * Rules (cited by tests): see docs/hub-spec.md.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BodyChange, BodyRemoveChange, Change, ChangeSink } from '../../protocol/changes.ts';
+import { FrameType, FrameWriter, LocationKind } from '../../protocol/codec.ts';
+import type { ResolvedScene } from '../../protocol/scene.ts';
+import { indexScene, type SceneIndex } from '../../protocol/scene-index.ts';
+import {
+  bodyModelCode,
+  bodyModels,
+  JOINT_COUNT,
+  qualities,
+  qualityCode,
+  robotStateCode,
+  robotStates,
+  stationStateCode,
+  stationStates,
+  type BodyEntity,
+  type StateSnapshot,
+} from '../../protocol/state.ts';
+import { BodyTable, RobotTable, StationTable } from './entity-tables.ts';
+
+export const rejectReasons = ['unknown-id', 'invalid-value'] as const;
+export type RejectReason = (typeof rejectReasons)[number];
+
+export type HubOptions = {
+  scene: ResolvedScene;
+  /** Commit and broadcast interval, ms (default 50 = 20 Hz). */
+  tickMs?: number;
+  /** Called for every change the hub refuses (the hub keeps running; state is unchanged). */
+  onReject?: (change: unknown, reason: RejectReason, detail: string) => void;
+  epoch?: string;
+};
+
+export type TickListener = (frame: Uint8Array, revision: number, baseRevision: number) => void;
+
+export type Hub = ReturnType<typeof createHub>;
+
+const NO_PENDING = 255;
+
+export function createHub(options: HubOptions) {
+  const { scene } = options;
+  const tickMs = options.tickMs ?? 50;
+  const epoch = options.epoch ?? randomUUID();
+  const index: SceneIndex = indexScene(scene);
+  const stations = new StationTable(index.stationIds.length);
+  const robots = new RobotTable(index.robotIds.length);
+  const bodies = new BodyTable();
+
+  // Staged (uncommitted) latest values.
+  const pStationState = new Uint8Array(stations.count).fill(NO_PENDING);
+  const pStationQuality = new Uint8Array(stations.count);
+  const pStationTs = new Float64Array(stations.count);
+  const pStationJob: (string | null)[] = new Array(stations.count).fill(null);
+  const pRobotState = new Uint8Array(robots.count).fill(NO_PENDING);
+  const pRobotQuality = new Uint8Array(robots.count);
+  const pRobotTool = new Uint8Array(robots.count);
+  const pRobotTs = new Float64Array(robots.count);
+  const pRobotJoints = new Float32Array(robots.count * JOINT_COUNT);
+  const pendingStations: number[] = [];
+  const pendingRobots: number[] = [];
+  const pendingBodies = new Map<string, BodyChange | BodyRemoveChange>();
+
+  let revision = 0;
+  let time = 0;
+  let pendingTime = 0;
+  const listeners = new Set<TickListener>();
+  const writer = new FrameWriter();
+  let snapshotCache: { revision: number; frame: Uint8Array } | null = null;
+  const deltaCache = new Map<number, Uint8Array>();
+  const stats = { changesIn: 0, changesRejected: 0, ticks: 0, framesEncoded: 0, lastTickMs: 0 };
+  const rejects: Record<RejectReason, number> = { 'unknown-id': 0, 'invalid-value': 0 };
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  function reject(change: unknown, reason: RejectReason, detail: string): void {
+    stats.changesRejected++;
+    rejects[reason]++;
+    options.onReject?.(change, reason, detail);
+  }
+
+  const isTs = (ts: unknown): ts is number => typeof ts === 'number' && Number.isFinite(ts);
+
+  const sink: ChangeSink = {
+    apply(change: Change): void {
+      stats.changesIn++;
+      // Sources validate their own input; these checks keep a buggy source from corrupting state.
+      if (change === null || typeof change !== 'object') return reject(change, 'invalid-value', 'a change must be an object');
+      if (!isTs(change.ts)) return reject(change, 'invalid-value', 'ts must be a finite number (epoch ms)');
+      const quality = 'quality' in change && change.quality !== undefined ? qualityCode[change.quality] : qualityCode.good;
+      if (quality === undefined) return reject(change, 'invalid-value', `unknown quality "${String((change as { quality?: unknown }).quality)}"`);
+      switch (change.type) {
+        case 'station': {
+          const i = index.station.get(change.id);
+          if (i === undefined) return reject(change, 'unknown-id', `no station "${change.id}" in scene ${scene.id}`);
+          const s = stationStateCode[change.state];
+          if (s === undefined) return reject(change, 'invalid-value', `unknown station state "${String(change.state)}"`);
+          if (pStationState[i] === NO_PENDING) pendingStations.push(i);
+          pStationState[i] = s;
+          pStationQuality[i] = quality;
+          pStationTs[i] = change.ts;
+          // `job` omitted keeps the current job.
+          pStationJob[i] = change.job === undefined ? (bodies.ids[stations.job[i]] ?? null) : change.job;
+          break;
+        }
+        case 'robot': {
+          const i = index.robot.get(change.id);
+          if (i === undefined) return reject(change, 'unknown-id', `no robot "${change.id}" in scene ${scene.id}`);
+          const s = robotStateCode[change.state];
+          if (s === undefined) return reject(change, 'invalid-value', `unknown robot state "${String(change.state)}"`);
+          const j = change.joints;
+          if (!j || j.length !== JOINT_COUNT) return reject(change, 'invalid-value', `joints must hold ${JOINT_COUNT} angles`);
+          for (let k = 0; k < JOINT_COUNT; k++) if (!Number.isFinite(j[k])) return reject(change, 'invalid-value', `joint ${k + 1} is not a finite number`);
+          if (pRobotState[i] === NO_PENDING) pendingRobots.push(i);
+          pRobotState[i] = s;
+          pRobotQuality[i] = quality;
+          pRobotTool[i] = change.tool ? 1 : 0;
+          pRobotTs[i] = change.ts;
+          pRobotJoints.set(j, i * JOINT_COUNT);
+          break;
+        }
+        case 'body': {
+          if (typeof change.id !== 'string' || change.id.length === 0 || change.id.length > 64) return reject(change, 'invalid-value', 'body id must be a string of 1 to 64 characters');
+          if (bodyModelCode[change.model] === undefined) return reject(change, 'invalid-value', `unknown body model "${String(change.model)}"`);
+          if (change.color !== null && !/^#[0-9a-fA-F]{6}$/.test(change.color)) return reject(change, 'invalid-value', 'color must be #rrggbb or null');
+          const loc = change.location;
+          if (loc.kind === 'station' && !index.station.has(loc.station)) return reject(change, 'unknown-id', `no station "${loc.station}" in scene ${scene.id}`);
+          if (loc.kind === 'conveyor') {
+            if (!index.conveyor.has(loc.conveyor)) return reject(change, 'unknown-id', `no conveyor "${loc.conveyor}" in scene ${scene.id}`);
+            if (!(loc.progress >= 0 && loc.progress <= 1)) return reject(change, 'invalid-value', 'conveyor progress must be within 0..1');
+          }
+          pendingBodies.set(change.id, { ...change, location: { ...loc } });
+          break;
+        }
+        case 'body-remove':
+          pendingBodies.set(change.id, change);
+          break;
+        default:
+          return reject(change, 'invalid-value', `unknown change type "${String((change as { type?: unknown }).type)}"`);
+      }
+      if (change.ts > pendingTime) pendingTime = change.ts;
+    },
+    time(ts: number): void {
+      if (isTs(ts) && ts > pendingTime) pendingTime = ts;
+    },
+  };
+
+  function writeStation(i: number): void {
+    writer.station(i, stations.state[i], stations.quality[i], stations.job[i], stations.ts[i]);
+  }
+  function writeRobot(i: number): void {
+    writer.robot(i, robots.state[i], robots.quality[i], robots.tool[i] === 1, robots.ts[i], robots.joints, i * JOINT_COUNT);
+  }
+  function writeBody(slot: number, withMeta: boolean): void {
+    writer.body(slot, bodies.alive[slot] === 1, bodies.quality[slot], bodies.model[slot], bodies.locKind[slot], bodies.locIndex[slot], bodies.progress[slot], bodies.ts[slot]);
+    if (withMeta && bodies.alive[slot] === 1) writer.bodyMeta(slot, bodies.ids[slot] as string, bodies.colors[slot]);
+  }
+
+  /** Commits staged changes as a new revision; returns the delta frame, or null when nothing changed. */
+  function commit(): Uint8Array | null {
+    if (pendingStations.length === 0 && pendingRobots.length === 0 && pendingBodies.size === 0) {
+      time = Math.max(time, pendingTime);
+      return null;
+    }
+    const base = revision;
+    const rev = ++revision;
+    time = Math.max(time, pendingTime);
+    writer.begin(FrameType.delta, rev, base, time, 0);
+
+    // Bodies first: stations refer to them by slot. Freed slots are reused only from the next tick,
+    // so one frame never holds two bodies in one slot.
+    const freed: number[] = [];
+    for (const [id, c] of pendingBodies) {
+      let slot = bodies.slotOf.get(id);
+      if (c.type === 'body-remove') {
+        if (slot === undefined) continue;
+        bodies.slotOf.delete(id);
+        bodies.alive[slot] = 0;
+        bodies.ts[slot] = c.ts;
+        bodies.rev[slot] = rev;
+        freed.push(slot);
+        writeBody(slot, false);
+        continue;
+      }
+      let meta = false;
+      if (slot === undefined) {
+        slot = bodies.allocate(id);
+        bodies.colors[slot] = c.color;
+        bodies.metaRev[slot] = rev;
+        meta = true;
+      } else if (bodies.colors[slot] !== c.color) {
+        bodies.colors[slot] = c.color;
+        bodies.metaRev[slot] = rev;
+        meta = true;
+      }
+      bodies.model[slot] = bodyModelCode[c.model];
+      bodies.quality[slot] = c.quality === undefined ? qualityCode.good : qualityCode[c.quality];
+      const loc = c.location;
+      bodies.locKind[slot] = loc.kind === 'station' ? LocationKind.station : loc.kind === 'conveyor' ? LocationKind.conveyor : LocationKind.none;
+      bodies.locIndex[slot] = loc.kind === 'station' ? (index.station.get(loc.station) as number) : loc.kind === 'conveyor' ? (index.conveyor.get(loc.conveyor) as number) : 0;
+      bodies.progress[slot] = loc.kind === 'conveyor' ? loc.progress : 0;
+      bodies.ts[slot] = c.ts;
+      bodies.rev[slot] = rev;
+      writeBody(slot, meta);
+    }
+    pendingBodies.clear();
+
+    // A station must not keep pointing at a departed body's slot: the slot will be reused.
+    if (freed.length > 0) {
+      for (let i = 0; i < stations.count; i++) {
+        if (stations.job[i] >= 0 && pStationState[i] === NO_PENDING && freed.includes(stations.job[i])) {
+          stations.job[i] = -1;
+          stations.rev[i] = rev;
+          writeStation(i);
+        }
+      }
+    }
+
+    for (const i of pendingStations) {
+      stations.state[i] = pStationState[i];
+      stations.quality[i] = pStationQuality[i];
+      stations.ts[i] = pStationTs[i];
+      const job = pStationJob[i];
+      stations.job[i] = job === null ? -1 : (bodies.slotOf.get(job) ?? -1);
+      stations.rev[i] = rev;
+      pStationState[i] = NO_PENDING;
+      writeStation(i);
+    }
+    pendingStations.length = 0;
+    for (const i of pendingRobots) {
+      robots.state[i] = pRobotState[i];
+      robots.quality[i] = pRobotQuality[i];
+      robots.tool[i] = pRobotTool[i];
+      robots.ts[i] = pRobotTs[i];
+      for (let k = 0; k < JOINT_COUNT; k++) robots.joints[i * JOINT_COUNT + k] = pRobotJoints[i * JOINT_COUNT + k];
+      robots.rev[i] = rev;
+      pRobotState[i] = NO_PENDING;
+      writeRobot(i);
+    }
+    pendingRobots.length = 0;
+    for (const slot of freed) bodies.release(slot);
+
+    snapshotCache = null;
+    deltaCache.clear();
+    stats.framesEncoded++;
+    return patchSlots(writer.finish(), bodies.slotCount);
+  }
+
+  function patchSlots(frame: Uint8Array, slots: number): Uint8Array {
+    new DataView(frame.buffer, frame.byteOffset, frame.byteLength).setUint32(40, slots, true);
+    return frame;
+  }
+
+  function tick(): Uint8Array | null {
+    const started = performance.now();
+    const base = revision;
+    const frame = commit();
+    stats.ticks++;
+    if (frame) for (const l of listeners) l(frame, revision, base);
+    stats.lastTickMs = performance.now() - started;
+    return frame;
+  }
+
+  /** [HUB3] The committed state at the current revision, as one frame (cached per revision). */
+  function snapshotFrame(): Uint8Array {
+    if (snapshotCache && snapshotCache.revision === revision) return snapshotCache.frame;
+    writer.begin(FrameType.snapshot, revision, 0, time, bodies.slotCount);
+    for (let i = 0; i < stations.count; i++) writeStation(i);
+    for (let i = 0; i < robots.count; i++) writeRobot(i);
+    for (let s = 0; s < bodies.slotCount; s++) if (bodies.alive[s] === 1) writeBody(s, true);
+    const frame = writer.finish();
+    stats.framesEncoded++;
+    snapshotCache = { revision, frame };
+    return frame;
+  }
+
+  /**
+   * [HUB4] Everything that changed after revision `since`, as one delta onto `since`
+   * (latest value per entity; cached per revision so many clients at one revision share it).
+   */
+  function deltaSince(since: number): Uint8Array {
+    const cached = deltaCache.get(since);
+    if (cached) return cached;
+    writer.begin(FrameType.delta, revision, since, time, bodies.slotCount);
+    for (let s = 0; s < bodies.slotCount; s++) if (bodies.rev[s] > since) writeBody(s, bodies.metaRev[s] > since);
+    for (let i = 0; i < stations.count; i++) if (stations.rev[i] > since) writeStation(i);
+    for (let i = 0; i < robots.count; i++) if (robots.rev[i] > since) writeRobot(i);
+    const frame = writer.finish();
+    stats.framesEncoded++;
+    deltaCache.set(since, frame);
+    return frame;
+  }
+
+  /**
+   * [HUB5] What to send a client that holds (epoch, revision): nothing when it is current, a delta when
+   * it holds an earlier revision of this epoch and the delta is the smaller, else a snapshot.
+   */
+  function catchUp(clientEpoch: string | undefined, clientRevision: number | undefined): { type: 'none' } | { type: 'snapshot' | 'delta'; frame: Uint8Array } {
+    if (clientEpoch === epoch && typeof clientRevision === 'number' && Number.isInteger(clientRevision) && clientRevision >= 0 && clientRevision <= revision) {
+      if (clientRevision === revision) return { type: 'none' };
+      const delta = deltaSince(clientRevision);
+      const snap = snapshotFrame();
+      if (delta.byteLength <= snap.byteLength) return { type: 'delta', frame: delta };
+      return { type: 'snapshot', frame: snap };
+    }
+    return { type: 'snapshot', frame: snapshotFrame() };
+  }
+
+  /** The committed state as JSON (GET /api/state). */
+  function snapshot(): StateSnapshot {
+    const out: StateSnapshot = { epoch, revision, time, stations: {}, robots: {}, bodies: {} };
+    for (let i = 0; i < stations.count; i++) {
+      const job = stations.job[i];
+      out.stations[index.stationIds[i]] = {
+        state: stationStates[stations.state[i]],
+        quality: qualities[stations.quality[i]],
+        ts: stations.ts[i],
+        job: job >= 0 ? (bodies.ids[job] ?? null) : null,
+      };
+    }
+    for (let i = 0; i < robots.count; i++) {
+      out.robots[index.robotIds[i]] = {
+        state: robotStates[robots.state[i]],
+        quality: qualities[robots.quality[i]],
+        ts: robots.ts[i],
+        tool: robots.tool[i] === 1,
+        joints: Array.from(robots.joints.subarray(i * JOINT_COUNT, (i + 1) * JOINT_COUNT)),
+      };
+    }
+    for (let s = 0; s < bodies.slotCount; s++) {
+      if (bodies.alive[s] !== 1) continue;
+      const kind = bodies.locKind[s];
+      const location: BodyEntity['location'] =
+        kind === LocationKind.station ? { kind: 'station', station: index.stationIds[bodies.locIndex[s]] }
+        : kind === LocationKind.conveyor ? { kind: 'conveyor', conveyor: index.conveyorIds[bodies.locIndex[s]], progress: bodies.progress[s] }
+        : { kind: 'none' };
+      out.bodies[bodies.ids[s] as string] = {
+        model: bodyModels[bodies.model[s]],
+        color: bodies.colors[s],
+        location,
+        quality: qualities[bodies.quality[s]],
+        ts: bodies.ts[s],
+      };
+    }
+    return out;
+  }
+
+  return {
+    epoch,
+    scene,
+    index,
+    tickMs,
+    sink,
+    stats,
+    rejects,
+    get revision() {
+      return revision;
+    },
+    get time() {
+      return time;
+    },
+    tick,
+    snapshotFrame,
+    deltaSince,
+    catchUp,
+    snapshot,
+    onTick(listener: TickListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    start(): void {
+      if (timer === null) timer = setInterval(tick, tickMs);
+    },
+    stop(): void {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+    },
+  };
+}

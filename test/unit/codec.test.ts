@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeFrame, FrameError, FrameType, FrameWriter, readHeader, type FrameVisitor } from '../../protocol/codec.ts';
+
+function collect(frame: Uint8Array) {
+  const out: unknown[] = [];
+  const v: FrameVisitor = {
+    station: (...a) => out.push(['s', ...a]),
+    robot: (...a) => out.push(['r', ...a]),
+    body: (...a) => out.push(['b', ...a]),
+    meta: (...a) => out.push(['m', ...a]),
+  };
+  const header = decodeFrame(frame, v);
+  return { header, out };
+}
+
+describe('codec', () => {
+  it('[COD1] round-trips every record kind and the header', () => {
+    const w = new FrameWriter();
+    w.begin(FrameType.delta, 42, 41, 1_700_000_000_123, 7);
+    w.station(3, 2, 0, 5, 1_700_000_000_000);
+    w.robot(1, 0, 1, true, 12.5, [0.5, -1, 1.5, -2, 2.5, -3]);
+    w.body(5, true, 0, 1, 2, 4, 0.75, 99);
+    w.bodyMeta(5, 'WLTSD1234567890AB', '#aabbcc');
+    const { header, out } = collect(w.finish());
+    expect(header).toEqual({ type: FrameType.delta, revision: 42, baseRevision: 41, time: 1_700_000_000_123, records: 3, bodySlots: 7 });
+    expect(out).toEqual([
+      ['s', 3, 2, 0, 5, 1_700_000_000_000],
+      ['r', 1, 0, 1, true, 12.5, 0.5, -1, 1.5, -2, 2.5, -3],
+      ['b', 5, true, 0, 1, 2, 4, 0.75, 99],
+      ['m', 5, 'WLTSD1234567890AB', '#aabbcc'],
+    ]);
+  });
+
+  it('[COD2] grows its buffer for large frames and reuses it', () => {
+    const w = new FrameWriter();
+    w.begin(FrameType.snapshot, 1, 0, 0, 0);
+    for (let i = 0; i < 5000; i++) w.robot(i, 0, 0, false, i, [i, 0, 0, 0, 0, 0]);
+    const big = w.finish();
+    expect(readHeader(big).records).toBe(5000);
+    w.begin(FrameType.delta, 2, 1, 0, 0);
+    w.station(0, 1, 0, -1, 0);
+    expect(collect(w.finish()).out).toEqual([['s', 0, 1, 0, -1, 0]]);
+  });
+
+  it('[COD3] rejects malformed frames with a FrameError before visiting anything', () => {
+    const w = new FrameWriter();
+    w.begin(FrameType.delta, 2, 1, 0, 0);
+    w.station(0, 1, 0, -1, 0);
+    const good = w.finish();
+    const cases: Array<[Uint8Array, RegExp]> = [
+      [good.slice(0, 10), /too short/],
+      [Uint8Array.from(good, (b, i) => (i === 0 ? 0 : b)), /magic/],
+      [Uint8Array.from(good, (b, i) => (i === 1 ? 9 : b)), /codec version/],
+      [Uint8Array.from(good, (b, i) => (i === 2 ? 7 : b)), /frame type/],
+      [good.slice(0, good.length - 1), /length|truncated/],
+      [Uint8Array.from(good, (b, i) => (i === 44 ? 99 : b)), /tag/],
+    ];
+    for (const [frame, msg] of cases) {
+      let visited = 0;
+      const v: FrameVisitor = { station: () => visited++, robot: () => visited++, body: () => visited++, meta: () => visited++ };
+      expect(() => decodeFrame(frame, v)).toThrow(FrameError);
+      expect(() => decodeFrame(frame, v)).toThrow(msg);
+      expect(visited).toBe(0);
+    }
+  });
+
+  it('[COD4] random bytes never throw anything but FrameError', () => {
+    const v: FrameVisitor = { station() {}, robot() {}, body() {}, meta() {} };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (bytes, withHeader) => {
+        if (withHeader && bytes.length > 3) { bytes[0] = 0x4c; bytes[1] = 1; bytes[2] = 2; }
+        try {
+          decodeFrame(bytes, v);
+        } catch (e) {
+          expect(e).toBeInstanceOf(FrameError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
