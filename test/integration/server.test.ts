@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { createHub } from '../../server/hub/twin-hub.ts';
+import { createApp, type App } from '../../server/app.ts';
+import { tinyScene } from '../fixtures/tiny-scene.ts';
+import { scriptedSource } from '../fixtures/scripted-source.ts';
+import { twinClient, waitFor } from '../fixtures/client.ts';
+import type { StateSnapshot } from '../../protocol/state.ts';
+
+const scene = tinyScene();
+let apps: App[] = [];
+const clients: Array<{ close(): void }> = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  for (const a of apps.splice(0)) await a.close();
+});
+
+async function start(epoch?: string, port = 0) {
+  const hub = createHub({ scene, tickMs: 20, epoch });
+  const source = scriptedSource([
+    { type: 'station', id: 'S1', state: 'working', ts: 1000 },
+    { type: 'station', id: 'S2', state: 'starved', ts: 1000 },
+    { type: 'station', id: 'S3', state: 'starved', ts: 1000 },
+    { type: 'robot', id: 'R1', state: 'idle', joints: [0, -0.3, -0.5, 0, -0.7, 0], tool: false, ts: 1000 },
+    { type: 'body', id: 'WLT0000000000001', model: 'sedan', color: null, location: { kind: 'station', station: 'S1' }, ts: 1000 },
+  ]);
+  const app = createApp({ hub, sources: [source], staticDir: null });
+  apps.push(app);
+  const bound = await app.listen(port, '127.0.0.1');
+  return { app, hub, source, url: `http://127.0.0.1:${bound}`, port: bound };
+}
+
+const getJson = async <T = unknown>(url: string) => {
+  const r = await fetch(url);
+  return { status: r.status, body: (await r.json()) as T };
+};
+
+describe('server (real HTTP + Socket.IO on port 0)', () => {
+  it('[API1] serves /api/scene, /api/state and /healthz; unknown routes and methods get clear errors', async () => {
+    const { url, hub } = await start();
+    const sceneRes = await getJson(`${url}/api/scene`);
+    expect(sceneRes.status).toBe(200);
+    expect(sceneRes.body).toEqual(JSON.parse(JSON.stringify(scene)));
+    const state = await getJson<StateSnapshot>(`${url}/api/state`);
+    expect(state.body.revision).toBe(hub.revision);
+    expect(state.body.stations.S1).toMatchObject({ state: 'working', quality: 'good', ts: 1000 });
+    expect(state.body.bodies.WLT0000000000001.location).toEqual({ kind: 'station', station: 'S1' });
+    const health = await getJson<{ status: string; scene: string }>(`${url}/healthz`);
+    expect(health.body).toMatchObject({ status: 'ok', scene: 'tiny' });
+    const missing = await getJson<{ error: string }>(`${url}/api/nothing`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatch(/no API route/);
+    const post = await fetch(`${url}/api/state`, { method: 'POST' });
+    expect(post.status).toBe(405);
+  });
+
+  it('[HUB3][NET1] a client gets hello, a snapshot at the hub revision, then deltas; its state equals /api/state', async () => {
+    const { url, hub, source } = await start();
+    const c = twinClient(url, hub.index);
+    clients.push(c);
+    await waitFor(() => c.events.length > 0, 'the snapshot');
+    expect(c.hello).toMatchObject({ type: 'hello', epoch: hub.epoch, sceneId: 'tiny', protocolVersion: 1 });
+    expect(c.events[0]).toEqual({ kind: 'snapshot', revision: hub.revision });
+    source.push({ type: 'station', id: 'S2', state: 'blocked', ts: 2000, job: 'WLT0000000000001' });
+    source.push({ type: 'robot', id: 'R1', state: 'working', joints: [0.5, -0.2, -0.4, 0.1, -0.9, 1], tool: true, ts: 2000 });
+    await waitFor(() => c.state.stations.S2?.state === 'blocked', 'the delta');
+    expect(c.events.at(-1)?.kind).toBe('delta');
+    const api = (await getJson<StateSnapshot>(`${url}/api/state`)).body;
+    await waitFor(() => c.state.revision === hub.revision, 'catching up');
+    expect(c.state).toEqual({ ...api, epoch: hub.epoch });
+  });
+
+  it('[HUB5][NET2] a reconnecting client resumes with a delta; after a server restart it gets a snapshot', async () => {
+    const first = await start('epoch-1');
+    const c = twinClient(first.url, first.hub.index);
+    clients.push(c);
+    await waitFor(() => c.events.length > 0, 'the snapshot');
+    const heldRevision = c.state.revision;
+    c.socket.disconnect();
+    first.source.push({ type: 'station', id: 'S3', state: 'down', ts: 3000 });
+    await waitFor(() => first.hub.revision > heldRevision, 'a new revision');
+    c.socket.connect();
+    await waitFor(() => c.events.length >= 2, 'the resume frame');
+    expect(c.events[1]).toEqual({ kind: 'delta', revision: first.hub.revision });
+    expect(c.state.stations.S3.state).toBe('down');
+
+    // Restart on the same port with a new epoch: the client's revision means nothing there.
+    const port = first.port;
+    await first.app.close();
+    apps = apps.filter((a) => a !== first.app);
+    const second = await start('epoch-2', port);
+    await waitFor(() => c.hello?.epoch === 'epoch-2' && c.events.length >= 3, 'the reconnect after restart', 15_000);
+    expect(c.events.at(-1)?.kind).toBe('snapshot');
+    await waitFor(() => c.state.revision === second.hub.revision, 'the new state');
+    expect(c.state.stations.S3.state).toBe('starved');
+  });
+
+  it('[NET3] an incompatible client is told why and disconnected; the server keeps serving', async () => {
+    const { url, hub } = await start();
+    const old = io(url, { transports: ['websocket'], auth: { protocolVersion: 999 }, reconnection: false });
+    clients.push(old);
+    const info = await new Promise((resolve) => old.on('session:incompatible', resolve));
+    expect(info).toEqual({ type: 'incompatible', reason: 'protocol-version', serverVersion: 1 });
+    await waitFor(() => old.disconnected, 'the disconnect');
+    const none = io(url, { transports: ['websocket'], reconnection: false });
+    clients.push(none);
+    await new Promise((resolve) => none.on('session:incompatible', resolve));
+    const good = twinClient(url, hub.index);
+    clients.push(good);
+    await waitFor(() => good.events.length > 0, 'a compatible client still served');
+  });
+
+  it('[NET4] bad client events are ignored and counted; a resync request gets a fresh snapshot', async () => {
+    const { url, hub, app } = await start();
+    const c = twinClient(url, hub.index);
+    clients.push(c);
+    await waitFor(() => c.events.length > 0, 'the snapshot');
+    (c.socket as unknown as { emit(ev: string, ...a: unknown[]): void }).emit('state:resync', { evil: 'x'.repeat(100) });
+    (c.socket as unknown as { emit(ev: string, ...a: unknown[]): void }).emit('no:such-event', 1, 2, 3);
+    c.socket.emit('state:resync');
+    await waitFor(() => c.events.filter((e) => e.kind === 'snapshot').length === 2, 'the resync snapshot');
+    expect(app.counters.invalidEvents).toBe(1);
+    expect((await getJson(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it('[HUB7][NET5] a client that acks slowly gets conflated frames, not a backlog, and ends at the newest state', async () => {
+    const { url, hub, source } = await start();
+    const slow = twinClient(url, hub.index, { ackDelayMs: 400 });
+    const fast = twinClient(url, hub.index);
+    clients.push(slow, fast);
+    await waitFor(() => slow.events.length > 0 && fast.events.length > 0, 'both snapshots');
+    const states = ['working', 'blocked', 'starved', 'down'] as const;
+    for (let i = 0; i < 60; i++) {
+      source.push({ type: 'station', id: 'S1', state: states[i % 4], ts: 5000 + i });
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await waitFor(() => slow.state.revision === hub.revision && fast.state.revision === hub.revision, 'both at the newest revision');
+    expect(slow.state.stations.S1).toEqual(fast.state.stations.S1);
+    expect(slow.state.stations.S1.ts).toBe(5059);
+    // The slow client got far fewer frames than there were revisions.
+    expect(slow.events.length).toBeLessThan(fast.events.length / 3);
+  });
+});
