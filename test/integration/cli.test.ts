@@ -1,0 +1,114 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/linetwin.js');
+const tmp = mkdtempSync(path.join(tmpdir(), 'linetwin-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+
+describe('command line', () => {
+  it('[CLI1] --help lists every option and the scenes; exits 0', () => {
+    const r = run('--help');
+    expect(r.code).toBe(0);
+    for (const opt of ['--port', '--scene', '--seed', '--speed', '--warmup', '--tick', '--host', '--check-scene', '--no-build'])
+      expect(r.out).toContain(opt);
+    expect(r.out).toMatch(/Scenes in .*demo-plant/);
+  });
+
+  it('[CLI2] an invalid scene file lists every problem with file and JSON path, exits 2, no stack trace', () => {
+    const file = path.join(tmp, 'bad-scene.json');
+    writeFileSync(file, JSON.stringify({
+      specVersion: 1, id: 'bad', name: 'Bad', taktTime: 60,
+      areas: [{ id: 'A', name: 'A', kind: 'body', center: [0, 0], size: [10, 10] }],
+      stations: [
+        { id: 'S1', name: 'One', area: 'A', kind: 'weld', position: [0, 0, 0], footprint: [2, 2], cycleTime: 'fast', bufferCapacity: 1 },
+        { id: 'S2', name: 'Two', area: 'A', kind: 'laser-cannon', position: [0, 0], footprint: [2, 2], cycleTime: 40, bufferCapacity: 1 },
+      ],
+    }));
+    const r = run('--scene', file, '--no-build');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}: $.stations[0].cycleTime:`);
+    expect(r.err).toMatch(/\$\.stations\[1\]\.kind: .*expected one of/i);
+    expect(r.err).toContain('$.stations[1].position');
+    noStack(r.err);
+  });
+
+  it('[CLI3] cross-reference errors and broken JSON are reported with where and why', () => {
+    const file = path.join(tmp, 'refs.json');
+    writeFileSync(file, JSON.stringify({
+      specVersion: 1, id: 'refs', name: 'Refs', taktTime: 60,
+      areas: [{ id: 'A', name: 'A', kind: 'body', center: [0, 0], size: [10, 10] }],
+      stations: [{ id: 'S1', name: 'One', area: 'NOPE', kind: 'weld', position: [0, 0, 0], footprint: [2, 2], cycleTime: 40, bufferCapacity: 1 }],
+    }));
+    const refs = run('--scene', file, '--check-scene');
+    expect(refs.code).toBe(2);
+    expect(refs.err).toContain('$.stations[0].area: expected the id of an area, got "NOPE"');
+    const broken = path.join(tmp, 'broken.json');
+    writeFileSync(broken, '{\n  "specVersion": 1,\n  "id": \n}');
+    const r = run('--scene', broken, '--check-scene');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not valid JSON: .*line 3/);
+    noStack(r.err);
+  });
+
+  it('[CLI4] unknown scene ids, bad option values and unknown options exit 2 with a clear message', () => {
+    const unknown = run('--scene', 'no-such-plant', '--check-scene');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/no scene "no-such-plant".*available: .*demo-plant/);
+    const port = run('--port', 'eighty');
+    expect(port.code).toBe(2);
+    expect(port.err).toContain('--port expects a whole number from 0 to 65535, got "eighty"');
+    const speed = run('--speed', '0');
+    expect(speed.code).toBe(2);
+    expect(speed.err).toContain('--speed');
+    const opt = run('--frobnicate');
+    expect(opt.code).toBe(2);
+    expect(opt.err).toMatch(/Unknown option '--frobnicate'/);
+    noStack(unknown.err + port.err + opt.err);
+  });
+
+  it('[CLI5] a scene folder path works and --check-scene validates the demo plant', () => {
+    const dir = path.join(tmp, 'plant');
+    mkdirSync(dir);
+    const r = run('--scene', path.join(root, 'scenes/demo-plant'), '--check-scene');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/valid scene "demo-plant" \(\d+ stations, \d+ robots/);
+    const empty = run('--scene', dir, '--check-scene');
+    expect(empty.code).toBe(2);
+    expect(empty.err).toContain('without a scene.json');
+  });
+
+  it('[CLI6] serves the demo plant on the simulator, then stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, '--port', '0', '--no-build', '--warmup', '600', '--host', '127.0.0.1', '--log-level', 'warn'], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+      child.stdout.on('data', () => {
+        const m = /Open (http:\/\/localhost:\d+)/.exec(out);
+        if (m) { clearTimeout(t); resolve(m[1]); }
+      });
+    });
+    const state = (await (await fetch(`${url}/api/state`)).json()) as { revision: number; stations: Record<string, unknown>; bodies: Record<string, unknown> };
+    const scene = (await (await fetch(`${url}/api/scene`)).json()) as { stations: unknown[] };
+    expect(state.revision).toBeGreaterThan(0);
+    expect(Object.keys(state.stations).length).toBe(scene.stations.length);
+    expect(Object.keys(state.bodies).length).toBeGreaterThan(0);
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('exit', (c) => resolve(c));
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+  });
+});
