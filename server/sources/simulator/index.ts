@@ -1,0 +1,89 @@
+/**
+ * The built-in simulator as a Source: runs a warm-up silently so the line is full, hands the sink
+ * the full state, then advances simulated time with real time × speed on a timer.
+ */
+import type { ChangeSink } from '../../../protocol/changes.ts';
+import type { ResolvedScene } from '../../../protocol/scene.ts';
+import type { Source } from '../source.ts';
+import { LineSimulation } from './line-simulation.ts';
+
+export { LineSimulation } from './line-simulation.ts';
+
+export type SimulatorOptions = {
+  /** Same seed and scene: same change stream. */
+  seed?: number;
+  /** Simulated seconds per real second. */
+  speed?: number;
+  /** Simulated seconds run silently before the first change is delivered. */
+  warmup?: number;
+  /** Epoch ms of simulated t = 0. */
+  startTime?: number;
+  /** Real ms between two advances. */
+  tickMs?: number;
+  /** Robot and conveyor samples per simulated second. */
+  sampleHz?: number;
+  /** Real time in ms, monotonic; injectable for tests. */
+  clock?: () => number;
+};
+
+/** A suspended process catches up at most this much real time in one tick, instead of freezing. */
+export const MAX_CATCH_UP_MS = 10_000;
+
+export type SimulatorSource = Source & {
+  readonly simulation: LineSimulation;
+  /** Advances by the real time elapsed since the last tick and delivers; what the timer calls. */
+  tick(): void;
+};
+
+export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOptions = {}): SimulatorSource {
+  const { seed = 1, speed = 1, warmup = 1800, startTime = Date.now(), tickMs = 50, sampleHz = 10, clock = () => performance.now() } = options;
+  check('seed', seed, Number.isSafeInteger(seed), 'an integer');
+  check('speed', speed, Number.isFinite(speed) && speed > 0, 'a finite number > 0');
+  check('warmup', warmup, Number.isFinite(warmup) && warmup >= 0, 'a finite number of seconds ≥ 0');
+  check('startTime', startTime, Number.isFinite(startTime), 'a finite epoch time in ms');
+  check('tickMs', tickMs, Number.isFinite(tickMs) && tickMs >= 1, 'a finite number of ms ≥ 1');
+  check('sampleHz', sampleHz, Number.isFinite(sampleHz) && sampleHz > 0 && sampleHz <= 1000, 'a number in (0, 1000]');
+  if (typeof clock !== 'function') throw new TypeError('simulator: clock must be a function returning ms');
+
+  const simulation = new LineSimulation(scene, { seed, startTime, sampleHz });
+  let sink: ChangeSink | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let lastReal = 0;
+  const deliver = (c: Parameters<ChangeSink['apply']>[0]) => sink?.apply(c);
+
+  const tick = () => {
+    if (sink === null) return;
+    const real = clock();
+    // A clock that steps back or a long suspension must not stall or flood the line.
+    const elapsed = Math.min(MAX_CATCH_UP_MS, Math.max(0, real - lastReal));
+    lastReal = real;
+    simulation.runUntil(simulation.now + elapsed * speed, deliver);
+    sink?.time?.(simulation.now);
+  };
+
+  return {
+    kind: 'simulator',
+    simulation,
+    tick,
+    start(target) {
+      if (sink !== null) throw new Error('simulator: already started');
+      simulation.runUntil(startTime + warmup * 1000, () => undefined, { sample: false });
+      sink = target;
+      for (const c of simulation.fullState()) target.apply(c);
+      target.time?.(simulation.now);
+      lastReal = clock();
+      timer = setInterval(tick, tickMs);
+      // The server's sockets keep the process alive; the simulator alone should not.
+      timer.unref?.();
+    },
+    stop() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      sink = null;
+    },
+  };
+}
+
+function check(name: string, value: unknown, ok: boolean, expected: string): void {
+  if (!ok) throw new RangeError(`simulator: ${name} must be ${expected}, got ${String(value)}`);
+}
