@@ -126,7 +126,8 @@ async function main(argv: string[]): Promise<number> {
     tickMs,
     onReject: rateLimited((change, reason, detail) => log.warn({ reason, detail }, 'change rejected')),
   });
-  const source = createSimulatorSource(scene, { seed, speed, warmup });
+  // Start the simulated clock in the past so that, after the warm-up, simulated time is now.
+  const source = createSimulatorSource(scene, { seed, speed, warmup, startTime: Date.now() - warmup * 1000 });
   const app = createApp({ hub, sources: [source], staticDir: outDir, logger: log });
   let bound: number;
   try {
