@@ -151,6 +151,7 @@ describe('simulator: determinism', () => {
     expect(hashOf(quiet)).toBe(hashOf(twoHours.filter(discrete)));
     expect(fast.fullState()).toEqual(sampled.fullState());
     expect(fast.now).toBe(T0 + 2 * HOUR);
+    expect(() => fast.runUntil(Infinity, () => undefined)).toThrow(/finite time/);
   });
 });
 

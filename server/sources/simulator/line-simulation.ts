@@ -214,7 +214,8 @@ export class LineSimulation {
    * come before the sample, so a sample always shows the state after them.
    */
   runUntil(until: number, emit: (c: Change) => void, { sample = true }: RunOptions = {}): void {
-    if (Number.isNaN(until)) throw new RangeError('simulator: runUntil needs a time, got NaN');
+    // An endless line has events forever: Infinity would never return.
+    if (!Number.isFinite(until)) throw new RangeError(`simulator: runUntil needs a finite time in epoch ms, got ${until}`);
     if (until < this.t) return;
     this.emit = emit;
     try {
