@@ -23,7 +23,7 @@ export const options = {
   scene: { type: 'string', default: 'demo-plant', help: 'scene id from scenes/, or a path to a scene.json' },
   seed: { type: 'string', default: '1', help: 'simulator random seed (same seed, same event stream)' },
   speed: { type: 'string', default: '1', help: 'simulated seconds per real second (e.g. 10 runs ten times faster)' },
-  warmup: { type: 'string', default: '1800', help: 'simulated seconds run silently before serving, so the line is full' },
+  warmup: { type: 'string', default: '14400', help: 'simulated seconds run silently before serving, so the line is full' },
   tick: { type: 'string', default: '50', help: 'hub tick in ms: deltas are coalesced and sent this often (50 = 20 Hz)' },
   'log-level': { type: 'string', default: 'info', help: 'fatal, error, warn, info, debug or silent' },
   build: { type: 'boolean', default: false, help: 'rebuild the browser client before serving' },
