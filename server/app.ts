@@ -40,7 +40,7 @@ export function createApp(options: AppOptions) {
     time: hub.time,
     scene: hub.scene.id,
     clients: feeds.size,
-    sources: sources.map((s) => ({ kind: s.kind })),
+    sources: sources.map((s) => s.health?.() ?? { kind: s.kind }),
     changes: { in: hub.stats.changesIn, rejected: hub.rejects },
   });
   const api = createApiHandler(hub, health);

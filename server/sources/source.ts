@@ -7,10 +7,25 @@ import type { ChangeSink } from '../../protocol/changes.ts';
 
 export type SourceKind = 'simulator' | 'replay' | 'mqtt' | 'sparkplug';
 
+/** What a source says about itself, for /healthz and the source-health panel. */
+export type SourceHealth = {
+  kind: SourceKind;
+  /** Human-readable where-from, e.g. "mqtt://127.0.0.1:1883" or a file name. Never credentials. */
+  target: string;
+  connection: 'connected' | 'connecting' | 'disconnected' | 'running' | 'stopped';
+  /** Accepted messages (or changes) per second over the last few seconds. */
+  messageRate: number;
+  messagesTotal: number;
+  /** Rejected inputs by reason (malformed, oversized, unknown-id, …). */
+  rejects: Record<string, number>;
+  lastMessageAt: number | null;
+};
+
 export type Source = {
   readonly kind: SourceKind;
   /** Begin delivering changes. May emit an initial full state synchronously. */
   start(sink: ChangeSink): void | Promise<void>;
   /** Stop delivering; after the promise resolves no more changes arrive. */
   stop(): void | Promise<void>;
+  health?(): SourceHealth;
 };
