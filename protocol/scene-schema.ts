@@ -121,7 +121,9 @@ export const productMixSchema = z.strictObject({
 
 export const sceneSchema = z.strictObject({
   $schema: z.string().optional(),
-  specVersion: z.literal(SPEC_VERSION).describe('scene format version'),
+  specVersion: z
+    .literal(SPEC_VERSION, { error: `expected specVersion ${SPEC_VERSION}: this version of linetwin reads scene format ${SPEC_VERSION}` })
+    .describe('scene format version'),
   id,
   name: z.string().min(1),
   taktTime: positive.describe('planned seconds between two finished bodies'),

@@ -77,25 +77,30 @@ export function parseScene(json: unknown, file = 'scene.json'): ResolvedScene {
     return { ...s, next };
   });
 
-  // One upstream per station: merges are not modelled.
+  // One upstream per station: merges are not modelled. (A self-feed is reported once, above.)
   const upstream = new Map<string, string>();
   resolved.forEach((s, i) => {
-    if (s.next === null) return;
+    if (s.next === null || s.next === s.id) return;
     const other = upstream.get(s.next);
     if (other !== undefined)
       issues.push({ path: `$.stations[${i}].next`, message: `station "${s.next}" is already fed by "${other}"; a station has at most one upstream station` });
     else upstream.set(s.next, s.id);
   });
-  // No cycles: follow next from every station.
+  // No cycles: follow next from every station; report the station whose `next` closes the loop.
   for (const start of resolved) {
+    if (start.next === start.id) continue;
     const seen = new Set<string>();
+    let prev: string | null = null;
     let cur: string | null = start.id;
     while (cur !== null && !seen.has(cur)) {
       seen.add(cur);
-      cur = resolved[stations.get(cur) ?? -1]?.next ?? null;
+      const next: string | null = resolved[stations.get(cur) ?? -1]?.next ?? null;
+      if (next === cur) break;
+      prev = cur;
+      cur = next;
     }
-    if (cur === start.id) {
-      issues.push({ path: `$.stations[${stations.get(start.id)}].next`, message: `the flow loops back to "${start.id}"; a line must end` });
+    if (cur === start.id && prev !== null) {
+      issues.push({ path: `$.stations[${stations.get(prev)}].next`, message: `"${prev}" feeds "${start.id}", which is upstream of it: the flow loops; a line must end` });
       break;
     }
   }

@@ -183,7 +183,7 @@ describe('invalid scenes', () => {
     s.specVersion = 2;
     s.stations[2].cycletime = 40;
     expectIssues(issuesOf(s), [
-      ['$.specVersion', /expected 1/],
+      ['$.specVersion', /expected specVersion 1/],
       ['$.stations[2]', /Unrecognized key: "cycletime"/],
     ]);
   });
@@ -227,7 +227,8 @@ describe('invalid scenes', () => {
     const s = base();
     s.stations[2].next = 'S1';
     s.conveyors.push({ id: 'C3', from: 'S3', to: 'S1', path: [[10, 0.5, 0], [-10, 0.5, 0]], speed: 0.5, capacity: 1 });
-    expectIssues(issuesOf(s), [['$.stations[0].next', 'the flow loops back to "S1"; a line must end']]);
+    // Reported where the loop is closed: S3's next.
+    expectIssues(issuesOf(s), [['$.stations[2].next', '"S3" feeds "S1", which is upstream of it: the flow loops; a line must end']]);
   });
 
   it('[SCN7] a station cannot feed itself, nor be fed by two stations', () => {
