@@ -119,6 +119,71 @@ export const productMixSchema = z.strictObject({
     .default([{ name: 'white', hex: '#f2f2f0', share: 1 }]),
 });
 
+/** A topic pattern relative to the MQTT prefix, with `{id}` as one whole topic level. */
+const topicPattern = z
+  .string()
+  .regex(
+    /^(?:[^/+#{}]+\/)*\{id\}(?:\/[^/+#{}]+)*$/,
+    'a topic pattern relative to the prefix, such as "stations/{id}/state": levels separated by "/", exactly one level "{id}", no "+" or "#"',
+  );
+const sparkplugId = z.string().regex(/^[^/+#]+$/, 'a Sparkplug id: no "/", "+" or "#"');
+
+export const stationMetricFields = ['state', 'job'] as const;
+export const robotMetricFields = ['state', 'tool', 'joint1', 'joint2', 'joint3', 'joint4', 'joint5', 'joint6'] as const;
+const metricFields = ['state', 'job', 'tool', 'joint1', 'joint2', 'joint3', 'joint4', 'joint5', 'joint6'] as const;
+
+export const sparkplugMappingSchema = z
+  .strictObject({
+    edgeNode: sparkplugId.describe('edge node id (the 4th topic level of spBv1.0/<group>/<type>/<edgeNode>/<device>)'),
+    device: sparkplugId.optional().describe('device id; omitted: a metric of the edge node itself'),
+    metric: z.string().min(1).describe('metric name as sent in the NBIRTH/DBIRTH'),
+    entity: z
+      .strictObject({ kind: z.enum(['station', 'robot']), id: id.describe('id of a station or robot of this scene') })
+      .describe('the twin entity this metric feeds'),
+    field: z
+      .enum(metricFields)
+      .describe('which value of the entity: station: state, job; robot: state, tool, joint1..joint6 (radians)'),
+  })
+  .superRefine((m, ctx) => {
+    const allowed: readonly string[] = m.entity.kind === 'station' ? stationMetricFields : robotMetricFields;
+    if (!allowed.includes(m.field))
+      ctx.addIssue({ code: 'custom', path: ['field'], message: `expected one of ${allowed.join(', ')} for a ${m.entity.kind}, got "${m.field}"` });
+  });
+
+export const liveSourcesSchema = z
+  .strictObject({
+    mqtt: z
+      .strictObject({
+        prefix: z
+          .string()
+          .regex(/^[^/+#]+(?:\/[^/+#]+)*$/, 'an MQTT topic prefix such as "plant" or "site1/line3": no "+", "#", empty levels or leading/trailing "/"')
+          .optional()
+          .describe('first topic levels of every topic (default "plant"; the --mqtt-prefix option overrides it)'),
+        topics: z
+          .strictObject({
+            station: topicPattern.optional().describe('station state topic (default "stations/{id}/state")'),
+            robot: topicPattern.optional().describe('robot joints topic (default "robots/{id}/joints")'),
+            body: topicPattern.optional().describe('body location topic (default "bodies/{id}/location")'),
+            bodyRemove: topicPattern.optional().describe('body removal topic (default "bodies/{id}/remove")'),
+          })
+          .optional()
+          .describe('topic patterns relative to the prefix, for plants whose topics are laid out differently'),
+      })
+      .optional()
+      .describe('MQTT JSON topics (see docs/live-data.md)'),
+    sparkplug: z
+      .strictObject({
+        groupId: sparkplugId.optional().describe('Sparkplug group to follow (default: all groups; the --sparkplug-group option overrides it)'),
+        mapping: z
+          .array(sparkplugMappingSchema)
+          .optional()
+          .describe('metric → entity field; metrics named by the default convention (stations/<id>/state, robots/<id>/joints/<1..6>, …) need no entry'),
+      })
+      .optional()
+      .describe('Sparkplug B host (see docs/live-data.md)'),
+  })
+  .describe('how live plant data maps onto this scene; optional, only used with --mqtt');
+
 export const sceneSchema = z.strictObject({
   $schema: z.string().optional(),
   specVersion: z
@@ -139,6 +204,7 @@ export const sceneSchema = z.strictObject({
     ],
     colors: [{ name: 'white', hex: '#f2f2f0', share: 1 }],
   }),
+  sources: liveSourcesSchema.optional(),
 });
 
 /** A scene as written in a file (defaults not yet applied). */
@@ -154,6 +220,8 @@ export type AreaKind = (typeof areaKinds)[number];
 export type StationKind = (typeof stationKinds)[number];
 export type ToolKind = (typeof toolKinds)[number];
 export type RobotModelId = (typeof robotModelIds)[number];
+export type LiveSources = NonNullable<Scene['sources']>;
+export type SparkplugMapping = z.output<typeof sparkplugMappingSchema>;
 
 /** JSON Schema of the scene format, for editors (committed as scenes/scene.schema.json). */
 export function sceneJsonSchema(): object {
