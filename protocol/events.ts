@@ -31,8 +31,47 @@ export type Incompatible = { type: 'incompatible'; reason: (typeof incompatibleR
 /** Binary state frames (see codec.ts). Ack after applying: the hub sends at most a few unacknowledged frames. */
 export type FrameListener = (frame: ArrayBuffer, ack: () => void) => void;
 
+/** Where a client's view is: following the main stream (`live`), or its own cursor in the history. */
+export type PlaybackStatus = {
+  type: 'playback';
+  mode: 'live' | 'playback';
+  /** Cursor time, epoch ms (in live mode: the main stream's time). */
+  time: number;
+  playing: boolean;
+  speed: number;
+  /** The time range that can be scrubbed, or null when there is no history yet. */
+  from: number | null;
+  to: number | null;
+  /** True when the main stream is a live source (simulator, MQTT), false when it replays a file. */
+  liveSource: boolean;
+};
+
+export const PLAYBACK_SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120] as const;
+export const MIN_SPEED = 0.25;
+export const MAX_SPEED = 120;
+
+export type PlaybackCommand =
+  | { type: 'seek'; time: number }
+  | { type: 'play'; speed?: number }
+  | { type: 'pause' }
+  | { type: 'speed'; speed: number }
+  | { type: 'step'; direction: 1 | -1 }
+  | { type: 'live' };
+
+export const playbackCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('seek'), time: z.number().finite() }),
+  z.object({ type: z.literal('play'), speed: z.number().min(MIN_SPEED).max(MAX_SPEED).optional() }),
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('speed'), speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }),
+  z.object({ type: z.literal('step'), direction: z.union([z.literal(1), z.literal(-1)]) }),
+  z.object({ type: z.literal('live') }),
+]);
+
+export type CommandResult = { ok: true } | { ok: false; error: string };
+
 export type ServerToClientEvents = {
   'session:hello': (hello: Hello) => void;
+  'playback:status': (status: PlaybackStatus) => void;
   'session:incompatible': (info: Incompatible) => void;
   'state:snapshot': FrameListener;
   'state:delta': FrameListener;
@@ -41,6 +80,8 @@ export type ServerToClientEvents = {
 export type ClientToServerEvents = {
   /** Ask for a fresh snapshot (after a decode error or a revision gap). */
   'state:resync': () => void;
+  /** Move this client's own cursor (seek, play, pause, speed, step) or return to the main stream (live). */
+  'playback:command': (command: PlaybackCommand, ack?: (result: CommandResult) => void) => void;
 };
 
 

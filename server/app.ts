@@ -8,8 +8,20 @@ import { existsSync } from 'node:fs';
 import sirv from 'sirv';
 import { Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { handshakeAuthSchema, PROTOCOL_VERSION, type ClientToServerEvents, type Hello, type ServerToClientEvents } from '../protocol/events.ts';
-import { ClientFeed } from './hub/client-feed.ts';
+import {
+  handshakeAuthSchema,
+  playbackCommandSchema,
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type CommandResult,
+  type Hello,
+  type PlaybackStatus,
+  type ServerToClientEvents,
+} from '../protocol/events.ts';
+import { ClientFeed, type FeedTransport } from './hub/client-feed.ts';
+import type { History } from './hub/history.ts';
+import { PlaybackSession } from './hub/playback-session.ts';
+import { recordHubHistory } from './hub/history.ts';
 import type { Hub } from './hub/twin-hub.ts';
 import type { Source } from './sources/source.ts';
 import { createApiHandler } from './http/routes.ts';
@@ -22,6 +34,10 @@ export type AppOptions = {
   logger?: Logger;
   /** Unacknowledged frames a client may have before it is conflated (default 2). */
   maxInFlight?: number;
+  /** Recent history (live) or a loaded recording, for per-client playback and /api/state?at=. */
+  history?: History | null;
+  /** Whether the main stream is live (simulator, MQTT) rather than a replayed file. Default true. */
+  liveSource?: boolean;
 };
 
 export type App = ReturnType<typeof createApp>;
@@ -30,6 +46,8 @@ export function createApp(options: AppOptions) {
   const { hub, sources, logger } = options;
   const startedAt = Date.now();
   const feeds = new Set<ClientFeed>();
+  type Viewer = { feed: ClientFeed | null; session: PlaybackSession | null; status(): PlaybackStatus; emitStatus(): void };
+  const viewers = new Set<Viewer>();
   const counters = { connections: 0, incompatible: 0, invalidEvents: 0 };
 
   const health = () => ({
@@ -39,11 +57,14 @@ export function createApp(options: AppOptions) {
     revision: hub.revision,
     time: hub.time,
     scene: hub.scene.id,
-    clients: feeds.size,
+    clients: viewers.size,
+    history: history ? { from: history.from, to: history.to, keyframes: history.keyframeCount, deltas: history.deltaCount, bytes: history.bytes } : null,
     sources: sources.map((s) => s.health?.() ?? { kind: s.kind }),
     changes: { in: hub.stats.changesIn, rejected: hub.rejects },
   });
-  const api = createApiHandler(hub, health);
+  const history = options.history ?? null;
+  const liveSource = options.liveSource ?? true;
+  const api = createApiHandler(hub, health, history);
   const staticDir = options.staticDir && existsSync(options.staticDir) ? options.staticDir : null;
   const assets = staticDir ? sirv(staticDir, { single: true, etag: true, dev: false }) : null;
 
@@ -83,38 +104,136 @@ export function createApp(options: AppOptions) {
       socket.disconnect(true);
       return;
     }
-    const feed = new ClientFeed(
-      hub,
-      {
-        send(kind, frame, ack) {
-          // Socket.IO sends a Uint8Array as a binary attachment; the browser receives an ArrayBuffer.
-          socket.emit(kind === 'snapshot' ? 'state:snapshot' : 'state:delta', frame as unknown as ArrayBuffer, ack);
-        },
+    const transport: FeedTransport = {
+      send(kind, frame, ack) {
+        // Socket.IO sends a Uint8Array as a binary attachment; the browser receives an ArrayBuffer.
+        socket.emit(kind === 'snapshot' ? 'state:snapshot' : 'state:delta', frame as unknown as ArrayBuffer, ack);
       },
-      options.maxInFlight,
-    );
-    feeds.add(feed);
+    };
+    const viewer: Viewer = {
+      feed: new ClientFeed(hub, transport, options.maxInFlight),
+      session: null,
+      status: () => status(viewer),
+      emitStatus: () => socket.emit('playback:status', status(viewer)),
+    };
+    feeds.add(viewer.feed!);
+    viewers.add(viewer);
     socket.emit('session:hello', hello());
-    feed.begin(auth.data.epoch, auth.data.revision);
+    viewer.feed!.begin(auth.data.epoch, auth.data.revision);
+    viewer.emitStatus();
+
+    const toLive = () => {
+      viewer.session?.close();
+      viewer.session = null;
+      if (!viewer.feed) {
+        viewer.feed = new ClientFeed(hub, transport, options.maxInFlight);
+        feeds.add(viewer.feed);
+        viewer.feed.begin();
+      }
+    };
+    const toPlayback = (time: number): PlaybackSession => {
+      if (!history) throw new Error('this server keeps no history');
+      if (viewer.feed) {
+        viewer.feed.close();
+        feeds.delete(viewer.feed);
+        viewer.feed = null;
+      }
+      viewer.session ??= new PlaybackSession(history, transport, options.maxInFlight);
+      viewer.session.seek(time);
+      return viewer.session;
+    };
 
     socket.on('state:resync', (...args: unknown[]) => {
       if (args.length > 0) {
         counters.invalidEvents++;
         return;
       }
-      feed.resync();
+      if (viewer.feed) viewer.feed.resync();
+      else if (viewer.session) viewer.session.seek(viewer.session.time);
+    });
+    socket.on('playback:command', (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as (r: CommandResult) => void) : () => undefined;
+      const parsed = playbackCommandSchema.safeParse(args[0]);
+      if (!parsed.success || args.length > 2) {
+        counters.invalidEvents++;
+        ack({ ok: false, error: `invalid playback command: ${parsed.success ? 'too many arguments' : parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; ')}` });
+        return;
+      }
+      const cmd = parsed.data;
+      try {
+        const s = viewer.session;
+        switch (cmd.type) {
+          case 'live':
+            toLive();
+            break;
+          case 'seek':
+            toPlayback(cmd.time);
+            break;
+          case 'play':
+            if (s) s.play(cmd.speed);
+            break;
+          case 'pause':
+            if (s) s.pause();
+            else toPlayback(hub.time).pause();
+            break;
+          case 'speed':
+            if (s) s.setSpeed(cmd.speed);
+            break;
+          case 'step':
+            if (s) s.step(cmd.direction);
+            else toPlayback(hub.time).step(cmd.direction);
+            break;
+        }
+        ack({ ok: true });
+      } catch (e) {
+        ack({ ok: false, error: (e as Error).message });
+      }
+      viewer.emitStatus();
     });
     socket.on('disconnect', () => {
-      feed.close();
-      feeds.delete(feed);
+      viewer.feed?.close();
+      if (viewer.feed) feeds.delete(viewer.feed);
+      viewer.session?.close();
+      viewers.delete(viewer);
     });
   });
+
+  function status(viewer: Viewer): PlaybackStatus {
+    const s = viewer.session;
+    return {
+      type: 'playback',
+      mode: s ? 'playback' : 'live',
+      time: s ? s.time : hub.time,
+      playing: s ? s.playing : true,
+      speed: s ? s.speed : 1,
+      from: history?.from ?? null,
+      to: history?.to ?? null,
+      liveSource,
+    };
+  }
+
+  // Playback cursors move on the hub's tick; everybody hears where their cursor is a few times a second.
+  let lastAdvance = performance.now();
+  let statusCountdown = 0;
+  const sessionTimer = setInterval(() => {
+    const now = performance.now();
+    const dt = now - lastAdvance;
+    lastAdvance = now;
+    for (const v of viewers) v.session?.advance(dt);
+    if (--statusCountdown <= 0) {
+      statusCountdown = Math.max(1, Math.round(250 / hub.tickMs));
+      for (const v of viewers) v.emitStatus();
+    }
+  }, hub.tickMs);
+  sessionTimer.unref();
 
   const offTick = hub.onTick((frame, revision, base) => {
     for (const feed of feeds) feed.onTick(frame, revision, base);
   });
 
   let running = false;
+  let stopHistory: (() => void) | null = null;
   return {
     http,
     io,
@@ -126,6 +245,8 @@ export function createApp(options: AppOptions) {
       for (const s of sources) await s.start(hub.sink);
       // Commit what the sources reported at start so the first client gets a full state.
       hub.tick();
+      // A live stream records its own recent history; a replay brings a loaded one.
+      if (history && liveSource) stopHistory = recordHubHistory(hub, history);
       hub.start();
       running = true;
       await new Promise<void>((resolve, reject) => {
@@ -144,6 +265,9 @@ export function createApp(options: AppOptions) {
         hub.stop();
       }
       offTick();
+      stopHistory?.();
+      clearInterval(sessionTimer);
+      for (const v of viewers) v.session?.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
     },

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { createHub } from './hub/twin-hub.ts';
+import { History } from './hub/history.ts';
 import { createApp } from './app.ts';
 import { loadSceneFile, resolveScenePath, SceneLoadError, listSceneIds } from './scene-loader.ts';
 import { ensureClientBuilt } from './client-build.ts';
@@ -24,6 +25,7 @@ export const options = {
   seed: { type: 'string', default: '1', help: 'simulator random seed (same seed, same event stream)' },
   speed: { type: 'string', default: '1', help: 'simulated seconds per real second (e.g. 10 runs ten times faster)' },
   warmup: { type: 'string', default: '14400', help: 'simulated seconds run silently before serving, so the line is full' },
+  history: { type: 'string', default: '7200', help: 'seconds of live history kept for scrubbing back (0: none)' },
   tick: { type: 'string', default: '50', help: 'hub tick in ms: deltas are coalesced and sent this often (50 = 20 Hz)' },
   'log-level': { type: 'string', default: 'info', help: 'fatal, error, warn, info, debug or silent' },
   build: { type: 'boolean', default: false, help: 'rebuild the browser client before serving' },
@@ -81,13 +83,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version + '\n');
     return 0;
   }
-  let port: number, seed: number, speed: number, warmup: number, tickMs: number;
+  let port: number, seed: number, speed: number, warmup: number, tickMs: number, historyS: number;
   try {
     port = number('port', v.port as string, { min: 0, max: 65535, integer: true });
     seed = number('seed', v.seed as string, { min: 0, max: 2 ** 31 - 1, integer: true });
     speed = number('speed', v.speed as string, { min: 0.01, max: 1000 });
     warmup = number('warmup', v.warmup as string, { min: 0, max: 7 * 24 * 3600 });
     tickMs = number('tick', v.tick as string, { min: 10, max: 5000, integer: true });
+    historyS = number('history', v.history as string, { min: 0, max: 7 * 24 * 3600 });
     if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v['log-level'] as string))
       throw new UsageError(`--log-level expects fatal, error, warn, info, debug or silent, got "${v['log-level']}"`);
   } catch (e) {
@@ -128,7 +131,8 @@ async function main(argv: string[]): Promise<number> {
   });
   // Start the simulated clock in the past so that, after the warm-up, simulated time is now.
   const source = createSimulatorSource(scene, { seed, speed, warmup, startTime: Date.now() - warmup * 1000 });
-  const app = createApp({ hub, sources: [source], staticDir: outDir, logger: log });
+  const history = historyS > 0 ? new History({ scene, retentionMs: historyS * 1000 }) : null;
+  const app = createApp({ hub, sources: [source], staticDir: outDir, logger: log, history, liveSource: true });
   let bound: number;
   try {
     bound = await app.listen(port, v.host as string);

@@ -1,10 +1,11 @@
 /** REST beside Socket.IO: /api/scene, /api/state, /healthz; everything else is the built client. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub } from '../hub/twin-hub.ts';
+import type { History } from '../hub/history.ts';
 
 export type HealthInfo = () => Record<string, unknown>;
 
-export function createApiHandler(hub: Hub, health: HealthInfo) {
+export function createApiHandler(hub: Hub, health: HealthInfo, history: History | null = null) {
   const sceneJson = JSON.stringify(hub.scene);
   return function handleApi(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -18,9 +19,29 @@ export function createApiHandler(hub: Hub, health: HealthInfo) {
       case '/api/scene':
         sendText(res, 200, sceneJson);
         return true;
-      case '/api/state':
-        sendJson(res, 200, hub.snapshot());
+      case '/api/state': {
+        const at = url.searchParams.get('at');
+        if (at === null) {
+          sendJson(res, 200, hub.snapshot());
+          return true;
+        }
+        const t = parseTime(at);
+        if (t === null) {
+          sendJson(res, 400, { error: `at: expected an ISO 8601 time or epoch milliseconds, got "${at}"` });
+          return true;
+        }
+        if (!history || history.from === null || history.to === null) {
+          sendJson(res, 404, { error: 'no history is kept by this server yet' });
+          return true;
+        }
+        if (t < history.from || t > history.to) {
+          sendJson(res, 416, { error: `at: ${new Date(t).toISOString()} is outside the history, which covers ${new Date(history.from).toISOString()} to ${new Date(history.to).toISOString()}`, from: history.from, to: history.to });
+          return true;
+        }
+        const { hub: past } = history.stateAt(t);
+        sendJson(res, 200, { ...past.snapshot(), time: t });
         return true;
+      }
       case '/healthz':
         sendJson(res, 200, health());
         return true;
@@ -29,6 +50,14 @@ export function createApiHandler(hub: Hub, health: HealthInfo) {
         return true;
     }
   };
+}
+
+/** ISO 8601 or epoch milliseconds; null when neither. */
+export function parseTime(text: string): number | null {
+  if (/^-?\d+(\.\d+)?$/.test(text.trim())) return Number(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return null;
+  const t = Date.parse(text);
+  return Number.isFinite(t) ? t : null;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,0 +1,94 @@
+/**
+ * A client's own cursor in the history. The cursor state lives in a private hub, and the client is
+ * fed from it through a ClientFeed exactly as from the main hub: a seek is a snapshot (a new hub,
+ * so a new epoch), playing on sends the recorded changes as deltas. One client scrubbing moves
+ * nobody else's view.
+ */
+import { FrameChangeReader } from '../../protocol/frame-changes.ts';
+import { MAX_SPEED, MIN_SPEED } from '../../protocol/events.ts';
+import { ClientFeed, type FeedTransport } from './client-feed.ts';
+import type { History } from './history.ts';
+import type { Hub } from './twin-hub.ts';
+
+export const STEP_MS = 1000;
+
+export class PlaybackSession {
+  time = 0;
+  playing = false;
+  speed = 1;
+  private hub: Hub | null = null;
+  private feed: ClientFeed | null = null;
+  private off: (() => void) | null = null;
+  private reader: FrameChangeReader | null = null;
+  private next = 0;
+
+  constructor(
+    private readonly history: History,
+    private readonly transport: FeedTransport,
+    private readonly maxInFlight = 2,
+  ) {}
+
+  /** Jumps to time t (clamped to the history's range) and sends the state there as a snapshot. */
+  seek(t: number): void {
+    const { from, to } = this.history;
+    if (from === null || to === null) throw new Error('there is no history to play yet');
+    const target = Math.min(Math.max(t, from), to);
+    this.off?.();
+    this.feed?.close();
+    const at = this.history.stateAt(target);
+    this.hub = at.hub;
+    this.reader = at.reader;
+    this.next = at.next;
+    this.time = target;
+    this.feed = new ClientFeed(at.hub, this.transport, this.maxInFlight);
+    const feed = this.feed;
+    this.off = at.hub.onTick((f, r, b) => feed.onTick(f, r, b));
+    feed.begin();
+  }
+
+  play(speed?: number): void {
+    if (speed !== undefined) this.setSpeed(speed);
+    // Playing from the very end would stop at once: start again from the beginning.
+    if (this.history.to !== null && this.time >= this.history.to && this.history.from !== null) this.seek(this.history.from);
+    this.playing = true;
+  }
+
+  pause(): void {
+    this.playing = false;
+  }
+
+  setSpeed(speed: number): void {
+    this.speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed));
+  }
+
+  step(direction: 1 | -1): void {
+    this.playing = false;
+    this.seek(this.time + direction * STEP_MS);
+  }
+
+  /** Moves the cursor on by `realMs` × speed while playing; stops at the end of the history. */
+  advance(realMs: number): void {
+    if (!this.playing || !this.hub || !this.reader) return;
+    const to = this.history.to ?? this.time;
+    let target = this.time + realMs * this.speed;
+    if (target >= to) {
+      target = to;
+      this.playing = false;
+    }
+    const { hub, reader } = this;
+    this.next = this.history.forEachDelta(this.next, target, (e) => {
+      for (const c of reader.read(e.frame).changes) hub.sink.apply(c);
+    });
+    hub.sink.time?.(target);
+    this.time = target;
+    hub.tick();
+  }
+
+  close(): void {
+    this.off?.();
+    this.feed?.close();
+    this.hub = null;
+    this.feed = null;
+    this.playing = false;
+  }
+}
