@@ -51,8 +51,9 @@ describe('history and seek', () => {
         const { history, truth } = recorded(ticks as Array<[number, Change[]]>, interval);
         const from = history.from!;
         const to = history.to!;
-        for (const f of fractions) {
-          const t = from + f * (to - from);
+        // Between ticks, and exactly on tick times (where an off-by-one would hide).
+        const targets = fractions.flatMap((f) => [from + f * (to - from), truth[Math.floor(f * (truth.length - 1))][0]]);
+        for (const t of targets) {
           // The truth at t: the last committed state whose time is at or before t.
           let want = truth[0][1];
           for (const [time, snap] of truth) if (time <= t) want = snap;
