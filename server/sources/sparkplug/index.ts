@@ -1,0 +1,90 @@
+/**
+ * The Sparkplug B source: a non-primary, read-only host application on the plant's broker
+ * (subscribes to spBv1.0/<group>/#, never publishes, never asks for a rebirth). Conventions and
+ * the metric mapping: docs/live-data.md.
+ */
+import type { ChangeSink } from '../../../protocol/changes.ts';
+import type { ResolvedScene } from '../../../protocol/scene.ts';
+import type { Source, SourceHealth } from '../source.ts';
+import { brokerTarget, checkBrokerOptions, openBroker, type BrokerConnection, type BrokerOptions } from '../mqtt/broker-client.ts';
+import type { LiveLog } from '../mqtt/source-stats.ts';
+import { createSparkplugHandler, type SparkplugHandler } from './sparkplug-host.ts';
+import { sparkplugSubscription } from './topic.ts';
+
+export { createSparkplugHandler, sparkplugRejectReasons } from './sparkplug-host.ts';
+export { decodeSparkplug, encodeSparkplug } from './decode.ts';
+export { parseSparkplugTopic, sparkplugSubscription, NAMESPACE } from './topic.ts';
+
+export type SparkplugSourceOptions = BrokerOptions & {
+  /** Group id to follow (default: the scene's sources.sparkplug.groupId, else every group). */
+  groupId?: string;
+  /** No update for this long turns an entity stale, ms. Default null: Sparkplug reports by exception, so only deaths, seq gaps and broker loss do. */
+  staleAfterMs?: number | null;
+  maxPayloadBytes?: number;
+  log?: LiveLog;
+  now?: () => number;
+};
+
+export type SparkplugSource = Source & {
+  readonly kind: 'sparkplug';
+  readonly handler: SparkplugHandler;
+  health(): SourceHealth & { staleEntities: number; received: number; subscriptions: string[]; nodes: number; bornNodes: number; nodesAwaitingBirth: number };
+};
+
+const GROUP_RE = /^(?:\+|[^/+#]+)$/;
+
+export function createSparkplugSource(scene: ResolvedScene, options: SparkplugSourceOptions): SparkplugSource {
+  checkBrokerOptions(options);
+  const group = options.groupId ?? scene.sources?.sparkplug?.groupId ?? '+';
+  if (!GROUP_RE.test(group)) throw new Error(`expected a Sparkplug group id (no "/", "+" or "#") or "+" for every group, got "${group}"`);
+  const log = options.log ?? (() => undefined);
+  const handler = createSparkplugHandler(scene, { staleAfterMs: options.staleAfterMs ?? null, maxPayloadBytes: options.maxPayloadBytes, log, now: options.now });
+  const subscriptions = [sparkplugSubscription(group)];
+  const target = brokerTarget(options.url);
+  const now = options.now ?? Date.now;
+  let connection: BrokerConnection | null = null;
+  let watchdog: ReturnType<typeof setInterval> | null = null;
+
+  return {
+    kind: 'sparkplug',
+    handler,
+    start(sink: ChangeSink) {
+      if (connection !== null) throw new Error('sparkplug: already started');
+      handler.attach(sink);
+      handler.entities.sendPlaceholders(scene, now());
+      const staleMs = handler.staleAfterMs ?? 4000;
+      watchdog = setInterval(() => handler.sweep(), Math.max(50, Math.min(1000, staleMs / 4)));
+      watchdog.unref?.();
+      connection = openBroker(options, {
+        name: 'sparkplug',
+        subscriptions,
+        onMessage: (topic, payload) => handler.handleMessage(topic, payload),
+        onConnect: () => undefined,
+        onDown: () => handler.connectionLost(),
+        onState: (s) => (handler.stats.connection = s),
+        log,
+      });
+    },
+    async stop() {
+      if (watchdog !== null) clearInterval(watchdog);
+      watchdog = null;
+      const c = connection;
+      connection = null;
+      handler.attach(null);
+      await c?.close();
+      handler.stats.connection = 'stopped';
+    },
+    health() {
+      const n = handler.nodeSummary();
+      return {
+        ...handler.stats.health(target),
+        staleEntities: handler.entities.staleCount(),
+        received: handler.stats.received,
+        subscriptions,
+        nodes: n.nodes,
+        bornNodes: n.born,
+        nodesAwaitingBirth: n.awaitingBirth,
+      };
+    },
+  };
+}
