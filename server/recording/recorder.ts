@@ -1,0 +1,106 @@
+/**
+ * Records every change the hub commits into a recording file (JSON Lines, gzip when the name ends
+ * in .gz). Lines are flushed at least every second, so after a crash the file reads up to its last
+ * whole line; a keyframe every `keyframeIntervalMs` lets a reader start anywhere.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { createGzip, constants as zlibConstants, type Gzip } from 'node:zlib';
+import { FrameChangeReader } from '../../protocol/frame-changes.ts';
+import type { Hub } from '../hub/twin-hub.ts';
+import { compactChange, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format.ts';
+
+export type RecorderOptions = {
+  keyframeIntervalMs?: number;
+  flushMs?: number;
+  source: string;
+  onError?: (err: Error) => void;
+};
+
+export type Recorder = { readonly file: string; readonly lines: number; readonly bytes: number; stop(): Promise<void> };
+
+export function startRecorder(hub: Hub, file: string, options: RecorderOptions): Recorder {
+  const keyframeIntervalMs = options.keyframeIntervalMs ?? 60_000;
+  const gzip = file.endsWith('.gz');
+  const out: WriteStream = createWriteStream(file, { flags: 'w' });
+  const zip: Gzip | null = gzip ? createGzip() : null;
+  if (zip) zip.pipe(out);
+  const sink = zip ?? out;
+  let failed = false;
+  const fail = (err: Error) => {
+    if (failed) return;
+    failed = true;
+    options.onError?.(err);
+  };
+  out.on('error', fail);
+  zip?.on('error', fail);
+
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let lines = 0;
+  let bytes = 0;
+  const push = (obj: unknown) => {
+    const line = JSON.stringify(obj) + '\n';
+    pending.push(line);
+    pendingBytes += line.length;
+    lines++;
+    if (pendingBytes > 256 * 1024) flush();
+  };
+  const flush = () => {
+    if (failed || pending.length === 0) return;
+    const chunk = pending.join('');
+    pending = [];
+    bytes += Buffer.byteLength(chunk);
+    pendingBytes = 0;
+    sink.write(chunk);
+    // A sync flush ends a deflate block, so a reader can decode everything written so far.
+    zip?.flush(zlibConstants.Z_SYNC_FLUSH);
+  };
+
+  const header: RecordingHeader = {
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    scene: hub.scene.id,
+    start: hub.time,
+    source: options.source,
+    keyframeInterval: keyframeIntervalMs,
+    created: new Date().toISOString(),
+  };
+  push(header);
+  const keyframe = () => {
+    const s = hub.snapshot();
+    push({ type: 'keyframe', t: s.time, rev: s.revision, state: { stations: s.stations, robots: s.robots, bodies: s.bodies } });
+    return s.time;
+  };
+  let lastKeyframe = keyframe();
+  flush();
+
+  const reader = new FrameChangeReader(hub.index);
+  reader.read(hub.snapshotFrame());
+  const off = hub.onTick((frame) => {
+    const { header: h, changes } = reader.read(frame);
+    push({ type: 'changes', t: h.time, rev: h.revision, changes: changes.map(compactChange) });
+    if (h.time - lastKeyframe >= keyframeIntervalMs) lastKeyframe = keyframe();
+  });
+  const timer = setInterval(flush, options.flushMs ?? 1000);
+  timer.unref();
+
+  return {
+    file,
+    get lines() {
+      return lines;
+    },
+    get bytes() {
+      return bytes;
+    },
+    async stop() {
+      off();
+      clearInterval(timer);
+      flush();
+      await new Promise<void>((resolve) => {
+        out.once('close', () => resolve());
+        out.once('error', () => resolve());
+        sink.end();
+      });
+    },
+  };
+}
