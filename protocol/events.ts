@@ -3,8 +3,6 @@
  * Server: Server<ClientToServerEvents, ServerToClientEvents>; client: Socket<ServerToClientEvents, ClientToServerEvents>.
  */
 
-import { z } from 'zod';
-
 export const PROTOCOL_VERSION = 1;
 
 /** Sent by the client in the Socket.IO handshake `auth` (re-read on every reconnect). */
@@ -58,14 +56,6 @@ export type PlaybackCommand =
   | { type: 'step'; direction: 1 | -1 }
   | { type: 'live' };
 
-export const playbackCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('seek'), time: z.number().finite() }),
-  z.object({ type: z.literal('play'), speed: z.number().min(MIN_SPEED).max(MAX_SPEED).optional() }),
-  z.object({ type: z.literal('pause') }),
-  z.object({ type: z.literal('speed'), speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }),
-  z.object({ type: z.literal('step'), direction: z.union([z.literal(1), z.literal(-1)]) }),
-  z.object({ type: z.literal('live') }),
-]);
 
 export type CommandResult = { ok: true } | { ok: false; error: string };
 
@@ -83,11 +73,3 @@ export type ClientToServerEvents = {
   /** Move this client's own cursor (seek, play, pause, speed, step) or return to the main stream (live). */
   'playback:command': (command: PlaybackCommand, ack?: (result: CommandResult) => void) => void;
 };
-
-
-/** Handshake auth as the server validates it (every client input is validated at the edge). */
-export const handshakeAuthSchema = z.object({
-  protocolVersion: z.number().int(),
-  epoch: z.string().max(100).optional(),
-  revision: z.number().int().nonnegative().optional(),
-});

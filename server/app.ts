@@ -8,9 +8,8 @@ import { existsSync } from 'node:fs';
 import sirv from 'sirv';
 import { Server } from 'socket.io';
 import type { Logger } from 'pino';
+import { handshakeAuthSchema, playbackCommandSchema } from '../protocol/event-schemas.ts';
 import {
-  handshakeAuthSchema,
-  playbackCommandSchema,
   PROTOCOL_VERSION,
   type ClientToServerEvents,
   type CommandResult,
