@@ -81,6 +81,11 @@ export function checkBrokerOptions(o: BrokerOptions): void {
   if (o.clientId !== undefined && (o.clientId.length === 0 || o.clientId.length > 128)) throw new Error('clientId must have 1 to 128 characters');
 }
 
+/** Wait before reconnect attempt `attempt` (0 = the first after a loss): doubling from min up to max. */
+export function reconnectDelay(attempt: number, minMs: number, maxMs: number): number {
+  return Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
+}
+
 /** Connects at once and keeps reconnecting until close(); never throws for network trouble. */
 export function openBroker(o: BrokerOptions, h: BrokerHandlers): BrokerConnection {
   checkBrokerOptions(o);
@@ -114,12 +119,13 @@ export function openBroker(o: BrokerOptions, h: BrokerHandlers): BrokerConnectio
     connected = true;
     attempt = 0;
     lastError = '';
-    h.onState('connected');
     h.log(`${h.name}: connected to ${target}`, { source: h.name, target });
     client.subscribe(h.subscriptions, { qos: 1 }, (err, granted) => {
       if (err) h.log(`${h.name}: subscribe failed: ${err.message}`, { source: h.name, target, subscriptions: h.subscriptions });
       const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
       if (refused.length > 0) h.log(`${h.name}: the broker refused the subscriptions ${refused.join(', ')} (check its ACL)`, { source: h.name, target, refused });
+      // "connected" once messages can flow, so a publisher that waits for it loses nothing.
+      if (!closed && connected) h.onState('connected');
     });
     h.onConnect();
   });
@@ -142,7 +148,7 @@ export function openBroker(o: BrokerOptions, h: BrokerHandlers): BrokerConnectio
     h.onState('disconnected');
     h.onDown();
     if (retry !== null) return;
-    const delay = Math.min(maxDelay, minDelay * 2 ** Math.min(attempt, 20));
+    const delay = reconnectDelay(attempt, minDelay, maxDelay);
     attempt++;
     retry = setTimeout(() => {
       retry = null;

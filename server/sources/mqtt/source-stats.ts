@@ -68,14 +68,14 @@ export class SourceStats {
     const t = this.now();
     const second = Math.floor(t / 1000);
     let sum = 0;
-    // The current, partial second is left out so the rate does not dip at every second boundary.
-    for (let k = 1; k <= RATE_WINDOW_S; k++) {
+    for (let k = 0; k < RATE_WINDOW_S; k++) {
       const s = second - k;
       const slot = ((s % this.buckets.length) + this.buckets.length) % this.buckets.length;
       if (this.bucketSecond[slot] === s) sum += this.buckets[slot];
     }
-    const span = Math.min(RATE_WINDOW_S, Math.max(1, Math.floor((t - this.startedAt) / 1000)));
-    return sum / span;
+    // The window covers the current, partial second too, and never reaches back before the start.
+    const windowMs = Math.min(t - (second - RATE_WINDOW_S + 1) * 1000, t - this.startedAt);
+    return sum / Math.max(1, windowMs / 1000);
   }
 
   health(target: string): SourceHealth {
