@@ -13,21 +13,35 @@ import { createApp } from './app.ts';
 import { loadSceneFile, resolveScenePath, SceneLoadError, listSceneIds } from './scene-loader.ts';
 import { ensureClientBuilt } from './client-build.ts';
 import { createSimulatorSource } from './sources/simulator/index.ts';
+import { createReplaySource } from './sources/replay/index.ts';
+import type { Source } from './sources/source.ts';
+import { readRecording, RecordingError, type LoadedRecording } from './recording/reader.ts';
+import { startRecorder, type Recorder } from './recording/recorder.ts';
+import { CsvImportError, readCsvLog, writeRecordingFromChanges } from './recording/csv-import.ts';
+import type { ResolvedScene } from '../protocol/scene.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const scenesDir = path.join(root, 'scenes');
 const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 export const options = {
-  port: { type: 'string', default: process.env.PORT ?? '8080', help: 'HTTP port (env PORT)' },
-  host: { type: 'string', default: '0.0.0.0', help: 'interface to listen on (0.0.0.0: all; 127.0.0.1: this machine only)' },
-  scene: { type: 'string', default: 'demo-plant', help: 'scene id from scenes/, or a path to a scene.json' },
-  seed: { type: 'string', default: '1', help: 'simulator random seed (same seed, same event stream)' },
-  speed: { type: 'string', default: '1', help: 'simulated seconds per real second (e.g. 10 runs ten times faster)' },
-  warmup: { type: 'string', default: '14400', help: 'simulated seconds run silently before serving, so the line is full' },
-  history: { type: 'string', default: '7200', help: 'seconds of live history kept for scrubbing back (0: none)' },
-  tick: { type: 'string', default: '50', help: 'hub tick in ms: deltas are coalesced and sent this often (50 = 20 Hz)' },
-  'log-level': { type: 'string', default: 'info', help: 'fatal, error, warn, info, debug or silent' },
+  port: { type: 'string', arg: 'N', default: process.env.PORT ?? '8080', help: 'HTTP port (env PORT)' },
+  host: { type: 'string', arg: 'ADDR', default: '0.0.0.0', help: 'interface to listen on (0.0.0.0: all; 127.0.0.1: this machine only)' },
+  scene: { type: 'string', arg: 'ID|PATH', default: 'demo-plant', help: 'scene id from scenes/, or a path to a scene.json' },
+  seed: { type: 'string', arg: 'N', default: '1', help: 'simulator random seed (same seed, same event stream)' },
+  speed: { type: 'string', arg: 'X', default: '1', help: 'simulated seconds per real second (e.g. 10 runs ten times faster)' },
+  warmup: { type: 'string', arg: 'SECONDS', default: '14400', help: 'simulated seconds run silently before serving, so the line is full' },
+  record: { type: 'string', arg: 'FILE', help: 'record every change to FILE (.jsonl, or .jsonl.gz compressed)' },
+  replay: { type: 'string', arg: 'FILE', help: 'play a recording (.jsonl, .jsonl.gz) or a CSV event log instead of the simulator' },
+  'replay-speed': { type: 'string', arg: 'X', default: '1', help: 'replay speed, 0.25 to 120' },
+  'no-loop': { type: 'boolean', default: false, help: 'stop at the end of a replay instead of starting over' },
+  out: { type: 'string', arg: 'FILE', help: 'with "import": the recording to write (.jsonl or .jsonl.gz)' },
+  strict: { type: 'boolean', default: false, help: 'with "import" or a CSV --replay: stop at the first bad line' },
+  history: { type: 'string', arg: 'SECONDS', default: '7200', help: 'seconds of live history kept for scrubbing back (0: none)' },
+  tick: { type: 'string', arg: 'MS', default: '50', help: 'hub tick in ms: deltas are coalesced and sent this often (50 = 20 Hz)' },
+  'log-level': { type: 'string', arg: 'LEVEL', default: 'info', help: 'fatal, error, warn, info, debug or silent' },
   build: { type: 'boolean', default: false, help: 'rebuild the browser client before serving' },
   'no-build': { type: 'boolean', default: false, help: 'serve without building the browser client (API and Socket.IO only if it is missing)' },
   'check-scene': { type: 'boolean', default: false, help: 'validate the scene, print the result and exit (status 2 when invalid)' },
@@ -36,17 +50,19 @@ export const options = {
 } as const;
 
 export function helpText(): string {
-  const lines = Object.entries(options).map(([name, o]) => {
-    const flag = `--${name}${o.type === 'string' ? ' VALUE' : ''}`;
-    const def = o.type === 'string' && name !== 'port' ? ` (default ${o.default})` : name === 'port' ? ' (default 8080)' : '';
-    return `  ${flag.padEnd(22)} ${o.help}${def}`;
+  const lines = Object.entries(options as Record<string, { type: string; default?: unknown; help: string; arg?: string }>).map(([name, o]) => {
+    const meta = o.arg ? ` ${o.arg}` : '';
+    const def = o.default !== undefined && o.type === 'string' ? ` (default ${name === 'port' ? '8080' : String(o.default)})` : '';
+    return `  ${`--${name}${meta}`.padEnd(24)} ${o.help}${def}`;
   });
   return [
     `linetwin ${version}: a web digital twin of a car assembly line`,
     '',
-    'Usage: linetwin [options]     (npm start -- [options])',
+    'Usage: linetwin [options]                       (npm start -- [options])',
+    '       linetwin import LOG.csv --out FILE.jsonl.gz [--scene ID] [--strict]',
     '',
-    'Serves the 3D twin at http://localhost:PORT on the built-in simulator of the chosen scene.',
+    'Serves the 3D twin at http://localhost:PORT on the built-in simulator of the chosen scene,',
+    'or replays a recording (--replay). "import" converts a CSV station event log to a recording.',
     '',
     'Options:',
     ...lines,
@@ -67,9 +83,10 @@ function number(name: string, value: string, { min, max, integer = false }: { mi
 
 async function main(argv: string[]): Promise<number> {
   let values;
+  let positionals: string[] = [];
   try {
     const parseOptions = Object.fromEntries(Object.entries(options).map(([name, { help: _help, ...o }]) => [name, o])) as ParseArgsConfig['options'];
-    ({ values } = parseArgs({ args: argv, options: parseOptions, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args: argv, options: parseOptions, strict: true, allowPositionals: true }));
   } catch (e) {
     process.stderr.write(`linetwin: ${(e as Error).message}\nRun linetwin --help for the options.\n`);
     return 2;
@@ -83,7 +100,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version + '\n');
     return 0;
   }
-  let port: number, seed: number, speed: number, warmup: number, tickMs: number, historyS: number;
+  const command = positionals[0];
+  if (command !== undefined && (command !== 'import' || positionals.length !== 2)) {
+    process.stderr.write(command === 'import' ? 'linetwin: usage: linetwin import LOG.csv --out FILE.jsonl.gz [--scene ID] [--strict]\n' : `linetwin: unexpected argument "${command}"; run linetwin --help\n`);
+    return 2;
+  }
+  let port: number, seed: number, speed: number, warmup: number, tickMs: number, historyS: number, replaySpeed: number;
   try {
     port = number('port', v.port as string, { min: 0, max: 65535, integer: true });
     seed = number('seed', v.seed as string, { min: 0, max: 2 ** 31 - 1, integer: true });
@@ -91,6 +113,9 @@ async function main(argv: string[]): Promise<number> {
     warmup = number('warmup', v.warmup as string, { min: 0, max: 7 * 24 * 3600 });
     tickMs = number('tick', v.tick as string, { min: 10, max: 5000, integer: true });
     historyS = number('history', v.history as string, { min: 0, max: 7 * 24 * 3600 });
+    replaySpeed = number('replay-speed', v['replay-speed'] as string, { min: 0.25, max: 120 });
+    if (command === 'import' && !v.out) throw new UsageError('import needs --out FILE.jsonl.gz (the recording to write)');
+    if (v.record && v.replay) throw new UsageError('--record and --replay together would copy a recording; use one');
     if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v['log-level'] as string))
       throw new UsageError(`--log-level expects fatal, error, warn, info, debug or silent, got "${v['log-level']}"`);
   } catch (e) {
@@ -113,6 +138,19 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  if (command === 'import') return importCsv(positionals[1], v.out as string, scene, v.strict as boolean);
+
+  let replay: LoadedRecording | null = null;
+  if (v.replay) {
+    try {
+      replay = await loadReplay(v.replay as string, scene, v.strict as boolean);
+    } catch (e) {
+      if (!(e instanceof RecordingError || e instanceof CsvImportError)) throw e;
+      process.stderr.write(`linetwin: cannot replay: ${e.message}\n`);
+      return 2;
+    }
+  }
+
   const log = pino({ level: v['log-level'] as string, base: undefined });
   const outDir = path.join(root, 'dist', 'client');
   if (!v['no-build']) {
@@ -129,10 +167,17 @@ async function main(argv: string[]): Promise<number> {
     tickMs,
     onReject: rateLimited((change, reason, detail) => log.warn({ reason, detail }, 'change rejected')),
   });
-  // Start the simulated clock in the past so that, after the warm-up, simulated time is now.
-  const source = createSimulatorSource(scene, { seed, speed, warmup, startTime: Date.now() - warmup * 1000 });
-  const history = historyS > 0 ? new History({ scene, retentionMs: historyS * 1000 }) : null;
-  const app = createApp({ hub, sources: [source], staticDir: outDir, logger: log, history, liveSource: true });
+  let source: Source;
+  let history: History | null;
+  if (replay) {
+    source = createReplaySource(replay.history, { speed: replaySpeed, loop: !v['no-loop'], tickMs, target: path.basename(v.replay as string) });
+    history = replay.history;
+  } else {
+    // Start the simulated clock in the past so that, after the warm-up, simulated time is now.
+    source = createSimulatorSource(scene, { seed, speed, warmup, startTime: Date.now() - warmup * 1000 });
+    history = historyS > 0 ? new History({ scene, retentionMs: historyS * 1000 }) : null;
+  }
+  const app = createApp({ hub, sources: [source], staticDir: outDir, logger: log, history, liveSource: !replay });
   let bound: number;
   try {
     bound = await app.listen(port, v.host as string);
@@ -143,7 +188,16 @@ async function main(argv: string[]): Promise<number> {
     await app.close().catch(() => undefined);
     return 1;
   }
-  process.stdout.write(`linetwin ${version}: scene "${scene.id}" on the simulator (seed ${seed}, speed ×${speed})\nOpen http://localhost:${bound}\n`);
+  let recorder: Recorder | null = null;
+  if (v.record) {
+    try {
+      recorder = startRecorder(hub, v.record as string, { source: source.kind, onError: (err) => log.error({ err: err.message }, 'recording stopped: cannot write') });
+    } catch (e) {
+      process.stderr.write(`linetwin: cannot record to ${v.record}: ${(e as Error).message}\n`);
+    }
+  }
+  const what = replay ? `replaying ${path.basename(v.replay as string)} (×${replaySpeed}${v['no-loop'] ? '' : ', looping'})` : `on the simulator (seed ${seed}, speed ×${speed})`;
+  process.stdout.write(`linetwin ${version}: scene "${scene.id}" ${what}${recorder ? `, recording to ${v.record}` : ''}\nOpen http://localhost:${bound}\n`);
   log.info({ port: bound, scene: scene.id, epoch: hub.epoch }, 'serving');
 
   await new Promise<void>((resolve) => {
@@ -152,8 +206,45 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   log.info('shutting down');
+  await recorder?.stop();
   await app.close();
   return 0;
+}
+
+async function loadReplay(file: string, scene: ResolvedScene, strict: boolean): Promise<LoadedRecording> {
+  let recording = file;
+  if (file.toLowerCase().endsWith('.csv')) {
+    const log = await readCsvLog(file, scene, { strict });
+    for (const w of log.warnings) process.stderr.write(`warning: ${w}\n`);
+    recording = path.join(mkdtempSync(path.join(tmpdir(), 'linetwin-')), 'import.jsonl.gz');
+    await writeRecordingFromChanges(recording, scene, log.changes, `csv:${path.basename(file)}`);
+    process.stdout.write(`Imported ${log.stats.imported} of ${log.stats.rows} rows from ${path.basename(file)}.\n`);
+  }
+  let shown = -1;
+  const loaded = await readRecording(recording, scene, {
+    onProgress: (f) => {
+      const pct = Math.floor(f * 10) * 10;
+      if (pct !== shown && process.stdout.isTTY) process.stdout.write(`\rLoading ${path.basename(file)}… ${pct}%`);
+      shown = pct;
+    },
+  });
+  if (process.stdout.isTTY) process.stdout.write('\n');
+  for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
+  return loaded;
+}
+
+async function importCsv(input: string, out: string, scene: ResolvedScene, strict: boolean): Promise<number> {
+  try {
+    const log = await readCsvLog(input, scene, { strict });
+    for (const w of log.warnings) process.stderr.write(`warning: ${w}\n`);
+    await writeRecordingFromChanges(out, scene, log.changes, `csv:${path.basename(input)}`);
+    process.stdout.write(`Wrote ${out}: ${log.stats.imported} state changes from ${log.stats.rows} rows (${log.stats.skipped} skipped) for scene "${scene.id}".\n`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof CsvImportError)) throw e;
+    process.stderr.write(`linetwin: import failed: ${e.message}\n`);
+    return 2;
+  }
 }
 
 /** Logs at most once a second; counts what it dropped. */
