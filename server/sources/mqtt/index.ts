@@ -30,7 +30,7 @@ export type MqttSourceOptions = BrokerOptions & {
   now?: () => number;
 };
 
-export type MqttSource = Source & {
+export type MqttSource = Omit<Source, 'health'> & {
   readonly kind: 'mqtt';
   readonly handler: MqttHandler;
   health(): SourceHealth & { staleEntities: number; received: number; subscriptions: string[] };

@@ -25,7 +25,7 @@ export type SparkplugSourceOptions = BrokerOptions & {
   now?: () => number;
 };
 
-export type SparkplugSource = Source & {
+export type SparkplugSource = Omit<Source, 'health'> & {
   readonly kind: 'sparkplug';
   readonly handler: SparkplugHandler;
   health(): SourceHealth & { staleEntities: number; received: number; subscriptions: string[]; nodes: number; bornNodes: number; nodesAwaitingBirth: number };
