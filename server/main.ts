@@ -19,7 +19,8 @@ import { readRecording, RecordingError, type LoadedRecording } from './recording
 import { startRecorder, type Recorder } from './recording/recorder.ts';
 import { CsvImportError, readCsvLog, writeRecordingFromChanges } from './recording/csv-import.ts';
 import type { ResolvedScene } from '../protocol/scene.ts';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { DEMO_RECORDING, ensureDemoRecording, recordingsDir } from './recording/demo-recording.ts';
 import { tmpdir } from 'node:os';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,7 +35,7 @@ export const options = {
   speed: { type: 'string', arg: 'X', default: '1', help: 'simulated seconds per real second (e.g. 10 runs ten times faster)' },
   warmup: { type: 'string', arg: 'SECONDS', default: '14400', help: 'simulated seconds run silently before serving, so the line is full' },
   record: { type: 'string', arg: 'FILE', help: 'record every change to FILE (.jsonl, or .jsonl.gz compressed)' },
-  replay: { type: 'string', arg: 'FILE', help: 'play a recording (.jsonl, .jsonl.gz) or a CSV event log instead of the simulator' },
+  replay: { type: 'string', arg: 'FILE', help: 'play a recording (.jsonl, .jsonl.gz), a CSV event log, or "demo-shift" (a simulated shift, made on first use) instead of the simulator' },
   'replay-speed': { type: 'string', arg: 'X', default: '1', help: 'replay speed, 0.25 to 120' },
   'no-loop': { type: 'boolean', default: false, help: 'stop at the end of a replay instead of starting over' },
   out: { type: 'string', arg: 'FILE', help: 'with "import": the recording to write (.jsonl or .jsonl.gz)' },
@@ -213,6 +214,14 @@ async function main(argv: string[]): Promise<number> {
 
 async function loadReplay(file: string, scene: ResolvedScene, strict: boolean): Promise<LoadedRecording> {
   let recording = file;
+  // A bare name is a recording of the scene: scenes/<scene>/recordings/<name>.jsonl.gz (the demo one is made on demand).
+  if (/^[\w-]+$/.test(file)) {
+    const dir = recordingsDir(scenesDir, scene.id);
+    const known = ['.jsonl.gz', '.jsonl'].map((ext) => path.join(dir, file + ext)).find((f) => existsSync(f));
+    if (known) recording = known;
+    else if (file === DEMO_RECORDING) recording = await ensureDemoRecording(scene, scenesDir, (m) => process.stdout.write(m + '\n'));
+    else throw new RecordingError(`no recording "${file}" in ${dir}; pass a path to a .jsonl, .jsonl.gz or .csv file, or "${DEMO_RECORDING}"`);
+  }
   if (file.toLowerCase().endsWith('.csv')) {
     const log = await readCsvLog(file, scene, { strict });
     for (const w of log.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -55,9 +55,13 @@ export function changesOfState(state: Pick<StateSnapshot, 'stations' | 'robots' 
   return out;
 }
 
-/** Rounds joint angles for the file: 1e-6 rad is far below what anyone can see. */
+/**
+ * Makes a change smaller for the file without changing what anyone could see: joints to 1e-4 rad
+ * (0.006°), times to whole milliseconds, and no `quality` when it is the default `good`.
+ */
 export function compactChange(c: Change): Change {
-  if (c.type !== 'robot') return c;
-  const joints = Array.from(c.joints, (j) => Math.round(j * 1e6) / 1e6);
-  return { ...c, joints };
+  const out = { ...c, ts: Math.round(c.ts) } as Change & { quality?: string };
+  if (out.quality === 'good') delete out.quality;
+  if (out.type === 'robot') out.joints = Array.from(out.joints, (j) => Math.round(j * 1e4) / 1e4);
+  return out;
 }

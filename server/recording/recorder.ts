@@ -13,6 +13,8 @@ export type RecorderOptions = {
   keyframeIntervalMs?: number;
   flushMs?: number;
   source: string;
+  /** Compress with gzip; default: when the file name ends in .gz. */
+  gzip?: boolean;
   onError?: (err: Error) => void;
 };
 
@@ -20,7 +22,7 @@ export type Recorder = { readonly file: string; readonly lines: number; readonly
 
 export function startRecorder(hub: Hub, file: string, options: RecorderOptions): Recorder {
   const keyframeIntervalMs = options.keyframeIntervalMs ?? 60_000;
-  const gzip = file.endsWith('.gz');
+  const gzip = options.gzip ?? file.endsWith('.gz');
   const out: WriteStream = createWriteStream(file, { flags: 'w' });
   const zip: Gzip | null = gzip ? createGzip() : null;
   if (zip) zip.pipe(out);
