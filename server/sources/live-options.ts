@@ -1,5 +1,6 @@
 /**
- * Command-line options for live plant data, in the shape of server/main.ts's option table, and the
+ * Command-line options for live plant data, in the shape of server/main.ts's option table
+ * ({ type, arg?, default?, help }: spread it into that table), and the
  * function that turns parsed values into sources. Without --mqtt there are no live sources and the
  * server runs the simulator as before.
  */
@@ -15,18 +16,18 @@ import { createSparkplugSource } from './sparkplug/index.ts';
 export const PASSWORD_ENV = 'LINETWIN_MQTT_PASSWORD';
 
 export const liveSourceOptions = {
-  mqtt: { type: 'string', help: 'read live plant data from this MQTT broker instead of simulating: mqtt://host:1883, mqtts://, ws:// or wss://' },
-  'mqtt-username': { type: 'string', help: 'broker user name' },
-  'mqtt-password': { type: 'string', help: `broker password; prefer env ${PASSWORD_ENV} (a command line is visible to other users)` },
-  'mqtt-ca': { type: 'string', help: 'PEM file of the CA that signed the broker certificate (mqtts:// or wss://)' },
-  'mqtt-cert': { type: 'string', help: 'PEM file of a client certificate, with --mqtt-key' },
-  'mqtt-key': { type: 'string', help: 'PEM file of the client certificate key' },
-  'mqtt-prefix': { type: 'string', help: 'first topic levels of the JSON topics (default: the scene\'s sources.mqtt.prefix, else "plant")' },
-  'mqtt-client-id': { type: 'string', help: 'MQTT client id (default linetwin-<source>-<random>)' },
+  mqtt: { type: 'string', arg: 'URL', help: 'read live plant data from this MQTT broker instead of simulating: mqtt://host:1883, mqtts://, ws:// or wss://' },
+  'mqtt-username': { type: 'string', arg: 'USER', help: 'broker user name' },
+  'mqtt-password': { type: 'string', arg: 'PASSWORD', help: `broker password; prefer env ${PASSWORD_ENV} (a command line is visible to other users)` },
+  'mqtt-ca': { type: 'string', arg: 'FILE', help: 'PEM file of the CA that signed the broker certificate (mqtts:// or wss://)' },
+  'mqtt-cert': { type: 'string', arg: 'FILE', help: 'PEM file of a client certificate, with --mqtt-key' },
+  'mqtt-key': { type: 'string', arg: 'FILE', help: 'PEM file of the client certificate key' },
+  'mqtt-prefix': { type: 'string', arg: 'PREFIX', help: 'first topic levels of the JSON topics (default: the scene\'s sources.mqtt.prefix, else "plant")' },
+  'mqtt-client-id': { type: 'string', arg: 'ID', help: 'MQTT client id (default linetwin-<source>-<random>)' },
   sparkplug: { type: 'boolean', default: false, help: 'also act as a read-only Sparkplug B host on the --mqtt broker' },
-  'sparkplug-group': { type: 'string', help: 'Sparkplug group id to follow (default: the scene\'s sources.sparkplug.groupId, else every group)' },
-  'stale-after': { type: 'string', default: '10', help: 'seconds without a message before an MQTT entity is shown stale' },
-  'max-payload': { type: 'string', default: '262144', help: 'largest accepted message, bytes; larger ones are rejected unread' },
+  'sparkplug-group': { type: 'string', arg: 'GROUP', help: 'Sparkplug group id to follow (default: the scene\'s sources.sparkplug.groupId, else every group)' },
+  'stale-after': { type: 'string', arg: 'SECONDS', default: '10', help: 'seconds without a message before an MQTT entity is shown stale' },
+  'max-payload': { type: 'string', arg: 'BYTES', default: '262144', help: 'largest accepted message, bytes; larger ones are rejected unread' },
 } as const;
 
 export type LiveOptionValues = Partial<Record<keyof typeof liveSourceOptions, string | boolean | undefined>> & Record<string, unknown>;

@@ -17,6 +17,9 @@ import { robotStateSynonyms, stationStateSynonyms } from '../../server/sources/m
 import { indexScene } from '../../protocol/scene-index.ts';
 import { createSparkplugHandler } from '../../server/sources/sparkplug/sparkplug-host.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
+import { changeToMessage } from '../../server/sources/mqtt/change-message.ts';
+import { LineSimulation } from '../../server/sources/simulator/line-simulation.ts';
+import { loadSceneFile } from '../../server/scene-loader.ts';
 
 const scene = tinyScene();
 const index = indexScene(scene);
@@ -237,5 +240,33 @@ describe('Sparkplug handler, fuzzed (no broker)', () => {
     expect(hub.rejects).toEqual({ 'unknown-id': 0, 'invalid-value': 0 });
     expect(changes.length).toBeGreaterThan(50);
     for (const reason of ['sparkplug-decode', 'invalid-payload', 'sparkplug-seq', 'sparkplug-no-birth', 'unknown-topic']) expect(h.rejects[reason], reason).toBeGreaterThan(0);
+  });
+});
+
+describe('MQTT round trip', () => {
+  it('[MQ10] every change of two simulated minutes of the demo plant, published in the topic layout, maps back to itself', () => {
+    const plant = loadSceneFile(new URL('../../scenes/demo-plant/scene.json', import.meta.url).pathname);
+    const layout = createTopicLayout('plant');
+    const plantIndex = indexScene(plant);
+    const sim = new LineSimulation(plant, { seed: 3, startTime: Date.UTC(2026, 0, 5, 6), sampleHz: 2 });
+    sim.runUntil(sim.now + 3600_000, () => undefined, { sample: false });
+    const changes: Change[] = [...sim.fullState()];
+    sim.runUntil(sim.now + 120_000, (c) => changes.push(c));
+    const kinds = new Set(changes.map((c) => c.type));
+    expect([...kinds].sort()).toEqual(['body', 'body-remove', 'robot', 'station']);
+    const known = new Map<string, Change>();
+    for (const c of changes) {
+      const m = changeToMessage(c, layout);
+      if (m === null) continue;
+      const r = mapMqttMessage(
+        { layout, index: plantIndex, scene: plant, maxPayloadBytes: 4096, maxBodies: 2000, last: ((t: string, id: string) => known.get(`${t}:${id}`)) as never, bodyCount: 0, now: 42 },
+        m.topic,
+        enc(m.payload),
+      );
+      if (!r.ok) throw new Error(`${m.topic} ${m.payload}: ${r.reason} ${r.message}`);
+      const expected = c.type === 'body-remove' ? { ...c, ts: 42 } : c.type === 'robot' ? { ...c, joints: Array.from(c.joints), quality: 'good' } : { ...c, quality: 'good' };
+      expect(r.update).toEqual(expected);
+      known.set(`${c.type}:${c.id}`, c);
+    }
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { SourceHealth, SourceKind } from '../source.ts';
 
+/** Where a live source reports; `detail.level` ('info' | 'warn' | 'error') says how loud. */
 export type LiveLog = (msg: string, detail: object) => void;
 
 /** Seconds over which messageRate is averaged. */
@@ -56,6 +57,7 @@ export class SourceStats {
     const suppressed = this.suppressed;
     this.suppressed = 0;
     this.log(`${this.kind}: rejected a message (${reason}): ${detail.message}`, {
+      level: 'warn',
       source: this.kind,
       reason,
       ...detail,
