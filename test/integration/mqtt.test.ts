@@ -133,6 +133,8 @@ describe('MQTT source (real Mosquitto on 127.0.0.1:1883)', () => {
     await t.cli('stations/S1/state', '{"state":"blocked","ts":1767225600000}');
     await t.cli('stations/S3/state', '{"state":"down","ts":"2026-01-01T00:00:01.500Z"}');
     await t.cli('robots/R1/joints', '{"joints":[0,0,0,0,0,0.5],"ts":"2026-01-01T02:00:02+02:00"}');
+    // The job names a body the twin does not know yet; it is linked once the body appears.
+    await t.cli('stations/S2/state', '{"state":"working","ts":1767225600000,"job":"V-42"}');
     await t.cli('bodies/V-42/location', '{"conveyor":"C1","progress":1}');
     await waitFor(async () => (await t.state()).bodies['V-42'] !== undefined, 'the CLI messages');
     const s = await t.state();
@@ -142,6 +144,7 @@ describe('MQTT source (real Mosquitto on 127.0.0.1:1883)', () => {
     // A body message without ts takes the arrival time.
     expect(Math.abs(s.bodies['V-42'].ts - Date.now())).toBeLessThan(5000);
     expect(s.bodies['V-42']).toMatchObject({ model: 'sedan', color: null, location: { kind: 'conveyor', conveyor: 'C1', progress: 1 } });
+    expect(s.stations.S2).toEqual({ state: 'working', quality: 'good', ts: 1767225600000, job: 'V-42' });
   });
 
   it('[MQ3] state synonyms are accepted, case-insensitively, for stations and robots', async () => {

@@ -119,11 +119,11 @@ export function openBroker(o: BrokerOptions, h: BrokerHandlers): BrokerConnectio
     connected = true;
     attempt = 0;
     lastError = '';
-    h.log(`${h.name}: connected to ${target}`, { level: 'info', source: h.name, target });
+    h.log(`${h.name}: connected to ${target}`, { severity: 'info', source: h.name, target });
     client.subscribe(h.subscriptions, { qos: 1 }, (err, granted) => {
-      if (err) h.log(`${h.name}: subscribe failed: ${err.message}`, { level: 'error', source: h.name, target, subscriptions: h.subscriptions });
+      if (err) h.log(`${h.name}: subscribe failed: ${err.message}`, { severity: 'error', source: h.name, target, subscriptions: h.subscriptions });
       const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
-      if (refused.length > 0) h.log(`${h.name}: the broker refused the subscriptions ${refused.join(', ')} (check its ACL)`, { level: 'error', source: h.name, target, refused });
+      if (refused.length > 0) h.log(`${h.name}: the broker refused the subscriptions ${refused.join(', ')} (check its ACL)`, { severity: 'error', source: h.name, target, refused });
       // "connected" once messages can flow, so a publisher that waits for it loses nothing.
       if (!closed && connected) h.onState('connected');
     });
@@ -136,14 +136,14 @@ export function openBroker(o: BrokerOptions, h: BrokerHandlers): BrokerConnectio
     // Logged once per distinct error in a row: a broker that stays away repeats the same one.
     if (err.message !== lastError) {
       lastError = err.message;
-      h.log(`${h.name}: broker ${target}: ${err.message}`, { level: 'warn', source: h.name, target, error: err.message });
+      h.log(`${h.name}: broker ${target}: ${err.message}`, { severity: 'warn', source: h.name, target, error: err.message });
     }
   });
   client.on('close', () => {
     if (closed) return;
     if (connected) {
       connected = false;
-      h.log(`${h.name}: connection to ${target} lost; entities are stale until it is back`, { level: 'warn', source: h.name, target });
+      h.log(`${h.name}: connection to ${target} lost; entities are stale until it is back`, { severity: 'warn', source: h.name, target });
     }
     h.onState('disconnected');
     h.onDown();

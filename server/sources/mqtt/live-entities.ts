@@ -42,9 +42,21 @@ export class LiveEntities {
   /** A fresh value from the publisher: stored and delivered with its own quality. */
   report(change: EntityChange): void {
     const key = entityKey(change.type, change.id);
-    if (change.type === 'body' && !this.entries.has(key)) this.bodyCount++;
+    const isNewBody = change.type === 'body' && !this.entries.has(key);
+    if (isNewBody) this.bodyCount++;
     this.entries.set(key, { change, receivedAt: this.now(), stale: false });
     this.emit(change);
+    if (isNewBody) this.relinkJob(change.id);
+  }
+
+  /**
+   * A station's job names a body; the hub links them only when the body exists. When a body appears
+   * after the station reported it, the station is sent again (same value, quality and freshness).
+   */
+  relinkJob(bodyId: string): void {
+    for (const e of this.entries.values()) {
+      if (e.change.type === 'station' && e.change.job === bodyId) this.emit(e.stale ? { ...e.change, quality: 'stale' } : e.change);
+    }
   }
 
   removeBody(id: string, ts: number): void {

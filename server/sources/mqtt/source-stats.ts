@@ -4,7 +4,7 @@
  */
 import type { SourceHealth, SourceKind } from '../source.ts';
 
-/** Where a live source reports; `detail.level` ('info' | 'warn' | 'error') says how loud. */
+/** Where a live source reports; `detail.severity` ('info' | 'warn' | 'error') says how loud (not `level`: pino owns that key). */
 export type LiveLog = (msg: string, detail: object) => void;
 
 /** Seconds over which messageRate is averaged. */
@@ -57,7 +57,7 @@ export class SourceStats {
     const suppressed = this.suppressed;
     this.suppressed = 0;
     this.log(`${this.kind}: rejected a message (${reason}): ${detail.message}`, {
-      level: 'warn',
+      severity: 'warn',
       source: this.kind,
       reason,
       ...detail,
