@@ -15,6 +15,7 @@ import { ensureClientBuilt } from './client-build.ts';
 import { createSimulatorSource } from './sources/simulator/index.ts';
 import { createReplaySource } from './sources/replay/index.ts';
 import type { Source } from './sources/source.ts';
+import { createLiveSources, liveSourceOptions } from './sources/live-options.ts';
 import { readRecording, RecordingError, type LoadedRecording } from './recording/reader.ts';
 import { startRecorder, type Recorder } from './recording/recorder.ts';
 import { CsvImportError, readCsvLog, writeRecordingFromChanges } from './recording/csv-import.ts';
@@ -34,6 +35,7 @@ export const options = {
   seed: { type: 'string', arg: 'N', default: '1', help: 'simulator random seed (same seed, same event stream)' },
   speed: { type: 'string', arg: 'X', default: '1', help: 'simulated seconds per real second (e.g. 10 runs ten times faster)' },
   warmup: { type: 'string', arg: 'SECONDS', default: '14400', help: 'simulated seconds run silently before serving, so the line is full' },
+  ...liveSourceOptions,
   record: { type: 'string', arg: 'FILE', help: 'record every change to FILE (.jsonl, or .jsonl.gz compressed)' },
   replay: { type: 'string', arg: 'FILE', help: 'play a recording (.jsonl, .jsonl.gz), a CSV event log, or "demo-shift" (a simulated shift, made on first use) instead of the simulator' },
   'replay-speed': { type: 'string', arg: 'X', default: '1', help: 'replay speed, 0.25 to 120' },
@@ -117,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
     replaySpeed = number('replay-speed', v['replay-speed'] as string, { min: 0.25, max: 120 });
     if (command === 'import' && !v.out) throw new UsageError('import needs --out FILE.jsonl.gz (the recording to write)');
     if (v.record && v.replay) throw new UsageError('--record and --replay together would copy a recording; use one');
+    if (v.mqtt && v.replay) throw new UsageError('--mqtt and --replay are two different sources; use one');
     if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v['log-level'] as string))
       throw new UsageError(`--log-level expects fatal, error, warn, info, debug or silent, got "${v['log-level']}"`);
   } catch (e) {
@@ -153,6 +156,13 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const log = pino({ level: v['log-level'] as string, base: undefined });
+  let live: Source[];
+  try {
+    live = createLiveSources(v, scene, (msg, detail) => log[(detail as { severity?: 'info' | 'warn' | 'error' }).severity ?? 'warn'](detail, msg));
+  } catch (e) {
+    process.stderr.write(`linetwin: ${(e as Error).message}\n`);
+    return 2;
+  }
   const outDir = path.join(root, 'dist', 'client');
   if (!v['no-build']) {
     try {
@@ -168,17 +178,18 @@ async function main(argv: string[]): Promise<number> {
     tickMs,
     onReject: rateLimited((change, reason, detail) => log.warn({ reason, detail }, 'change rejected')),
   });
-  let source: Source;
+  let sources: Source[];
   let history: History | null;
   if (replay) {
-    source = createReplaySource(replay.history, { speed: replaySpeed, loop: !v['no-loop'], tickMs, target: path.basename(v.replay as string) });
+    sources = [createReplaySource(replay.history, { speed: replaySpeed, loop: !v['no-loop'], tickMs, target: path.basename(v.replay as string) })];
     history = replay.history;
   } else {
     // Start the simulated clock in the past so that, after the warm-up, simulated time is now.
-    source = createSimulatorSource(scene, { seed, speed, warmup, startTime: Date.now() - warmup * 1000 });
+    sources = live.length > 0 ? live : [createSimulatorSource(scene, { seed, speed, warmup, startTime: Date.now() - warmup * 1000 })];
     history = historyS > 0 ? new History({ scene, retentionMs: historyS * 1000 }) : null;
   }
-  const app = createApp({ hub, sources: [source], staticDir: outDir, logger: log, history, liveSource: !replay });
+  const source = sources[0];
+  const app = createApp({ hub, sources, staticDir: outDir, logger: log, history, liveSource: !replay });
   let bound: number;
   try {
     bound = await app.listen(port, v.host as string);
@@ -197,7 +208,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`linetwin: cannot record to ${v.record}: ${(e as Error).message}\n`);
     }
   }
-  const what = replay ? `replaying ${path.basename(v.replay as string)} (×${replaySpeed}${v['no-loop'] ? '' : ', looping'})` : `on the simulator (seed ${seed}, speed ×${speed})`;
+  const what = replay
+    ? `replaying ${path.basename(v.replay as string)} (×${replaySpeed}${v['no-loop'] ? '' : ', looping'})`
+    : live.length > 0
+      ? `reading ${sources.map((s) => s.health?.().target ?? s.kind).join(' and ')} (${sources.map((s) => s.kind).join(' + ')})`
+      : `on the simulator (seed ${seed}, speed ×${speed})`;
   process.stdout.write(`linetwin ${version}: scene "${scene.id}" ${what}${recorder ? `, recording to ${v.record}` : ''}\nOpen http://localhost:${bound}\n`);
   log.info({ port: bound, scene: scene.id, epoch: hub.epoch }, 'serving');
 
