@@ -1,0 +1,139 @@
+/**
+ * The app: load the scene (retrying calmly while the server is away), then the 3D view with the DOM
+ * overlays beside it. React renders the UI only; live state flows socket → typed arrays → useFrame.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { Canvas } from '@react-three/fiber';
+import type { ResolvedScene } from '../../protocol/scene.ts';
+import { LiveState } from './live/live-state.ts';
+import { buildLayout } from './live/layout.ts';
+import { connect } from './net/connection.ts';
+import { chooseQuality } from './quality.ts';
+import { GROUND_COLOR } from './scene/Floor.tsx';
+import { setCheapMaterials } from './scene/materials.ts';
+import { PlantScene } from './scene/PlantScene.tsx';
+import { useTwin } from './store/store.ts';
+import { provideToTestHook } from './test-hook.ts';
+import { CameraButtons } from './ui/CameraButtons.tsx';
+import { EntityPanel } from './ui/EntityPanel.tsx';
+import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
+import { Header } from './ui/Header.tsx';
+import { IncompatibleNotice } from './ui/IncompatibleNotice.tsx';
+import { Legend } from './ui/Legend.tsx';
+import { LoadingScreen } from './ui/LoadingScreen.tsx';
+
+export function App() {
+  return (
+    <ErrorBoundary>
+      <SceneLoader />
+    </ErrorBoundary>
+  );
+}
+
+type LoadState = { phase: 'loading' } | { phase: 'retrying'; reason: string; retryInS: number; attempt: number };
+
+/** Fetches /api/scene until it succeeds; the plant is drawn only once its description is known. */
+function SceneLoader() {
+  const scene = useTwin((s) => s.scene);
+  const [load, setLoad] = useState<LoadState>({ phase: 'loading' });
+
+  useEffect(() => {
+    if (scene) return;
+    let cancelled = false;
+    let timer = 0;
+    const attempt = async (n: number) => {
+      try {
+        const res = await fetch('/api/scene', { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
+        if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`.trim());
+        const json: unknown = await res.json();
+        if (!looksLikeScene(json)) throw new Error('the server sent a plant description this page cannot read');
+        if (!cancelled) useTwin.getState().setScene(json);
+      } catch (e) {
+        if (cancelled) return;
+        const wait = Math.min(10, 2 + n * 2);
+        const reason = e instanceof TypeError || (e instanceof DOMException && e.name === 'TimeoutError') ? 'the server is not reachable' : e instanceof Error ? e.message : String(e);
+        setLoad({ phase: 'retrying', reason, retryInS: wait, attempt: n + 1 });
+        timer = window.setTimeout(() => void attempt(n + 1), wait * 1000);
+      }
+    };
+    void attempt(0);
+    return () => {
+      cancelled = true;
+      window.clearTimeout(timer);
+    };
+  }, [scene]);
+
+  if (!scene) return <LoadingScreen {...load} />;
+  return <Twin scene={scene} />;
+}
+
+/** Enough of a ResolvedScene to draw; the server validated the rest (protocol/scene.ts). */
+function looksLikeScene(x: unknown): x is ResolvedScene {
+  const s = x as Partial<ResolvedScene> | null;
+  return !!s && typeof s === 'object' && typeof s.id === 'string' && Array.isArray(s.areas) && Array.isArray(s.stations) && Array.isArray(s.robots) && Array.isArray(s.conveyors) && Array.isArray(s.cameras);
+}
+
+const SKY = '#dfe4ea';
+
+/** Reloads for a changed scene, but never in a loop if server and page keep disagreeing. */
+function reloadOnce(sceneId: string) {
+  const key = 'linetwin:reloaded-for-scene';
+  const last = sessionStorage.getItem(key);
+  const now = Date.now();
+  if (last) {
+    const [id, at] = last.split('@');
+    if (id === sceneId && now - Number(at) < 60_000) return;
+  }
+  sessionStorage.setItem(key, `${sceneId}@${now}`);
+  window.location.reload();
+}
+
+function Twin({ scene }: { scene: ResolvedScene }) {
+  const live = useMemo(() => new LiveState(scene.stations.length, scene.robots.length), [scene]);
+  const layout = useMemo(() => buildLayout(scene), [scene]);
+  const quality = useMemo(() => {
+    const q = chooseQuality();
+    setCheapMaterials(q.level === 'low');
+    return q;
+  }, []);
+
+  useEffect(() => {
+    const connection = connect(live, {
+      sceneId: scene.id,
+      // The server now serves another plant: start over with its description.
+      onSceneChanged: (sceneId) => reloadOnce(sceneId),
+    });
+    const unprovide = provideToTestHook({ revision: () => live.revision });
+    return () => {
+      unprovide();
+      connection.close();
+    };
+  }, [live, scene]);
+
+  const first = scene.cameras[0];
+  return (
+    <div className="twin">
+      <div className="viewport" data-quality={quality.level}>
+        <Canvas
+          shadows={quality.shadows ? 'percentage' : false}
+          flat
+          dpr={quality.dpr}
+          camera={{ fov: 42, near: 1, far: 3000, position: first ? first.position : [0, 120, 140] }}
+          gl={{ antialias: quality.antialias, powerPreference: 'high-performance' }}
+          onPointerMissed={(e) => {
+            if (e.type === 'click') useTwin.getState().select(null);
+          }}
+        >
+          <color attach="background" args={[quality.shadows ? SKY : GROUND_COLOR]} />
+          <fog attach="fog" args={[quality.shadows ? SKY : GROUND_COLOR, 420, 1400]} />
+          <PlantScene scene={scene} layout={layout} live={live} shadows={quality.shadows} />
+        </Canvas>
+      </div>
+      <Header scene={scene} live={live} />
+      <Legend />
+      <CameraButtons scene={scene} />
+      <EntityPanel scene={scene} layout={layout} live={live} />
+      <IncompatibleNotice />
+    </div>
+  );
+}

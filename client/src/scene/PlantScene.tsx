@@ -1,0 +1,150 @@
+/**
+ * Everything inside the <Canvas>: lights, the plant, picking, the camera rig, and the test hook's view of
+ * the renderer. Rendered once per scene; live updates happen in the children's useFrame callbacks.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
+import { Vector3, type DirectionalLight } from 'three';
+import type { ResolvedScene } from '../../../protocol/scene.ts';
+import type { LiveState } from '../live/live-state.ts';
+import type { SceneLayout } from '../live/layout.ts';
+import { useTwin, type Selection } from '../store/store.ts';
+import { provideToTestHook, setReady } from '../test-hook.ts';
+import { Bodies } from './Bodies.tsx';
+import { CameraRig } from './CameraRig.tsx';
+import { useCommitProbe } from './commit-probe.ts';
+import { Conveyors } from './Conveyors.tsx';
+import { Floor, planBounds } from './Floor.tsx';
+import { Highlight } from './Highlight.tsx';
+import type { PickFn } from './instancing.ts';
+import { entityAnchor, type LocateContext } from './locate.ts';
+import { buildRigs } from './robot-rig.ts';
+import { Robots } from './Robots.tsx';
+import { Stations } from './Stations.tsx';
+
+type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState; shadows: boolean };
+
+/** A press and release further apart than this (px) was a camera drag, not a click. */
+const DRAG_PX = 5;
+
+export function PlantScene({ scene, layout, live, shadows }: Props) {
+  useCommitProbe();
+  const rigs = useMemo(() => buildRigs(scene), [scene]);
+  const ctx = useMemo<LocateContext>(() => ({ scene, layout, live, rigs }), [scene, layout, live, rigs]);
+
+  const onClick = (e: ThreeEvent<MouseEvent>) => {
+    // Handle a click once, for the nearest thing that can be selected.
+    e.stopPropagation();
+    if (e.delta > DRAG_PX) return;
+    let picked: Selection = null;
+    for (const hit of e.intersections) {
+      const pick = hit.object.userData.pick as PickFn | undefined;
+      if (pick && hit.instanceId !== undefined) {
+        picked = pick(hit.instanceId);
+        if (picked) break;
+      }
+    }
+    useTwin.getState().select(picked);
+  };
+
+  return (
+    <>
+      <Lights scene={scene} shadows={shadows} />
+      <group onClick={onClick}>
+        <Floor scene={scene} />
+        <Conveyors scene={scene} />
+        <Stations scene={scene} layout={layout} live={live} />
+        <Robots scene={scene} live={live} rigs={rigs} />
+        <Bodies scene={scene} layout={layout} live={live} />
+      </group>
+      <Highlight ctx={ctx} />
+      <CameraRig scene={scene} />
+      <HookBridge ctx={ctx} />
+    </>
+  );
+}
+
+function Lights({ scene, shadows }: { scene: ResolvedScene; shadows: boolean }) {
+  useCommitProbe();
+  const sun = useRef<DirectionalLight>(null);
+  const b = useMemo(() => planBounds(scene), [scene]);
+  useEffect(() => {
+    const light = sun.current;
+    if (!light) return;
+    // One shadow map over the whole plan: coarse but cheap, enough to ground machines and robots.
+    const cam = light.shadow.camera;
+    const half = Math.max(b.w, b.d) / 2 + 10;
+    cam.left = -half;
+    cam.right = half;
+    cam.top = half;
+    cam.bottom = -half;
+    cam.near = 10;
+    cam.far = 600;
+    cam.updateProjectionMatrix();
+    light.target.position.set(b.cx, 0, b.cz);
+    light.target.updateMatrixWorld();
+  }, [b]);
+  return (
+    <>
+      <hemisphereLight args={['#eef3fb', '#8a8377', shadows ? 1.6 : 1.9]} />
+      <directionalLight
+        ref={sun}
+        position={[b.cx + 90, 200, b.cz + 120]}
+        intensity={shadows ? 2.1 : 1.9}
+        castShadow={shadows}
+        shadow-mapSize-width={2048}
+        shadow-mapSize-height={2048}
+        shadow-bias={-0.0004}
+        shadow-normalBias={0.04}
+        shadow-radius={3}
+      />
+      {/* A fill light from the other side keeps shadowed faces readable; software rendering skips it. */}
+      {shadows && <directionalLight position={[b.cx - 120, 90, b.cz - 60]} intensity={0.45} />}
+    </>
+  );
+}
+
+const anchor = new Vector3();
+
+/** Exposes the renderer and projections to window.__linetwin; flags ready after a frame drew real state. */
+function HookBridge({ ctx }: { ctx: LocateContext }) {
+  useCommitProbe();
+  const gl = useThree((s) => s.gl);
+  const camera = useThree((s) => s.camera);
+  const three = useThree((s) => s.scene);
+
+  // ?debug exposes the renderer to the console (profiling, poking at meshes); never used by the app.
+  useEffect(() => {
+    if (!new URLSearchParams(window.location.search).has('debug')) return;
+    (window as unknown as { __linetwinDebug: unknown }).__linetwinDebug = { gl, camera, scene: three, live: ctx.live, layout: ctx.layout };
+  }, [gl, camera, three, ctx]);
+  const framesWithState = useRef(0);
+
+  useEffect(
+    () =>
+      provideToTestHook({
+        screenPosition: (kind, id) => {
+          if (!entityAnchor(ctx, kind, id, anchor)) return null;
+          camera.updateMatrixWorld();
+          anchor.project(camera);
+          if (anchor.z < -1 || anchor.z > 1 || Math.abs(anchor.x) > 1 || Math.abs(anchor.y) > 1) return null;
+          const rect = gl.domElement.getBoundingClientRect();
+          const x = rect.left + ((anchor.x + 1) / 2) * rect.width;
+          const y = rect.top + ((1 - anchor.y) / 2) * rect.height;
+          if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return null;
+          return { x, y };
+        },
+        select: (kind, id) => useTwin.getState().select({ kind, id }),
+        renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles, frames: gl.info.render.frame }),
+      }),
+    [ctx, gl, camera],
+  );
+
+  useFrame(() => {
+    if (framesWithState.current >= 2) return;
+    if (ctx.live.hasState) framesWithState.current++;
+    // The frame after the first one that used state: that one has been drawn by now.
+    if (framesWithState.current === 2) setReady(true);
+  });
+  return null;
+}

@@ -1,0 +1,22 @@
+import type { ResolvedScene } from '../../../protocol/scene.ts';
+import { useTwin } from '../store/store.ts';
+
+export function CameraButtons({ scene }: { scene: ResolvedScene }) {
+  const active = useTwin((s) => s.cameraPreset);
+  if (scene.cameras.length === 0) return null;
+  return (
+    <nav className="cameras" aria-label="Camera views">
+      {scene.cameras.map((c) => (
+        <button
+          key={c.id}
+          type="button"
+          className={c.id === active ? 'cam active' : 'cam'}
+          aria-pressed={c.id === active}
+          onClick={() => useTwin.getState().goToPreset(c.id)}
+        >
+          {c.name}
+        </button>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,254 @@
+/**
+ * Side panel for the selected entity. React renders its fixed parts when the selection changes; the live
+ * values are written into the DOM through refs by a 4 Hz loop, so streaming state causes no React commits.
+ */
+import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { LocationKind } from '../../../protocol/codec.ts';
+import { robotModels } from '../../../protocol/kinematics.ts';
+import type { ResolvedScene } from '../../../protocol/scene.ts';
+import { bodyModels, JOINT_COUNT, qualities, qualityCode, robotStates, stationStates, type Quality } from '../../../protocol/state.ts';
+import type { LiveState } from '../live/live-state.ts';
+import type { SceneLayout } from '../live/layout.ts';
+import { inkOn, qualityLabel, robotStateColor, staleIcon, stateIcon, stationStateColor, UNPAINTED_COLOR, STALE_COLOR } from '../palette.ts';
+import { useTwin, type EntityKind, type Selection } from '../store/store.ts';
+import { formatDateTime, titleCase } from './format.ts';
+
+type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState };
+
+const REFRESH_MS = 250;
+const RAD = 180 / Math.PI;
+
+/** Elements the live loop writes into; any may be absent for a kind. */
+type LiveRefs = {
+  state: HTMLSpanElement | null;
+  swatch: HTMLSpanElement | null;
+  quality: HTMLSpanElement | null;
+  time: HTMLSpanElement | null;
+  job: HTMLSpanElement | null;
+  tool: HTMLSpanElement | null;
+  joints: (HTMLTableCellElement | null)[];
+  color: HTMLSpanElement | null;
+  colorSwatch: HTMLSpanElement | null;
+  location: HTMLSpanElement | null;
+  model: HTMLSpanElement | null;
+  gone: HTMLDivElement | null;
+};
+
+const emptyRefs = (): LiveRefs => ({ state: null, swatch: null, quality: null, time: null, job: null, tool: null, joints: [], color: null, colorSwatch: null, location: null, model: null, gone: null });
+
+function setText(el: Element | null, text: string): void {
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+export function EntityPanel({ scene, layout, live }: Props) {
+  const selection = useTwin((s) => s.selection);
+  const refs = useRef<LiveRefs>(emptyRefs());
+
+  useEffect(() => {
+    if (!selection) return;
+    const update = () => writeLive(selection, refs.current, scene, layout, live);
+    update();
+    const id = window.setInterval(update, REFRESH_MS);
+    return () => window.clearInterval(id);
+  }, [selection, scene, layout, live]);
+
+  if (!selection) return null;
+  const r = refs.current;
+  const close = () => useTwin.getState().select(null);
+  return (
+    <aside className="panel" data-testid="entity-panel" data-kind={selection.kind} aria-label={`${selection.kind} ${selection.id}`}>
+      <div className="panel-head">
+        <div>
+          <div className="panel-kind">{kindLabel(selection.kind)}</div>
+          <h2 className="panel-title">{titleOf(selection, scene)}</h2>
+          <code className="panel-id" data-testid="entity-id">
+            {selection.id}
+          </code>
+        </div>
+        <button type="button" className="panel-close" aria-label="Close" onClick={close}>
+          ×
+        </button>
+      </div>
+      <div className="panel-gone" ref={(el) => void (r.gone = el)} hidden>
+        This body has left the line (or is not reported any more).
+      </div>
+      <dl className="facts">
+        {selection.kind !== 'body' && (
+          <Fact label="State">
+            <span className="state-pill" ref={(el) => void (r.swatch = el)}>
+              <span className="state-icon" aria-hidden="true" />
+              <span data-testid="entity-state" ref={(el) => void (r.state = el)} />
+            </span>
+          </Fact>
+        )}
+        <StaticFacts selection={selection} scene={scene} refs={refs} />
+        <Fact label="Quality">
+          <span ref={(el) => void (r.quality = el)} />
+        </Fact>
+        <Fact label="Source time">
+          <span ref={(el) => void (r.time = el)} className="mono" />
+        </Fact>
+      </dl>
+      {selection.kind === 'robot' && (
+        <table className="joints" aria-label="Joint angles">
+          <thead>
+            <tr>
+              {Array.from({ length: JOINT_COUNT }, (_, j) => (
+                <th key={j}>J{j + 1}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              {Array.from({ length: JOINT_COUNT }, (_, j) => (
+                <td key={j} ref={(el) => void (r.joints[j] = el)} className="mono" />
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      )}
+    </aside>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+function kindLabel(kind: EntityKind): string {
+  return kind === 'station' ? 'Station' : kind === 'robot' ? 'Robot' : 'Car body';
+}
+
+function titleOf(sel: NonNullable<Selection>, scene: ResolvedScene): string {
+  if (sel.kind === 'station') return scene.stations.find((s) => s.id === sel.id)?.name ?? sel.id;
+  if (sel.kind === 'robot') {
+    const r = scene.robots.find((x) => x.id === sel.id);
+    return r ? `${robotModels[r.model]?.name ?? r.model} robot` : sel.id;
+  }
+  return `VIN ${sel.id}`;
+}
+
+function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Selection>; scene: ResolvedScene; refs: RefObject<LiveRefs> }) {
+  const r = refs.current;
+  if (selection.kind === 'station') {
+    const s = scene.stations.find((x) => x.id === selection.id);
+    if (!s) return null;
+    const area = scene.areas.find((a) => a.id === s.area);
+    return (
+      <>
+        <Fact label="Kind">{s.kind}</Fact>
+        <Fact label="Area">{area?.name ?? s.area}</Fact>
+        <Fact label="Cycle time">{s.cycleTime} s nominal</Fact>
+        <Fact label="Current job">
+          <span ref={(el) => void (r.job = el)} className="mono" />
+        </Fact>
+      </>
+    );
+  }
+  if (selection.kind === 'robot') {
+    const rb = scene.robots.find((x) => x.id === selection.id);
+    if (!rb) return null;
+    const st = scene.stations.find((x) => x.id === rb.station);
+    const area = scene.areas.find((a) => a.id === st?.area);
+    return (
+      <>
+        <Fact label="Kind">
+          {robotModels[rb.model]?.name ?? rb.model} ({rb.model})
+        </Fact>
+        <Fact label="Station">{st ? `${st.id} · ${st.name}` : rb.station}</Fact>
+        <Fact label="Area">{area?.name ?? '—'}</Fact>
+        <Fact label="Tool">
+          {rb.tool} · <span ref={(el) => void (r.tool = el)} />
+        </Fact>
+      </>
+    );
+  }
+  return (
+    <>
+      <Fact label="VIN">
+        <span className="mono">{selection.id}</span>
+      </Fact>
+      <Fact label="Model">
+        <span ref={(el) => void (r.model = el)} />
+      </Fact>
+      <Fact label="Colour">
+        <span className="chip" ref={(el) => void (r.colorSwatch = el)} /> <span ref={(el) => void (r.color = el)} />
+      </Fact>
+      <Fact label="Location">
+        <span ref={(el) => void (r.location = el)} />
+      </Fact>
+    </>
+  );
+}
+
+function writeQuality(refs: LiveRefs, q: number): void {
+  const name: Quality = qualities[q] ?? 'bad';
+  setText(refs.quality, qualityLabel[name]);
+  refs.quality?.classList.toggle('warn', name !== 'good');
+}
+
+function writeState(refs: LiveRefs, word: string, color: string, good: boolean): void {
+  setText(refs.state, word);
+  const pill = refs.swatch;
+  if (!pill) return;
+  const bg = good ? color : STALE_COLOR;
+  if (pill.dataset.key !== `${word}|${bg}`) {
+    pill.dataset.key = `${word}|${bg}`;
+    pill.style.background = bg;
+    pill.style.color = inkOn(bg);
+    const icon = pill.firstElementChild as HTMLElement | null;
+    if (icon) icon.innerHTML = good ? (stateIcon[word as keyof typeof stateIcon] ?? '') : staleIcon;
+    pill.title = good ? word : `${word} (last known; data not good)`;
+  }
+}
+
+function writeLive(sel: NonNullable<Selection>, refs: LiveRefs, scene: ResolvedScene, layout: SceneLayout, live: LiveState): void {
+  if (sel.kind === 'station') {
+    const i = layout.index.station.get(sel.id);
+    if (i === undefined) return;
+    const word = stationStates[live.stationState[i]] ?? 'off';
+    const good = live.stationQuality[i] === qualityCode.good;
+    writeState(refs, word, stationStateColor[word], good);
+    writeQuality(refs, live.stationQuality[i]);
+    setText(refs.time, formatDateTime(live.stationTs[i]));
+    const job = live.stationJob[i];
+    setText(refs.job, job >= 0 ? (live.bodyIds[job] ?? '—') : '— (none)');
+    return;
+  }
+  if (sel.kind === 'robot') {
+    const i = layout.index.robot.get(sel.id);
+    if (i === undefined) return;
+    const word = robotStates[live.robotState[i]] ?? 'off';
+    writeState(refs, word, robotStateColor[word], live.robotQuality[i] === qualityCode.good);
+    writeQuality(refs, live.robotQuality[i]);
+    setText(refs.time, formatDateTime(live.robotTs[i]));
+    setText(refs.tool, live.robotTool[i] === 1 ? 'active' : 'idle');
+    for (let j = 0; j < JOINT_COUNT; j++) setText(refs.joints[j] ?? null, `${(live.robotTarget[i * JOINT_COUNT + j] * RAD).toFixed(1)}°`);
+    return;
+  }
+  const s = live.bodySlotOf(sel.id);
+  const gone = s < 0;
+  if (refs.gone) refs.gone.hidden = !gone;
+  if (gone) return;
+  setText(refs.model, titleCase(bodyModels[live.bodyModel[s]] ?? '?'));
+  const hex = live.bodyColorHex[s];
+  const named = hex ? scene.mix.colors.find((c) => c.hex.toLowerCase() === hex.toLowerCase()) : undefined;
+  setText(refs.color, hex ? (named ? `${named.name} (${hex})` : hex) : 'unpainted (body in white)');
+  if (refs.colorSwatch) refs.colorSwatch.style.background = hex ?? UNPAINTED_COLOR;
+  writeQuality(refs, live.bodyQuality[s]);
+  setText(refs.time, formatDateTime(live.bodyTs[s]));
+  const kind = live.bodyLocKind[s];
+  const li = live.bodyLocIndex[s];
+  let where = 'unknown';
+  if (kind === LocationKind.station && scene.stations[li]) where = `${scene.stations[li].id} · ${scene.stations[li].name}`;
+  else if (kind === LocationKind.conveyor && scene.conveyors[li]) {
+    const c = scene.conveyors[li];
+    where = `conveyor ${c.id} (${c.from} → ${c.to}), ${Math.round(live.bodyProgress[s] * 100)} %`;
+  }
+  setText(refs.location, where);
+}

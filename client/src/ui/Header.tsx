@@ -1,0 +1,52 @@
+import { useEffect, useRef } from 'react';
+import type { ResolvedScene } from '../../../protocol/scene.ts';
+import type { LiveState } from '../live/live-state.ts';
+import { useTwin } from '../store/store.ts';
+import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { formatTime } from './format.ts';
+
+export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState }) {
+  const source = useTwin((s) => s.hello?.source);
+  const clock = useRef<HTMLSpanElement>(null);
+
+  // The plant clock ticks through a ref: a React render per second would be a commit while streaming.
+  useEffect(() => {
+    const tick = () => {
+      const el = clock.current;
+      if (!el) return;
+      const text = live.time > 0 ? formatTime(live.time) : '--:--:--';
+      if (el.textContent !== text) el.textContent = text;
+    };
+    tick();
+    const id = window.setInterval(tick, 500);
+    return () => window.clearInterval(id);
+  }, [live]);
+
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <div className="brand-mark" aria-hidden="true">
+          <span />
+          <span />
+          <span />
+        </div>
+        <div>
+          <h1 className="plant-name">{scene.name}</h1>
+          <div className="plant-meta">
+            {scene.stations.length} stations · {scene.robots.length} robots · takt {scene.taktTime} s
+            {source ? ` · source: ${source}` : ''}
+          </div>
+        </div>
+      </div>
+      <div className="topbar-right">
+        <div className="clock" title="Plant time of the state shown (source time)">
+          <span className="clock-label">plant time</span>
+          <span ref={clock} className="clock-value">
+            --:--:--
+          </span>
+        </div>
+        <ConnectionBadge />
+      </div>
+    </header>
+  );
+}

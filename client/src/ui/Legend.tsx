@@ -1,0 +1,35 @@
+import { useState } from 'react';
+import { stationStates } from '../../../protocol/state.ts';
+import { inkOn, staleIcon, stateIcon, stationStateColor, stationStateMeaning, STALE_COLOR, UNPAINTED_COLOR } from '../palette.ts';
+
+/** Static: rendered once, so it costs nothing while states stream. */
+export function Legend() {
+  const [open, setOpen] = useState(true);
+  return (
+    <section className={open ? 'legend' : 'legend closed'} data-testid="legend" aria-label="Legend">
+      <button type="button" className="legend-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        Legend <span aria-hidden="true">{open ? '▾' : '▸'}</span>
+      </button>
+      <ul className="legend-list">
+        {stationStates.map((s) => (
+          <li key={s} className="legend-row">
+            <span className="swatch" style={{ background: stationStateColor[s], color: inkOn(stationStateColor[s]) }} dangerouslySetInnerHTML={{ __html: stateIcon[s] }} />
+            <span className="legend-name">{s}</span>
+            <span className="legend-meaning">{stationStateMeaning[s]}</span>
+          </li>
+        ))}
+        <li className="legend-row legend-note">
+          <span className="swatch" style={{ background: STALE_COLOR, color: '#fff' }} dangerouslySetInnerHTML={{ __html: staleIcon }} />
+          <span className="legend-name">faded</span>
+          <span className="legend-meaning">data stale or bad quality: the last known state, greyed out</span>
+        </li>
+      </ul>
+      {open && (
+        <p className="legend-foot">
+          Floor slab and stack light show the station state. Robots: glow at the tool while it works. Bodies:{' '}
+          <span className="chip" style={{ background: UNPAINTED_COLOR }} /> body in white until painted.
+        </p>
+      )}
+    </section>
+  );
+}
