@@ -55,13 +55,35 @@ export function loadSceneFile(file: string): ResolvedScene {
   }
 }
 
-/** Adds line and column to V8's "at position N" JSON errors. */
-function describeJsonError(text: string, e: Error): string {
-  const m = /position (\d+)/.exec(e.message);
-  if (!m || /line \d+/.test(e.message)) return e.message;
-  const pos = Number(m[1]);
+/**
+ * Adds line and column to a JSON syntax error. V8 does not always say where; the shortest prefix
+ * that fails with something other than "unexpected end" ends at the offending character.
+ */
+export function describeJsonError(text: string, e: Error): string {
+  // A prefix is fine so far when parsing fails only because it ends (at its end, not before).
+  const endOfInput = (t: string) => {
+    try {
+      JSON.parse(t);
+      return true;
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (/end of (JSON )?input/i.test(msg)) return true;
+      const at = /position (\d+)/.exec(msg);
+      return at !== null && Number(at[1]) >= t.length;
+    }
+  };
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (endOfInput(text.slice(0, mid + 1))) lo = mid + 1;
+    else hi = mid;
+  }
+  const pos = Math.min(lo, text.length - 1);
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const col = pos - before.lastIndexOf('\n');
-  return `${e.message} (line ${line}, column ${col})`;
+  const near = text.slice(pos, pos + 20).split('\n')[0];
+  const what = e.message.split('\n')[0].replace(/,\s*(\.\.\.)?".*$/s, '').replace(/( in JSON)? at position \d+.*$/, '');
+  return `${what} at line ${line}, column ${col}${near ? ` (near "${near}")` : ''}`;
 }
