@@ -57,7 +57,7 @@ describe('command line', () => {
     writeFileSync(broken, '{\n  "specVersion": 1,\n  "id": \n}');
     const r = run('--scene', broken, '--check-scene');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/not valid JSON: .*line 3/);
+    expect(r.err).toMatch(/not valid JSON: Unexpected token .* at line 4, column 1/);
     noStack(r.err);
   });
 
