@@ -48,7 +48,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-const hook = <T>(fn: (h: Hook) => T) => page.evaluate(fn as never) as Promise<T>;
+/** Runs fn(window.__linetwin) in the page. */
+const hook = <T>(fn: (h: Hook) => T) => page.evaluate(`(${fn.toString()})(window.__linetwin)`) as Promise<T>;
 
 describe('the twin in Chromium', () => {
   it('[E2E1] loads with no page error and shows the live badge and the legend', async () => {
@@ -94,6 +95,26 @@ describe('the twin in Chromium', () => {
       if (!agreed) await new Promise((r) => setTimeout(r, 300));
     }
     expect(agreed).toBe(true);
+  });
+
+  it('[E2E5] the connection badge says reconnecting while the server is away, and live again after it restarts', async () => {
+    const port = Number(new URL(url).port);
+    // The old server has reached a far higher revision than a new one will have.
+    const oldRevision = await hook((h) => h.revision());
+    expect(oldRevision).toBeGreaterThan(50);
+    await app.close();
+    await expect.poll(() => page.getAttribute('[data-testid="connection-badge"]', 'data-status'), { timeout: 20_000 }).toBe('reconnecting');
+    // The page keeps showing the last state meanwhile: no blank canvas, no error page.
+    expect(await page.locator('canvas').count()).toBe(1);
+    const hub = createHub({ scene });
+    app = createApp({ hub, sources: [createSimulatorSource(scene, { seed: 8, speed: 0.2, warmup: 600 })], staticDir: path.join(root, 'dist/client') });
+    await app.listen(port, '127.0.0.1');
+    await expect.poll(() => page.getAttribute('[data-testid="connection-badge"]', 'data-status'), { timeout: 30_000 }).toBe('live');
+    // It resynchronised with the new server (a new epoch, so a fresh snapshot).
+    // The page must now follow the new hub's revisions.
+    expect(hub.revision).toBeLessThan(oldRevision);
+    await expect.poll(async () => Math.abs((await hook((h) => h.revision())) - hub.revision), { timeout: 10_000 }).toBeLessThanOrEqual(3);
+    expect(pageErrors).toEqual([]);
   });
 
   it('[E2E4] streaming state causes no React commits', async () => {
