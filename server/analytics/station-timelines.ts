@@ -1,0 +1,380 @@
+/**
+ * StationTimelines: the analytics store. Per station, the state intervals, completed jobs and
+ * active periods; for the line, departures and bodies in the plant; for bottlenecks, the sweep of
+ * the active period method (active-periods.ts) kept up to the settled time.
+ *
+ * Fed with Changes: directly (`apply`), from a live hub (`attachToHub`, via the hub's delta frames)
+ * or from a recorded History (`fromHistory`). Live, it keeps `retentionMs` of state time (8 h by
+ * default): older intervals, jobs, periods and segments are dropped as time goes on.
+ */
+import type { Change } from '../../protocol/changes.ts';
+import { FrameChangeReader } from '../../protocol/frame-changes.ts';
+import type { ResolvedScene } from '../../protocol/scene.ts';
+import { indexScene } from '../../protocol/scene-index.ts';
+import type { History } from '../hub/history.ts';
+import type { Hub } from '../hub/twin-hub.ts';
+import { changesOfState } from '../recording/format.ts';
+import { ActivePeriodSweep, SegmentSequence, type PeriodSource } from './active-periods.ts';
+import { IndexedHeap } from './indexed-heap.ts';
+import { RecordLog } from './record-log.ts';
+import { ActiveChange, StationTrack, stateCode } from './station-track.ts';
+
+export const DEFAULT_RETENTION_MS = 8 * 3600_000;
+
+export type TimelinesOptions = {
+  /** State time kept (ms); Infinity keeps everything. Default 8 h. */
+  retentionMs?: number;
+  /** Where the timelines begin (epoch ms); default: the time of the first change. */
+  start?: number;
+};
+
+export type MomentaryBottleneck = {
+  station: string;
+  /** Start of its active period, epoch ms. */
+  since: number;
+  /** Length of that period so far (or in all, for a period that has ended), ms. */
+  activeMs: number;
+};
+
+export class StationTimelines implements PeriodSource {
+  readonly scene: ResolvedScene;
+  readonly stationIds: string[];
+  readonly stationCount: number;
+  readonly retentionMs: number;
+  /** Stations that end the line (`next: null`): bodies leaving them are finished. */
+  readonly endStations: number[];
+  private readonly index: Map<string, number>;
+  private readonly isEnd: Uint8Array;
+  private tracks: StationTrack[] = [];
+  /** Where the timelines begin; NaN until the first change. */
+  private origin = NaN;
+  private latest = -Infinity;
+  private cutoff = -Infinity;
+  private lastTrim = -Infinity;
+  /** Departure times of finished bodies. */
+  private departuresLog = new RecordLog(1);
+  /** [time, bodies in the plant from then on]. */
+  private wipLog = new RecordLog(2);
+  private alive = new Set<string>();
+  private bodyAt = new Map<string, number>();
+  private bodySeen = false;
+  private removalSeen = false;
+  private ongoing!: IndexedHeap;
+  private sweep!: ActivePeriodSweep;
+  /** Bumped by every change that alters the timelines (a cache key). */
+  version = 0;
+  /** Station changes for stations not in the scene, or with an unknown state. */
+  ignored = 0;
+
+  constructor(scene: ResolvedScene, options: TimelinesOptions = {}) {
+    this.scene = scene;
+    const idx = indexScene(scene);
+    this.stationIds = idx.stationIds;
+    this.stationCount = idx.stationIds.length;
+    this.index = idx.station;
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    if (!(this.retentionMs > 0)) throw new RangeError(`analytics: retentionMs must be positive, got ${this.retentionMs}`);
+    this.isEnd = new Uint8Array(this.stationCount);
+    this.endStations = [];
+    scene.stations.forEach((s, i) => {
+      if (s.next === null) {
+        this.isEnd[i] = 1;
+        this.endStations.push(i);
+      }
+    });
+    this.clear(options.start);
+  }
+
+  /** Forgets everything; the timelines begin again at `start` (or at the next change). */
+  clear(start?: number): void {
+    this.tracks = this.stationIds.map(() => new StationTrack());
+    this.origin = NaN;
+    this.latest = -Infinity;
+    this.cutoff = -Infinity;
+    this.lastTrim = -Infinity;
+    this.departuresLog = new RecordLog(1);
+    this.wipLog = new RecordLog(2);
+    this.alive.clear();
+    this.bodyAt.clear();
+    this.bodySeen = false;
+    this.removalSeen = false;
+    const tracks = this.tracks;
+    this.ongoing = new IndexedHeap(this.stationCount, (a, b) => tracks[a].periodStart < tracks[b].periodStart || (tracks[a].periodStart === tracks[b].periodStart && a < b));
+    this.sweep = new ActivePeriodSweep(this.stationCount);
+    this.version++;
+    if (start !== undefined) this.begin(start);
+  }
+
+  // ---- PeriodSource (for the sweep) ----
+
+  periodsOf(s: number): RecordLog {
+    return this.tracks[s].periods;
+  }
+
+  ongoingStart(s: number): number {
+    return this.tracks[s].periodStart;
+  }
+
+  // ---- feeding ----
+
+  /** Applies one change; robot changes and unknown stations are ignored. */
+  apply(change: Change): void {
+    const ts = change.ts;
+    if (typeof ts !== 'number' || !Number.isFinite(ts)) return;
+    if (Number.isNaN(this.origin)) this.begin(ts);
+    const t = ts < this.origin ? this.origin : ts;
+    switch (change.type) {
+      case 'station': {
+        const s = this.index.get(change.id);
+        const code = stateCode(change.state);
+        if (s === undefined || code < 0) {
+          this.ignored++;
+          return;
+        }
+        this.station(s, t, code, change.job, false);
+        break;
+      }
+      case 'body':
+        this.bodySeen = true;
+        if (!this.alive.has(change.id)) {
+          this.alive.add(change.id);
+          this.wipStep(t);
+        }
+        if (change.location.kind === 'station') {
+          const s = this.index.get(change.location.station);
+          if (s !== undefined) this.bodyAt.set(change.id, s);
+        } else this.bodyAt.delete(change.id);
+        break;
+      case 'body-remove':
+        this.removalSeen = true;
+        this.bodyLeaves(change.id, t);
+        break;
+      default:
+        return;
+    }
+    if (t > this.latest) this.latest = t;
+    this.version++;
+    if (this.latest - this.lastTrim >= this.trimEvery()) this.trim();
+  }
+
+  /** Time passes with no change (the source's clock). */
+  advance(t: number): void {
+    if (!Number.isFinite(t)) return;
+    if (Number.isNaN(this.origin)) this.begin(t);
+    if (t > this.latest) {
+      this.latest = t;
+      this.version++;
+    }
+    if (this.latest - this.lastTrim >= this.trimEvery()) this.trim();
+  }
+
+  /**
+   * The state found when the timelines start (a snapshot's changes): stations are in it since `t`,
+   * with their jobs begun at an unknown earlier time; stations never reported (ts <= 0) stay unknown.
+   */
+  init(changes: Iterable<Change>, t: number): void {
+    if (Number.isNaN(this.origin)) this.begin(t);
+    for (const c of changes) {
+      if (c.type === 'station') {
+        const s = this.index.get(c.id);
+        const code = stateCode(c.state);
+        if (s === undefined || code < 0 || !(c.ts > 0)) continue;
+        this.station(s, Math.max(t, this.origin), code, c.job, true);
+      } else if (c.type === 'body') {
+        this.bodySeen = true;
+        this.alive.add(c.id);
+        if (c.location.kind === 'station') {
+          const s = this.index.get(c.location.station);
+          if (s !== undefined) this.bodyAt.set(c.id, s);
+        }
+      }
+    }
+    this.wipStep(Math.max(t, this.origin));
+    if (t > this.latest) this.latest = t;
+    this.version++;
+  }
+
+  /**
+   * Follows a live hub: its state now, then every committed delta frame. Returns a function that
+   * stops following. (A replay that loops goes back in time; for a recording, build the store once
+   * with `fromHistory` over the whole recording instead.)
+   */
+  attachToHub(hub: Hub): () => void {
+    const reader = new FrameChangeReader(hub.index);
+    const { header, changes } = reader.read(hub.snapshotFrame());
+    this.init(changes, header.time);
+    return hub.onTick((frame) => {
+      const read = reader.read(frame);
+      for (const c of read.changes) this.apply(c);
+      this.advance(read.header.time);
+    });
+  }
+
+  /**
+   * Timelines of [from, to] of a History (a recording, or the live history). `marginMs` (default
+   * 30 min) more is read on both sides where the history has it, so that active periods crossing the
+   * window's edges are measured over their whole extent.
+   */
+  static fromHistory(history: History, from: number, to: number, options: { marginMs?: number } = {}): StationTimelines {
+    if (history.from === null || history.to === null) throw new RangeError('analytics: the history is empty');
+    const margin = options.marginMs ?? 30 * 60_000;
+    const start = Math.min(Math.max(history.from, from - margin), history.to);
+    const end = Math.max(Math.min(history.to, to + margin), start);
+    const store = new StationTimelines(history.scene, { retentionMs: Infinity, start });
+    const at = history.stateAt(start);
+    store.init(changesOfState(at.hub.snapshot()), start);
+    history.forEachDelta(at.next, end, (entry) => {
+      const { header, changes } = at.reader.read(entry.frame);
+      for (const c of changes) store.apply(c);
+      store.advance(header.time);
+    });
+    store.advance(end);
+    return store;
+  }
+
+  // ---- reading ----
+
+  /** Start of the data kept (epoch ms), or null before any change. */
+  get from(): number | null {
+    return Number.isNaN(this.origin) ? null : Math.max(this.origin, this.cutoff);
+  }
+
+  /** The latest time seen (epoch ms), or null before any change. */
+  get to(): number | null {
+    return Number.isNaN(this.origin) ? null : this.latest;
+  }
+
+  track(s: number): StationTrack {
+    return this.tracks[s];
+  }
+
+  stationIndex(id: string): number | undefined {
+    return this.index.get(id);
+  }
+
+  /** Whether bodies were reported (else the bodies in the plant are unknown). */
+  get hasBodies(): boolean {
+    return this.bodySeen;
+  }
+
+  /** Whether body removals were seen (else finished bodies are inferred from end-station jobs). */
+  get hasRemovals(): boolean {
+    return this.removalSeen;
+  }
+
+  get departures(): RecordLog {
+    return this.departuresLog;
+  }
+
+  get wip(): RecordLog {
+    return this.wipLog;
+  }
+
+  get bodiesInPlant(): number {
+    return this.alive.size;
+  }
+
+  /**
+   * The momentary bottleneck now: of the stations active now, the one whose active period began
+   * first, as that is the longest period in progress. O(1); kept up to date at O(log S) per change.
+   */
+  currentBottleneck(): MomentaryBottleneck | null {
+    const s = this.ongoing.top();
+    if (s < 0) return null;
+    const since = this.tracks[s].periodStart;
+    return { station: this.stationIds[s], since, activeMs: Math.max(0, this.latest - since) };
+  }
+
+  /**
+   * The momentary bottleneck segments up to now: the settled ones (kept, extended as time settles)
+   * followed by a run over the unsettled rest, in which periods still in progress end now.
+   */
+  segments(needTail = true): SegmentSequence {
+    this.settle();
+    if (!needTail) return new SegmentSequence(this.sweep.segments, null);
+    const tail = this.sweep.clone();
+    tail.advance(this, Infinity, this.latest);
+    return new SegmentSequence(this.sweep.segments, tail.segments);
+  }
+
+  /** The time before which bottleneck segments are final. */
+  get settledUntil(): number {
+    return this.sweep.time;
+  }
+
+  // ---- internals ----
+
+  private begin(t: number): void {
+    this.origin = t;
+    if (t > this.latest) this.latest = t;
+    this.lastTrim = t;
+    for (const tr of this.tracks) tr.begin(t);
+    this.sweep.startAt(this);
+  }
+
+  private station(s: number, t: number, code: number, job: string | null | undefined, initial: boolean): void {
+    const change = this.tracks[s].report(t, code, job, initial);
+    if (change === ActiveChange.started) this.ongoing.push(s);
+    else if (change === ActiveChange.ended) this.ongoing.remove(s);
+  }
+
+  private bodyLeaves(id: string, t: number): void {
+    // A body that was in the plant before the data began may leave without ever being seen.
+    if (this.alive.delete(id)) this.wipStep(t);
+    const at = this.bodyAt.get(id);
+    this.bodyAt.delete(id);
+    let finished = at !== undefined && this.isEnd[at] === 1;
+    if (!finished) {
+      for (const e of this.endStations) {
+        const tr = this.tracks[e];
+        if (tr.job === id || tr.lastCompleted === id) finished = true;
+      }
+    }
+    if (!finished) return;
+    const log = this.departuresLog;
+    const last = log.length > 0 ? log.get(log.end - 1) : -Infinity;
+    log.push1(Math.max(t, last));
+  }
+
+  private wipStep(t: number): void {
+    const log = this.wipLog;
+    const n = this.alive.size;
+    if (log.length > 0) {
+      const last = log.end - 1;
+      const lt = log.get(last);
+      if (t <= lt) {
+        log.set(last, 1, n);
+        return;
+      }
+      if (log.get(last, 1) === n) return;
+    }
+    log.push2(t, n);
+  }
+
+  /** Advances the sweep over the settled time (everything before the earliest period in progress). */
+  private settle(): void {
+    const s = this.ongoing.top();
+    const limit = s >= 0 ? this.tracks[s].periodStart : this.latest;
+    if (limit > this.sweep.time || this.sweep.time === -Infinity) this.sweep.advance(this, limit);
+    for (let i = 0; i < this.stationCount; i++) this.tracks[i].sealedPeriods = this.sweep.cursor[i];
+  }
+
+  private trimEvery(): number {
+    return Number.isFinite(this.retentionMs) ? Math.max(1000, this.retentionMs / 64) : Infinity;
+  }
+
+  private trim(): void {
+    this.lastTrim = this.latest;
+    if (!Number.isFinite(this.retentionMs)) return;
+    const cutoff = this.latest - this.retentionMs;
+    if (cutoff <= this.cutoff || cutoff <= this.origin) return;
+    this.cutoff = cutoff;
+    this.settle();
+    for (let s = 0; s < this.stationCount; s++) this.tracks[s].trim(cutoff, this.sweep.cursor[s]);
+    const segs = this.sweep.segments;
+    segs.dropBefore(segs.lowerBound(cutoff, 2));
+    this.departuresLog.dropBefore(this.departuresLog.lowerBound(cutoff));
+    const w = this.wipLog.upperBound(cutoff) - 1;
+    if (w > this.wipLog.first) this.wipLog.dropBefore(w);
+  }
+}
