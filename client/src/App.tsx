@@ -44,6 +44,8 @@ function SceneLoader() {
     const attempt = async (n: number) => {
       try {
         const res = await fetch('/api/scene', { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
+        // A proxy in front of a stopped server answers 502-504: to a person that is "not reachable".
+        if (res.status >= 502 && res.status <= 504) throw new TypeError('unreachable');
         if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`.trim());
         const json: unknown = await res.json();
         if (!looksLikeScene(json)) throw new Error('the server sent a plant description this page cannot read');

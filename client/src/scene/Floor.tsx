@@ -1,6 +1,6 @@
 /**
  * The hall floor: concrete, a tinted zone per area with a painted border and its name painted on the floor
- * (canvas textures: no font download), and the building's columns around the edge.
+ * (canvas textures: no font download).
  */
 import { useEffect, useMemo } from 'react';
 import { CanvasTexture, Color, DoubleSide, Mesh, PlaneGeometry, SRGBColorSpace, type Material, type Object3D } from 'three';
@@ -136,39 +136,19 @@ function buildFloor(scene: ResolvedScene) {
   for (const a of scene.areas) {
     const { texture, aspect } = labelTexture(a.name.toUpperCase(), areaLine[a.kind]);
     keep(texture);
-    const h = Math.min(5, Math.max(2.5, a.size[1] * 0.06));
-    const w = Math.min(h * aspect, a.size[0] - 4);
+    // As large as the strip between the zone's edge and its first stations allows: read from the overview.
+    const h = Math.min(7, Math.max(3, a.size[1] * 0.09));
+    const w = Math.min(h * aspect, a.size[0] - 3);
     const label = new Mesh(
       keep(new PlaneGeometry(w, w / aspect).rotateX(-Math.PI / 2)),
       keep(floorMaterial({ map: texture, transparent: true, roughness: 0.9, depthWrite: false, side: DoubleSide, polygonOffset: true, polygonOffsetFactor: -2 })),
     );
-    label.position.set(a.center[0], 0.04, a.center[1] - a.size[1] / 2 + 1.2 + w / aspect / 2);
+    label.position.set(a.center[0], 0.04, a.center[1] - a.size[1] / 2 + 0.8 + w / aspect / 2);
     label.receiveShadow = true;
     label.name = `area-label-${a.id}`;
     label.renderOrder = 1;
     objects.push(label);
   }
-
-  // Building columns on a 24 m grid around the plan's edge.
-  const step = 24;
-  const cols: [number, number][] = [];
-  const px0 = b.x0 - 8, px1 = b.x1 + 8, pz0 = b.z0 - 8, pz1 = b.z1 + 8;
-  for (let x = px0; x <= px1 + 0.1; x += (px1 - px0) / Math.max(1, Math.round((px1 - px0) / step))) cols.push([x, pz0], [x, pz1]);
-  for (let z = pz0 + step; z < pz1 - step / 2; z += (pz1 - pz0) / Math.max(1, Math.round((pz1 - pz0) / step))) cols.push([px0, z], [px1, z]);
-  const colGeo = keep(
-    new ShapeBuilder()
-      .span(-0.3, 0, -0.3, 0.3, 12, 0.3, [0.2, 0.23, 0.28])
-      .span(-0.45, 0, -0.45, 0.45, 1.2, 0.45, [0.55, 0.42, 0.05])
-      .build(),
-  );
-  const colMat = keep(litMaterial({ vertexColors: true, roughness: 0.6, metalness: 0.3 }));
-  const columns = makeInstanced(colGeo, colMat, cols.length, { name: 'hall-columns', shadows: false });
-  cols.forEach(([x, z], i) => {
-    scratchObject.position.set(x, 0, z);
-    scratchObject.updateMatrix();
-    columns.setMatrixAt(i, scratchObject.matrix);
-  });
-  objects.push(columns);
 
   return {
     objects,

@@ -112,12 +112,13 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
   const gl = useThree((s) => s.gl);
   const camera = useThree((s) => s.camera);
   const three = useThree((s) => s.scene);
+  const controls = useThree((s) => s.controls);
 
   // ?debug exposes the renderer to the console (profiling, poking at meshes); never used by the app.
   useEffect(() => {
     if (!new URLSearchParams(window.location.search).has('debug')) return;
-    (window as unknown as { __linetwinDebug: unknown }).__linetwinDebug = { gl, camera, scene: three, live: ctx.live, layout: ctx.layout };
-  }, [gl, camera, three, ctx]);
+    (window as unknown as { __linetwinDebug: unknown }).__linetwinDebug = { gl, camera, controls, scene: three, live: ctx.live, layout: ctx.layout };
+  }, [gl, camera, controls, three, ctx]);
   const framesWithState = useRef(0);
 
   useEffect(

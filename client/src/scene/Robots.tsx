@@ -55,7 +55,7 @@ export function Robots({ scene, live, rigs }: Props) {
         tools[rig.tool].mesh.setMatrixAt(built.toolSlot[i], scratchMatrix);
       }
       for (const m of links) matricesChanged(m);
-      for (const t of Object.values(tools)) matricesChanged(t.mesh);
+      for (const m of built.toolMeshes) matricesChanged(m);
     }
 
     if (changed) {
@@ -75,7 +75,7 @@ export function Robots({ scene, live, rigs }: Props) {
         tools[rig.tool].mesh.setColorAt(built.toolSlot[i], scratchColor);
       }
       for (const m of links) m.instanceColor!.needsUpdate = true;
-      for (const t of Object.values(tools)) t.mesh.instanceColor!.needsUpdate = true;
+      for (const m of built.toolMeshes) m.instanceColor!.needsUpdate = true;
     }
 
     // Glows flicker while tools work, so they are redrawn every frame any tool is active. Only active
@@ -145,11 +145,13 @@ function buildRobots(scene: ResolvedScene, rigs: RobotRig[]) {
   const flange = new Float32Array(Math.max(1, n) * 16);
   for (let i = 0; i < n; i++) new Matrix4().toArray(flange, i * 16);
 
-  const all = [...links, ...Object.values(tools).map((t) => t.mesh), glow];
+  const toolMeshes = Object.values(tools).map((t) => t.mesh);
+  const all = [...links, ...toolMeshes, glow];
   return {
     rigs,
     links,
     tools,
+    toolMeshes,
     toolSlot,
     glow,
     flange,

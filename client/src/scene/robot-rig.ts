@@ -46,7 +46,7 @@ export function linkShapes(d: RobotDimensions, t: number): Matrix4[] {
 export function buildRigs(scene: ResolvedScene): RobotRig[] {
   return scene.robots.map((r) => {
     const dims = robotModels[r.model];
-    const thickness = Math.max(0.12, dims.a2 * 0.2);
+    const thickness = Math.max(0.16, dims.a2 * 0.27);
     const base = new Matrix4().compose(
       new Vector3(...r.base.position),
       new Quaternion().setFromAxisAngle(new Vector3(0, 1, 0), (r.base.rotation ?? 0) * DEG),

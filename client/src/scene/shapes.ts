@@ -108,7 +108,6 @@ export function stationShape(kind: StationKind): BufferGeometry {
       s.span(-0.48, 2.4, -0.49, 0.48, 2.55, -0.45, FRAME).span(-0.48, 2.4, 0.45, 0.48, 2.55, 0.49, FRAME);
       s.span(-0.4, 0, -0.3, 0.4, 0.42, -0.24, DARK).span(-0.4, 0, 0.24, 0.4, 0.42, 0.3, DARK); // fixture rails
       for (const x of [-0.3, -0.1, 0.1, 0.3]) s.span(x - 0.012, 0.42, -0.28, x + 0.012, 0.75, -0.25, GUARD).span(x - 0.012, 0.42, 0.25, x + 0.012, 0.75, 0.28, GUARD);
-      s.span(-0.5, 0, 0.485, 0.5, 1.6, 0.5, GLASS).span(-0.5, 0, -0.5, 0.5, 1.6, -0.485, GLASS); // light fences
       break;
     case 'framing':
       s.span(-0.32, 0, -0.42, 0.32, 4.2, -0.32, FRAME).span(-0.32, 0, 0.32, 0.32, 4.2, 0.42, FRAME); // gates

@@ -60,7 +60,8 @@ export function EntityPanel({ scene, layout, live }: Props) {
       <div className="panel-head">
         <div>
           <div className="panel-kind">{kindLabel(selection.kind)}</div>
-          <h2 className="panel-title">{titleOf(selection, scene)}</h2>
+          <h2 className="panel-title">{titleOf(selection, scene, live)}</h2>
+          {selection.kind === 'body' && <span className="panel-id-label">VIN </span>}
           <code className="panel-id" data-testid="entity-id">
             {selection.id}
           </code>
@@ -124,13 +125,15 @@ function kindLabel(kind: EntityKind): string {
   return kind === 'station' ? 'Station' : kind === 'robot' ? 'Robot' : 'Car body';
 }
 
-function titleOf(sel: NonNullable<Selection>, scene: ResolvedScene): string {
+function titleOf(sel: NonNullable<Selection>, scene: ResolvedScene, live: LiveState): string {
   if (sel.kind === 'station') return scene.stations.find((s) => s.id === sel.id)?.name ?? sel.id;
   if (sel.kind === 'robot') {
     const r = scene.robots.find((x) => x.id === sel.id);
     return r ? `${robotModels[r.model]?.name ?? r.model} robot` : sel.id;
   }
-  return `VIN ${sel.id}`;
+  // A body's style never changes, so reading it once when the panel opens is enough.
+  const slot = live.bodySlotOf(sel.id);
+  return slot >= 0 ? `${titleCase(bodyModels[live.bodyModel[slot]] ?? 'car')} body` : 'Car body';
 }
 
 function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Selection>; scene: ResolvedScene; refs: RefObject<LiveRefs> }) {
@@ -170,9 +173,6 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
   }
   return (
     <>
-      <Fact label="VIN">
-        <span className="mono">{selection.id}</span>
-      </Fact>
       <Fact label="Model">
         <span ref={(el) => void (r.model = el)} />
       </Fact>

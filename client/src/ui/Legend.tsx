@@ -12,22 +12,22 @@ export function Legend() {
       </button>
       <ul className="legend-list">
         {stationStates.map((s) => (
-          <li key={s} className="legend-row">
+          <li key={s} className="legend-row" title={`${s}: ${stationStateMeaning[s]}`}>
             <span className="swatch" style={{ background: stationStateColor[s], color: inkOn(stationStateColor[s]) }} dangerouslySetInnerHTML={{ __html: stateIcon[s] }} />
             <span className="legend-name">{s}</span>
             <span className="legend-meaning">{stationStateMeaning[s]}</span>
           </li>
         ))}
-        <li className="legend-row legend-note">
+        <li className="legend-row legend-note" title="The last known state, greyed out: the data is stale or of bad quality">
           <span className="swatch" style={{ background: STALE_COLOR, color: '#fff' }} dangerouslySetInnerHTML={{ __html: staleIcon }} />
           <span className="legend-name">faded</span>
-          <span className="legend-meaning">data stale or bad quality: the last known state, greyed out</span>
+          <span className="legend-meaning">data stale or bad quality</span>
         </li>
       </ul>
       {open && (
         <p className="legend-foot">
-          Floor slab and stack light show the station state. Robots: glow at the tool while it works. Bodies:{' '}
-          <span className="chip" style={{ background: UNPAINTED_COLOR }} /> body in white until painted.
+          Slab and stack light: station state. Glow at a robot&apos;s tool: tool active. <span className="chip" style={{ background: UNPAINTED_COLOR }} /> body
+          in white (unpainted).
         </p>
       )}
     </section>
