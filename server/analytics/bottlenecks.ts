@@ -38,6 +38,7 @@ export type BottleneckKpis = {
   atEnd: MomentaryBottleneckOut | null;
   /** The momentary bottleneck now (the store's latest time). */
   now: MomentaryBottleneckOut | null;
+  notes: string[];
 };
 
 export function bottleneckKpis(store: StationTimelines, from: number, to: number): BottleneckKpis {
@@ -74,6 +75,7 @@ export function bottleneckKpis(store: StationTimelines, from: number, to: number
     noBottleneck: share(times.noneMs),
     atEnd,
     now: now ? momentary(now) : null,
+    notes: store.to !== null && to >= store.to ? ['active periods still in progress are measured up to the end of the data'] : [],
   };
 }
 

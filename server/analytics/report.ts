@@ -35,6 +35,7 @@ export function clipWindow(store: StationTimelines, from: number, to: number): W
 
 /** KPIs and bottlenecks of [from, to), clipped to the data (see clipWindow). */
 export function analyse(store: StationTimelines, from: number, to: number): AnalyticsReport {
+  store.sync();
   const w = clipWindow(store, from, to);
   if ('error' in w) throw new RangeError(`analytics: ${w.error}`);
   const notes = [...w.notes];
@@ -47,7 +48,7 @@ export function analyse(store: StationTimelines, from: number, to: number): Anal
   notes.push('quality is not in the data: OEE is availability × performance, with quality null');
   if (line.departuresFrom === 'end-station-jobs') notes.push('no body removals in the data: finished bodies are the jobs completed at the end stations');
   if (!store.hasBodies) notes.push('no body reports in the data: work in progress is unknown');
-  if (store.to !== null && w.to >= store.to) notes.push('active periods still in progress are measured up to the end of the data');
+  notes.push(...bottlenecks.notes);
   return {
     window: { from: iso(w.from), to: iso(w.to), fromMs: w.from, toMs: w.to, seconds: (w.to - w.from) / 1000 },
     data: { from: store.from === null ? null : iso(store.from), to: store.to === null ? null : iso(store.to) },

@@ -61,6 +61,8 @@ export class StationTimelines implements PeriodSource {
   private removalSeen = false;
   private ongoing!: IndexedHeap;
   private sweep!: ActivePeriodSweep;
+  /** The followed hub's clock (attachToHub): time passes there even when nothing changes. */
+  private clock: (() => number) | null = null;
   /** Bumped by every change that alters the timelines (a cache key). */
   version = 0;
   /** Station changes for stations not in the scene, or with an unknown state. */
@@ -203,11 +205,22 @@ export class StationTimelines implements PeriodSource {
     const reader = new FrameChangeReader(hub.index);
     const { header, changes } = reader.read(hub.snapshotFrame());
     this.init(changes, header.time);
-    return hub.onTick((frame) => {
+    const clock = () => hub.time;
+    this.clock = clock;
+    const off = hub.onTick((frame) => {
       const read = reader.read(frame);
       for (const c of read.changes) this.apply(c);
       this.advance(read.header.time);
     });
+    return () => {
+      off();
+      if (this.clock === clock) this.clock = null;
+    };
+  }
+
+  /** Catches up with the followed hub's clock (a hub commits no frame while nothing changes). */
+  sync(): void {
+    if (this.clock) this.advance(this.clock());
   }
 
   /**
