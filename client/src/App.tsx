@@ -2,7 +2,7 @@
  * The app: load the scene (retrying calmly while the server is away), then the 3D view with the DOM
  * overlays beside it. React renders the UI only; live state flows socket → typed arrays → useFrame.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Canvas } from '@react-three/fiber';
 import type { ResolvedScene } from '../../protocol/scene.ts';
 import { LiveState } from './live/live-state.ts';
@@ -99,6 +99,17 @@ function Twin({ scene }: { scene: ResolvedScene }) {
     return q;
   }, []);
 
+  // Not live: the view greys a little, so nobody mistakes the last known state for the current one.
+  // Set on the element directly: the Canvas must not re-render for a status change.
+  const viewport = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const apply = (status: string) => viewport.current?.setAttribute('data-status', status);
+    apply(useTwin.getState().status);
+    return useTwin.subscribe((s, prev) => {
+      if (s.status !== prev.status) apply(s.status);
+    });
+  }, []);
+
   useEffect(() => {
     const connection = connect(live, {
       sceneId: scene.id,
@@ -115,7 +126,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   const first = scene.cameras[0];
   return (
     <div className="twin">
-      <div className="viewport" data-quality={quality.level}>
+      <div className="viewport" ref={viewport} data-quality={quality.level}>
         <Canvas
           shadows={quality.shadows ? 'percentage' : false}
           flat

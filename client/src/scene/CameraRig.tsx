@@ -59,7 +59,8 @@ export function CameraRig({ scene }: { scene: ResolvedScene }) {
     const tw = tween.current;
     const c = controls.current;
     if (!tw.active || !c) return;
-    tw.t = Math.min(1, tw.t + Math.min(dt, 0.1) / DURATION);
+    // Wall-clock based: on a slow renderer the move still ends on time, in fewer steps.
+    tw.t = Math.min(1, tw.t + dt / DURATION);
     const k = ease(tw.t);
     camera.position.lerpVectors(tw.fromPos, tw.toPos, k);
     c.target.lerpVectors(tw.fromTarget, tw.toTarget, k);
