@@ -15,6 +15,8 @@ export type HandshakeAuth = {
 
 export type Hello = {
   type: 'hello';
+  /** What this client may do: viewer (default), presenter, admin. */
+  role: 'viewer' | 'presenter' | 'admin';
   protocolVersion: number;
   epoch: string;
   sceneId: string;

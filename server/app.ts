@@ -24,6 +24,9 @@ import { recordHubHistory } from './hub/history.ts';
 import type { Hub } from './hub/twin-hub.ts';
 import type { Source } from './sources/source.ts';
 import { createApiHandler } from './http/routes.ts';
+import { createMetrics } from './http/metrics.ts';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { allowed, tokenAuth, TokenError, type Role, type TokenAuth } from './auth/roles.ts';
 
 export type AppOptions = {
   hub: Hub;
@@ -37,6 +40,12 @@ export type AppOptions = {
   history?: History | null;
   /** Whether the main stream is live (simulator, MQTT) rather than a replayed file. Default true. */
   liveSource?: boolean;
+  /** Browser origins allowed to connect besides the page's own ('*': any). Default: same origin only. */
+  allowedOrigins?: string[];
+  /** Verifies handshake tokens; default: no secret, everyone is a viewer. */
+  auth?: TokenAuth;
+  /** Client events per socket per second, and connections per address per minute. */
+  limits?: { eventsPerSecond?: number; connectionsPerMinute?: number };
 };
 
 export type App = ReturnType<typeof createApp>;
@@ -48,6 +57,13 @@ export function createApp(options: AppOptions) {
   type Viewer = { feed: ClientFeed | null; session: PlaybackSession | null; status(): PlaybackStatus; emitStatus(): void };
   const viewers = new Set<Viewer>();
   const counters = { connections: 0, incompatible: 0, invalidEvents: 0 };
+  /** Refused client input by reason, for /metrics. */
+  const clientRejects: Record<string, number> = { invalid: 0, forbidden: 0, 'rate-limit': 0, origin: 0, token: 0 };
+  const auth = options.auth ?? tokenAuth(undefined);
+  const allowedOrigins = new Set(options.allowedOrigins ?? []);
+  const eventLimiter = new RateLimiterMemory({ points: options.limits?.eventsPerSecond ?? 20, duration: 1 });
+  const connectLimiter = new RateLimiterMemory({ points: options.limits?.connectionsPerMinute ?? 120, duration: 60 });
+  const sent = { frames: 0, bytes: 0 };
 
   const health = () => ({
     status: 'ok',
@@ -67,8 +83,29 @@ export function createApp(options: AppOptions) {
   const staticDir = options.staticDir && existsSync(options.staticDir) ? options.staticDir : null;
   const assets = staticDir ? sirv(staticDir, { single: true, etag: true, dev: false }) : null;
 
+  const metrics = createMetrics({
+    hub,
+    sources,
+    clients: () => viewers.size,
+    sent: () => sent,
+    clientRejects,
+  });
+
   const http: HttpServer = createServer((req, res) => {
     try {
+      if (req.url === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+        metrics.text().then(
+          ({ contentType, body }) => {
+            res.writeHead(200, { 'content-type': contentType });
+            res.end(body);
+          },
+          (e: Error) => {
+            res.writeHead(500, { 'content-type': 'text/plain' });
+            res.end(`metrics failed: ${e.message}`);
+          },
+        );
+        return;
+      }
       if (api(req, res)) return;
       if (assets) return assets(req, res, () => notFound(res));
       notFound(res);
@@ -79,14 +116,50 @@ export function createApp(options: AppOptions) {
     }
   });
 
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { role: Role }>(http, {
     serveClient: false,
     // Client events are tiny; a large one is an attack or a bug.
     maxHttpBufferSize: 16 * 1024,
+    // Browsers send Origin; a page from another site may not drive a viewer's session (CSWSH).
+    // Clients that send no Origin (tools, other servers) are not browsers and pass.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      if (origin === undefined || allowedOrigins.has('*') || allowedOrigins.has(origin)) return callback(null, true);
+      let sameOrigin = false;
+      try {
+        sameOrigin = new URL(origin).host === req.headers.host;
+      } catch {
+        sameOrigin = false;
+      }
+      if (!sameOrigin) clientRejects.origin++;
+      callback(sameOrigin ? null : 'origin not allowed', sameOrigin);
+    },
   });
 
-  const hello = (): Hello => ({
+  io.use((socket, next) => {
+    const address = socket.handshake.address;
+    connectLimiter
+      .consume(address)
+      .then(() => auth.verify((socket.handshake.auth as { token?: unknown } | undefined)?.token))
+      .then((role) => {
+        socket.data.role = role;
+        next();
+      })
+      .catch((e: unknown) => {
+        if (e instanceof TokenError) {
+          clientRejects.token++;
+          next(new Error(`unauthorized: ${e.message}`));
+        } else if (e instanceof Error) next(e);
+        else {
+          clientRejects['rate-limit']++;
+          next(new Error('rate limited: too many connections from this address; try again in a minute'));
+        }
+      });
+  });
+
+  const hello = (role: Role): Hello => ({
     type: 'hello',
+    role,
     protocolVersion: PROTOCOL_VERSION,
     epoch: hub.epoch,
     sceneId: hub.scene.id,
@@ -105,6 +178,8 @@ export function createApp(options: AppOptions) {
     }
     const transport: FeedTransport = {
       send(kind, frame, ack) {
+        sent.frames++;
+        sent.bytes += frame.byteLength;
         // Socket.IO sends a Uint8Array as a binary attachment; the browser receives an ArrayBuffer.
         socket.emit(kind === 'snapshot' ? 'state:snapshot' : 'state:delta', frame as unknown as ArrayBuffer, ack);
       },
@@ -117,7 +192,7 @@ export function createApp(options: AppOptions) {
     };
     feeds.add(viewer.feed!);
     viewers.add(viewer);
-    socket.emit('session:hello', hello());
+    socket.emit('session:hello', hello(socket.data.role));
     viewer.feed!.begin(auth.data.epoch, auth.data.revision);
     viewer.emitStatus();
 
@@ -142,20 +217,42 @@ export function createApp(options: AppOptions) {
       return viewer.session;
     };
 
-    socket.on('state:resync', (...args: unknown[]) => {
+    const role = socket.data.role;
+    /** Role and rate checks for every client event; refusals are counted and acknowledged. */
+    const admit = async (event: string, ack: (r: CommandResult) => void): Promise<boolean> => {
+      if (!allowed(role, event)) {
+        clientRejects.forbidden++;
+        ack({ ok: false, error: `forbidden: a ${role} may not send ${event}` });
+        return false;
+      }
+      try {
+        await eventLimiter.consume(socket.id);
+        return true;
+      } catch {
+        clientRejects['rate-limit']++;
+        ack({ ok: false, error: 'rate limited: too many events; slow down' });
+        return false;
+      }
+    };
+
+    socket.on('state:resync', async (...args: unknown[]) => {
+      if (!(await admit('state:resync', () => undefined))) return;
       if (args.length > 0) {
         counters.invalidEvents++;
+        clientRejects.invalid++;
         return;
       }
       if (viewer.feed) viewer.feed.resync();
       else if (viewer.session) viewer.session.seek(viewer.session.time);
     });
-    socket.on('playback:command', (...args: unknown[]) => {
+    socket.on('playback:command', async (...args: unknown[]) => {
       const last = args[args.length - 1];
       const ack = typeof last === 'function' ? (last as (r: CommandResult) => void) : () => undefined;
+      if (!(await admit('playback:command', ack))) return;
       const parsed = playbackCommandSchema.safeParse(args[0]);
       if (!parsed.success || args.length > 2) {
         counters.invalidEvents++;
+        clientRejects.invalid++;
         ack({ ok: false, error: `invalid playback command: ${parsed.success ? 'too many arguments' : parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; ')}` });
         return;
       }
@@ -239,6 +336,7 @@ export function createApp(options: AppOptions) {
     hub,
     feeds,
     counters,
+    clientRejects,
     /** Starts the sources and the hub, then listens. Resolves with the bound port. */
     async listen(port = 0, host?: string): Promise<number> {
       for (const s of sources) await s.start(hub.sink);

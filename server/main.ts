@@ -16,6 +16,7 @@ import { createSimulatorSource } from './sources/simulator/index.ts';
 import { createReplaySource } from './sources/replay/index.ts';
 import type { Source } from './sources/source.ts';
 import { createLiveSources, liveSourceOptions } from './sources/live-options.ts';
+import { roles, tokenAuth, type Role } from './auth/roles.ts';
 import { readRecording, RecordingError, type LoadedRecording } from './recording/reader.ts';
 import { startRecorder, type Recorder } from './recording/recorder.ts';
 import { CsvImportError, readCsvLog, writeRecordingFromChanges } from './recording/csv-import.ts';
@@ -44,6 +45,9 @@ export const options = {
   strict: { type: 'boolean', default: false, help: 'with "import" or a CSV --replay: stop at the first bad line' },
   history: { type: 'string', arg: 'SECONDS', default: '7200', help: 'seconds of live history kept for scrubbing back (0: none)' },
   tick: { type: 'string', arg: 'MS', default: '50', help: 'hub tick in ms: deltas are coalesced and sent this often (50 = 20 Hz)' },
+  'allowed-origin': { type: 'string', arg: 'ORIGIN', multiple: true, help: 'a browser origin allowed to connect besides the page\'s own, e.g. https://wall.example; repeatable; * for any' },
+  'token-secret': { type: 'string', arg: 'SECRET', help: 'secret for signed role tokens (prefer env LINETWIN_TOKEN_SECRET); without it everyone is a viewer' },
+  role: { type: 'string', arg: 'ROLE', default: 'presenter', help: 'with "token": viewer, presenter or admin' },
   'log-level': { type: 'string', arg: 'LEVEL', default: 'info', help: 'fatal, error, warn, info, debug or silent' },
   build: { type: 'boolean', default: false, help: 'rebuild the browser client before serving' },
   'no-build': { type: 'boolean', default: false, help: 'serve without building the browser client (API and Socket.IO only if it is missing)' },
@@ -63,6 +67,7 @@ export function helpText(): string {
     '',
     'Usage: linetwin [options]                       (npm start -- [options])',
     '       linetwin import LOG.csv --out FILE.jsonl.gz [--scene ID] [--strict]',
+    '       linetwin token [--role presenter] [--token-secret S]   (prints a signed role token)',
     '',
     'Serves the 3D twin at http://localhost:PORT on the built-in simulator of the chosen scene,',
     'or replays a recording (--replay). "import" converts a CSV station event log to a recording.',
@@ -104,6 +109,21 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = positionals[0];
+  const tokenSecret = (v['token-secret'] as string | undefined) ?? process.env.LINETWIN_TOKEN_SECRET;
+  if (command === 'token' && positionals.length === 1) {
+    const role = v.role as string;
+    if (!(roles as readonly string[]).includes(role)) {
+      process.stderr.write(`linetwin: --role expects one of ${roles.join(', ')}, got "${role}"\n`);
+      return 2;
+    }
+    try {
+      process.stdout.write((await tokenAuth(tokenSecret).sign(role as Role)) + '\n');
+      return 0;
+    } catch (e) {
+      process.stderr.write(`linetwin: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   if (command !== undefined && (command !== 'import' || positionals.length !== 2)) {
     process.stderr.write(command === 'import' ? 'linetwin: usage: linetwin import LOG.csv --out FILE.jsonl.gz [--scene ID] [--strict]\n' : `linetwin: unexpected argument "${command}"; run linetwin --help\n`);
     return 2;
@@ -189,7 +209,16 @@ async function main(argv: string[]): Promise<number> {
     history = historyS > 0 ? new History({ scene, retentionMs: historyS * 1000 }) : null;
   }
   const source = sources[0];
-  const app = createApp({ hub, sources, staticDir: outDir, logger: log, history, liveSource: !replay });
+  const app = createApp({
+    hub,
+    sources,
+    staticDir: outDir,
+    logger: log,
+    history,
+    liveSource: !replay,
+    allowedOrigins: (v['allowed-origin'] as unknown as string[] | undefined) ?? [],
+    auth: tokenAuth(tokenSecret),
+  });
   let bound: number;
   try {
     bound = await app.listen(port, v.host as string);
