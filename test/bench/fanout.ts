@@ -1,0 +1,264 @@
+/**
+ * Fan-out and slow-client benchmarks (issue 9). The server runs in a child process
+ * (fanout-server.ts) so its CPU is measured apart from the clients, which live here.
+ *
+ * fan-out: the same ticks of a busy plant go to N clients twice, through the real app (hub, feeds,
+ * Socket.IO, acks) and through a bare `ws` broadcaster sending the very same frames. Both are
+ * driven as fast as the clients take them (a tick waits while any client has two frames
+ * outstanding), alternating runs so drift hits both alike.
+ *
+ * slow client: the hub on a fixed clock with N clients, then the same with one more client behind a
+ * link throttled to a tenth of a client's share; the others must not notice, and the server must
+ * hold at most a bounded number of frames for the slow one.
+ */
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '../../protocol/events.ts';
+import type { FanoutReply, FanoutRequest } from './fanout-server.ts';
+import { median, row, sig, sum, tsChild, waitUntil, type BenchContext, type Benchmark, type Row } from './harness.ts';
+import { startThrottleProxy } from './throttle-proxy.ts';
+
+const serverFile = path.join(import.meta.dirname, 'fanout-server.ts');
+const MAX_IN_FLIGHT = 2;
+
+type Counter = { bytes: number; frames: number; lastAt: number; snapshots: number };
+type BenchClient = Counter & { close(): void };
+
+function sioClient(url: string, query: Record<string, string> = {}): BenchClient {
+  const socket: Socket = io(url, {
+    transports: ['websocket'],
+    // One connection per client: without forceNew all clients would share one multiplexed socket.
+    forceNew: true,
+    reconnection: false,
+    auth: { protocolVersion: PROTOCOL_VERSION },
+    query,
+  });
+  const c: BenchClient = { bytes: 0, frames: 0, lastAt: 0, snapshots: 0, close: () => socket.close() };
+  socket.on('state:snapshot', (_frame: ArrayBuffer, ack: () => void) => {
+    c.snapshots++;
+    ack();
+  });
+  socket.on('state:delta', (frame: ArrayBuffer, ack: () => void) => {
+    c.bytes += frame.byteLength;
+    c.frames++;
+    c.lastAt = performance.now();
+    ack();
+  });
+  return c;
+}
+
+function wsClient(url: string): BenchClient & { open: Promise<void> } {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const c = {
+    bytes: 0,
+    frames: 0,
+    lastAt: 0,
+    snapshots: 0,
+    close: () => ws.terminate(),
+    open: new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    }),
+  };
+  ws.on('message', (data: Buffer) => {
+    c.bytes += data.length;
+    c.frames++;
+    c.lastAt = performance.now();
+  });
+  return c;
+}
+
+function reset(clients: Counter[]): void {
+  for (const c of clients) {
+    c.bytes = 0;
+    c.frames = 0;
+    c.lastAt = 0;
+  }
+}
+
+function startFanoutServer() {
+  return tsChild<FanoutRequest, FanoutReply>(serverFile);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const fanoutBench: Benchmark = {
+  name: 'fanout',
+  title: 'hub → N Socket.IO clients vs a raw ws broadcast of the same frames',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const cfg = ctx.quick ? { scale: 1, clients: 8, warm: 30, slice: 80, pairs: 1 } : { scale: 10, clients: 40, warm: 60, slice: 200, pairs: 5 };
+    const ticks = cfg.warm + cfg.slice * cfg.pairs;
+    const server = startFanoutServer();
+    const clients: BenchClient[] = [];
+    try {
+      ctx.log(`fanout: building ${ticks} ticks of the demo plant ×${cfg.scale}…`);
+      const ready = await server.request({ type: 'init', scale: cfg.scale, ticks, warmupS: 7200, maxInFlight: MAX_IN_FLIGHT }, 'ready', 180_000);
+      const frameBytes = ready.frameBytes;
+      const hubClients = Array.from({ length: cfg.clients }, () => sioClient(`http://127.0.0.1:${ready.hubPort}`));
+      const rawClients = Array.from({ length: cfg.clients }, () => wsClient(`ws://127.0.0.1:${ready.rawPort}`));
+      clients.push(...hubClients, ...rawClients);
+      await Promise.all(rawClients.map((c) => c.open));
+      await waitUntil(() => hubClients.every((c) => c.snapshots > 0), 'every client to get its snapshot', 60_000);
+
+      const measure = async (mode: 'hub' | 'raw', from: number, to: number) => {
+        const group = mode === 'hub' ? hubClients : rawClients;
+        const perClient = sum(frameBytes.slice(from, to));
+        reset(group);
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        const done = await server.request({ type: 'burst', mode, from, to }, 'burst-done', 120_000);
+        await waitUntil(() => group.every((c) => c.bytes >= perClient), `${mode} clients to receive the burst`, 60_000, 1);
+        const elapsed = Math.max(...group.map((c) => c.lastAt)) - t0;
+        const cpu = process.cpuUsage(cpu0);
+        const delivered = perClient * group.length;
+        return {
+          mbps: delivered / 1e6 / (elapsed / 1000),
+          cpuMsPerMb: done.cpuUs / 1000 / (delivered / 1e6),
+          clientCpuMsPerMb: (cpu.user + cpu.system) / 1000 / (delivered / 1e6),
+          serverBusy: done.cpuUs / 1000 / elapsed,
+          clientBusy: (cpu.user + cpu.system) / 1000 / elapsed,
+          delivered,
+          elapsed,
+          mismatches: done.mismatches,
+          frames: group[0].frames,
+        };
+      };
+
+      // Warm both paths (JIT, buffers) on the first ticks.
+      await measure('hub', 0, cfg.warm);
+      await measure('raw', 0, cfg.warm);
+      const pairs: Array<{ hub: Awaited<ReturnType<typeof measure>>; raw: Awaited<ReturnType<typeof measure>> }> = [];
+      for (let p = 0; p < cfg.pairs; p++) {
+        const from = cfg.warm + p * cfg.slice;
+        const to = from + cfg.slice;
+        // Alternate which goes first, so a machine that speeds up or slows down favours neither.
+        if (p % 2 === 0) {
+          const raw = await measure('raw', from, to);
+          const hub = await measure('hub', from, to);
+          pairs.push({ hub, raw });
+        } else {
+          const hub = await measure('hub', from, to);
+          const raw = await measure('raw', from, to);
+          pairs.push({ hub, raw });
+        }
+        const { hub, raw } = pairs[p];
+        ctx.log(`fanout: pair ${p + 1}/${cfg.pairs}: hub ${sig(hub.mbps)} MB/s (server ${Math.round(hub.serverBusy * 100)} % busy, clients ${Math.round(hub.clientBusy * 100)} %), raw ${sig(raw.mbps)} MB/s (server ${Math.round(raw.serverBusy * 100)} %, clients ${Math.round(raw.clientBusy * 100)} %)`);
+      }
+      const mismatches = sum(pairs.map((p) => p.hub.mismatches));
+      const measured = frameBytes.slice(cfg.warm);
+      const raw = {
+        clients: cfg.clients,
+        scale: cfg.scale,
+        robots: ready.robots,
+        ticksPerRun: cfg.slice,
+        meanFrameBytes: Math.round(sum(measured) / measured.length),
+        hubMBps: sig(median(pairs.map((p) => p.hub.mbps))),
+        rawMBps: sig(median(pairs.map((p) => p.raw.mbps))),
+      };
+      const note = mismatches ? `${mismatches} hub frames differed in size from the baseline's` : undefined;
+      return [
+        row('fanout', 'fan-out: throughput vs raw ws', median(pairs.map((p) => p.hub.mbps / p.raw.mbps)), { op: '>=', value: 0.8 }, raw, note),
+        row(
+          'fanout',
+          'fan-out: server CPU per delivered MB vs raw ws',
+          median(pairs.map((p) => p.hub.cpuMsPerMb / p.raw.cpuMsPerMb)),
+          { op: '<=', value: 1.25 },
+          { hubCpuMsPerMB: sig(median(pairs.map((p) => p.hub.cpuMsPerMb))), rawCpuMsPerMB: sig(median(pairs.map((p) => p.raw.cpuMsPerMb))) },
+          note,
+        ),
+      ];
+    } finally {
+      for (const c of clients) c.close();
+      await server.close({ type: 'stop' });
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+export const slowClientBench: Benchmark = {
+  name: 'slow-client',
+  title: 'one client at a tenth of the bandwidth: the others keep their throughput, its queue stays bounded',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const cfg = ctx.quick ? { scale: 1, clients: 4, intervalMs: 20, run: 30, pairs: 1 } : { scale: 10, clients: 20, intervalMs: 20, run: 150, pairs: 2 };
+    const ticks = cfg.run * 2 * cfg.pairs + 1;
+    const server = startFanoutServer();
+    const clients: BenchClient[] = [];
+    const closers: Array<() => Promise<void> | void> = [];
+    try {
+      ctx.log(`slow-client: building ${ticks} ticks of the demo plant ×${cfg.scale}…`);
+      const ready = await server.request({ type: 'init', scale: cfg.scale, ticks, warmupS: 7200, maxInFlight: MAX_IN_FLIGHT }, 'ready', 180_000);
+      const url = `http://127.0.0.1:${ready.hubPort}`;
+      const normal = Array.from({ length: cfg.clients }, () => sioClient(url));
+      clients.push(...normal);
+      await waitUntil(() => normal.every((c) => c.snapshots > 0), 'every client to get its snapshot', 60_000);
+
+      let next = 0;
+      /** One steady run: each normal client's share of the offered rate it received (1 = kept up). */
+      const steady = async () => {
+        const from = next;
+        const to = from + cfg.run;
+        next = to;
+        const perClient = sum(ready.frameBytes.slice(from, to));
+        reset(normal);
+        const t0 = performance.now();
+        const done = await server.request({ type: 'steady', from, to, intervalMs: cfg.intervalMs }, 'steady-done', 120_000);
+        await waitUntil(() => normal.every((c) => c.bytes >= perClient), 'normal clients to receive the run', 30_000, 1);
+        // The run is offered over run × interval; a client that kept up finished one interval after the last tick.
+        const offeredMs = cfg.run * cfg.intervalMs;
+        const goodput = normal.map((c) => Math.min(1, offeredMs / (c.lastAt - t0)));
+        return { goodput: sum(goodput) / goodput.length, worst: Math.min(...goodput), perClientMBps: perClient / 1e6 / (offeredMs / 1000), done, perClient, offeredMs };
+      };
+
+      const ratios: number[] = [];
+      const worst: number[] = [];
+      const slowStats: NonNullable<Extract<FanoutReply, { type: 'steady-done' }>['slow']>[] = [];
+      let slowRate = 0;
+      let slowMBps = 0;
+      let offeredMBps = 0;
+      for (let p = 0; p < cfg.pairs; p++) {
+        const alone = await steady();
+        offeredMBps = alone.perClientMBps;
+        // A tenth of what a client is offered, measured on this run's own traffic.
+        slowRate = (alone.perClient / (alone.offeredMs / 1000)) / 10;
+        const proxy = await startThrottleProxy(ready.hubPort, slowRate);
+        const slow = sioClient(`http://127.0.0.1:${proxy.port}`, { role: 'slow' });
+        closers.push(() => slow.close(), () => proxy.close());
+        await waitUntil(() => slow.snapshots > 0, 'the slow client to get its snapshot', 60_000);
+        reset([slow]);
+        const withSlow = await steady();
+        slowMBps = slow.bytes / 1e6 / (withSlow.offeredMs / 1000);
+        slow.close();
+        await proxy.close();
+        closers.length = 0;
+        if (!withSlow.done.slow) throw new Error('the server did not see the slow client');
+        slowStats.push(withSlow.done.slow);
+        ratios.push(withSlow.goodput / alone.goodput);
+        worst.push(withSlow.worst / alone.worst);
+        ctx.log(`slow-client: pair ${p + 1}/${cfg.pairs}: others at ${sig(withSlow.goodput / alone.goodput)}× their throughput alone; slow queue ≤ ${withSlow.done.slow.maxInFlight} frames`);
+      }
+      const maxInFlight = Math.max(...slowStats.map((s) => s.maxInFlight));
+      const maxFrame = Math.max(...ready.frameBytes);
+      return [
+        row('slow-client', 'slow client: others\' throughput vs without it', median(ratios), { op: '>=', value: 0.95 }, {
+          clients: cfg.clients,
+          scale: cfg.scale,
+          offeredMBpsPerClient: sig(offeredMBps),
+          worstClientRatio: sig(median(worst)),
+        }),
+        row('slow-client', 'slow client: frames held for it (max in flight)', maxInFlight, { op: '<=', value: slowStats[0].maxInFlightAllowed }, {
+          slowLinkKBps: sig(slowRate / 1000),
+          slowGotKBps: sig(slowMBps * 1000),
+          maxBufferedKB: sig(Math.max(...slowStats.map((s) => s.maxBufferedBytes)) / 1000),
+          maxFrameKB: sig(maxFrame / 1000),
+          conflatedTicks: sum(slowStats.map((s) => s.skippedTicks)),
+        }),
+      ];
+    } finally {
+      for (const c of closers) await c();
+      for (const c of clients) c.close();
+      await server.close({ type: 'stop' });
+    }
+  },
+};

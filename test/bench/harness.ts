@@ -1,0 +1,178 @@
+/**
+ * Shared pieces of the benchmark harness: what a benchmark returns, how the table is printed, and
+ * the small statistics every benchmark uses. Ratios are the result; raw figures are context (they
+ * drift with the machine, the ratios should not).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+export type Target = { op: '>=' | '<=' | '=='; value: number };
+
+export type Row = {
+  /** Benchmark group (what --only selects). */
+  bench: string;
+  name: string;
+  /** The ratio (or exact count) judged against the target; null when it could not be measured. */
+  value: number | null;
+  target: Target;
+  /** null: not judged (skipped, or the value is missing). */
+  pass: boolean | null;
+  /** Raw figures behind the value, in the units their names say. */
+  raw: Record<string, number | string | boolean | null>;
+  note?: string;
+};
+
+export type BenchContext = {
+  quick: boolean;
+  log: (msg: string) => void;
+};
+
+export type Benchmark = {
+  name: string;
+  /** One line on what it compares. */
+  title: string;
+  run(ctx: BenchContext): Promise<Row[]>;
+};
+
+export function judge(value: number | null, target: Target): boolean | null {
+  if (value === null || !Number.isFinite(value)) return null;
+  switch (target.op) {
+    case '>=':
+      return value >= target.value;
+    case '<=':
+      return value <= target.value;
+    case '==':
+      return value === target.value;
+  }
+}
+
+export function row(bench: string, name: string, value: number | null, target: Target, raw: Row['raw'], note?: string): Row {
+  return { bench, name, value, target, pass: judge(value, target), raw, ...(note ? { note } : {}) };
+}
+
+export function skipped(bench: string, name: string, target: Target, note: string): Row {
+  return { bench, name, value: null, target, pass: null, raw: {}, note };
+}
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function sum(xs: number[]): number {
+  let t = 0;
+  for (const x of xs) t += x;
+  return t;
+}
+
+/** Rounds to a few significant digits for the table and the JSON (raw figures are not precise to 1e-12). */
+export function sig(x: number, digits = 3): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  return Number(x.toPrecision(digits));
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function waitUntil(check: () => boolean, what: string, timeoutMs: number, pollMs = 5): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(pollMs);
+  }
+}
+
+function formatTarget(t: Target): string {
+  return `${t.op === '==' ? '=' : t.op === '>=' ? '≥' : '≤'} ${t.value}`;
+}
+
+function formatValue(v: number | null): string {
+  if (v === null) return '—';
+  if (Number.isInteger(v)) return String(v);
+  return String(sig(v, 3));
+}
+
+function formatRaw(raw: Row['raw']): string {
+  return Object.entries(raw)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : sig(v, 3)) : v}`)
+    .join(', ');
+}
+
+/** The table as plain text (terminal). */
+export function formatTable(rows: Row[]): string {
+  const head = ['benchmark', 'ratio', 'target', 'pass', 'raw figures'];
+  const lines = rows.map((r) => [r.name, formatValue(r.value), formatTarget(r.target), r.pass === null ? 'skip' : r.pass ? 'pass' : 'FAIL', formatRaw(r.raw) + (r.note ? `${r.raw && Object.keys(r.raw).length ? '; ' : ''}${r.note}` : '')]);
+  const widths = head.slice(0, 4).map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c)).join('  ');
+  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w)).concat('-----------')), ...lines.map(fmt)].join('\n');
+}
+
+/** The table as Markdown (README "Performance"). */
+export function formatMarkdown(rows: Row[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const out = ['| benchmark | ratio | target | pass | raw figures |', '|---|---|---|---|---|'];
+  for (const r of rows)
+    out.push(`| ${esc(r.name)} | ${formatValue(r.value)} | ${formatTarget(r.target)} | ${r.pass === null ? 'skip' : r.pass ? 'pass' : '**fail**'} | ${esc(formatRaw(r.raw) + (r.note ? `${Object.keys(r.raw).length ? '; ' : ''}${r.note}` : ''))} |`);
+  return out.join('\n');
+}
+
+/**
+ * A TypeScript module of this harness in a child process (`node --import tsx`), with request/reply
+ * over IPC. Replies are matched by type; an `error` reply or the child's death rejects.
+ */
+export function tsChild<Req extends { type: string }, Rep extends { type: string }>(file: string) {
+  const child: ChildProcess = fork(file, [], { cwd: repoRoot, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let waiting: { type: string; resolve: (r: Rep) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | null = null;
+  let dead: Error | null = null;
+  const fail = (e: Error) => {
+    dead ??= e;
+    if (waiting) {
+      clearTimeout(waiting.timer);
+      waiting.reject(e);
+      waiting = null;
+    }
+  };
+  child.on('message', (m: Rep) => {
+    if (!waiting) return;
+    const w = waiting;
+    if (m.type === 'error') {
+      waiting = null;
+      clearTimeout(w.timer);
+      w.reject(new Error(`${path.basename(file)}: ${(m as unknown as { message: string }).message}`));
+    } else if (m.type === w.type) {
+      waiting = null;
+      clearTimeout(w.timer);
+      w.resolve(m);
+    }
+  });
+  child.on('exit', (code, signal) => fail(new Error(`${path.basename(file)} exited (${signal ?? code})`)));
+  child.on('error', (e) => fail(e));
+  return {
+    child,
+    request<T extends Rep['type']>(req: Req, replyType: T, timeoutMs = 120_000): Promise<Extract<Rep, { type: T }>> {
+      if (dead) return Promise.reject(dead);
+      if (waiting) return Promise.reject(new Error('one request at a time'));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => fail(new Error(`${path.basename(file)}: no "${replyType}" within ${timeoutMs} ms`)), timeoutMs);
+        waiting = { type: replyType, resolve: resolve as (r: Rep) => void, reject, timer };
+        child.send(req);
+      });
+    },
+    /** Asks it to stop, then makes sure it has. */
+    async close(stopRequest: Req): Promise<void> {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      try {
+        child.send(stopRequest);
+      } catch {
+        // Already gone.
+      }
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}

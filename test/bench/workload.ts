@@ -1,0 +1,72 @@
+/**
+ * The traffic the Node benchmarks push through the hub: the demo plant (scaled) driven by the seeded
+ * simulator, cut into hub ticks. Precomputed once, so the timed part measures delivery, not the
+ * simulation, and a baseline can be fed exactly the bytes the hub produced.
+ */
+import type { Change } from '../../protocol/changes.ts';
+import { parseScene, type ResolvedScene } from '../../protocol/scene.ts';
+import { createHub } from '../../server/hub/twin-hub.ts';
+import { LineSimulation } from '../../server/sources/simulator/line-simulation.ts';
+import { buildDemoPlant } from '../../scripts/make-demo-plant.ts';
+import { scaleScene } from '../../scripts/generate-scene.ts';
+
+export type Workload = {
+  scene: ResolvedScene;
+  /** The full state the source hands the hub at start. */
+  initial: Change[];
+  /** State time of the initial state, epoch ms. */
+  startTime: number;
+  /** Changes of each tick, in order. */
+  ticks: Change[][];
+  /** State time at the end of each tick. */
+  tickTimes: number[];
+  /** The delta frame the hub commits for each tick (what a client receives), same order. */
+  frames: Uint8Array[];
+  /** Size of the snapshot frame after the last tick. */
+  snapshotBytes: number;
+  tickMs: number;
+};
+
+export type WorkloadOptions = {
+  scale: number;
+  ticks: number;
+  tickMs?: number;
+  seed?: number;
+  /** Simulated seconds run silently first, so the line is full of bodies. */
+  warmupS?: number;
+  sampleHz?: number;
+};
+
+/** Scale 1 is the demo plant itself (its own ids, so recordings of it fit); above that, scaleScene's tiling. */
+export function scaledDemoScene(scale: number): ResolvedScene {
+  if (scale === 1) return parseScene(buildDemoPlant(), 'demo-plant');
+  return parseScene(scaleScene(buildDemoPlant(), scale), `demo-plant-x${scale}`);
+}
+
+export function buildWorkload(options: WorkloadOptions): Workload {
+  const { scale, tickMs = 50, seed = 1, warmupS = 7200, sampleHz = 10 } = options;
+  const scene = scaledDemoScene(scale);
+  const sim = new LineSimulation(scene, { seed, startTime: Date.UTC(2026, 0, 5, 2), sampleHz });
+  sim.runUntil(sim.now + warmupS * 1000, () => undefined, { sample: false });
+  const initial = sim.fullState();
+  const startTime = sim.now;
+  const hub = createHub({ scene, tickMs: 1 << 30 });
+  for (const c of initial) hub.sink.apply(c);
+  hub.sink.time?.(sim.now);
+  hub.tick();
+  const ticks: Change[][] = [];
+  const tickTimes: number[] = [];
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < options.ticks; i++) {
+    const changes: Change[] = [];
+    sim.runUntil(sim.now + tickMs, (c) => changes.push(c));
+    for (const c of changes) hub.sink.apply(c);
+    hub.sink.time?.(sim.now);
+    const frame = hub.tick();
+    // An empty tick (nothing moved) still counts, so hub and baseline step through the same ticks.
+    ticks.push(changes);
+    tickTimes.push(sim.now);
+    frames.push(frame ?? new Uint8Array(0));
+  }
+  return { scene, initial, startTime, ticks, tickTimes, frames, snapshotBytes: hub.snapshotFrame().byteLength, tickMs };
+}
