@@ -126,7 +126,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   const first = scene.cameras[0];
   return (
     <div className="twin">
-      <div className="viewport" ref={viewport} data-quality={quality.level}>
+      <div className="viewport" ref={viewport} data-quality={quality.level} role="img" aria-label={`3D view of ${scene.name}: click a station, robot or car body for details`}>
         <Canvas
           shadows={quality.shadows ? 'percentage' : false}
           flat

@@ -43,11 +43,11 @@ export function Stations({ scene, layout, live }: Props) {
     lamps.instanceColor!.needsUpdate = true;
     // Equipment of a station whose data is not good is dimmed too, so the whole station reads as "unknown".
     for (const { mesh, stations } of built.equipment) {
-      stations.forEach((si, j) => {
-        scratchColor.setRGB(1, 1, 1);
-        if (live.stationQuality[si] !== qualityCode.good) scratchColor.setRGB(0.62, 0.64, 0.68);
+      for (let j = 0; j < stations.length; j++) {
+        if (live.stationQuality[stations[j]] === qualityCode.good) scratchColor.setRGB(1, 1, 1);
+        else scratchColor.setRGB(0.62, 0.64, 0.68);
         mesh.setColorAt(j, scratchColor);
-      });
+      }
       mesh.instanceColor!.needsUpdate = true;
     }
   });

@@ -2,7 +2,7 @@
  * Helpers for instanced meshes managed outside React: created once per scene, updated in useFrame,
  * shown through <primitive>. Scratch objects live at module scope so per-frame code allocates nothing.
  */
-import { Color, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, Matrix4, Object3D, Quaternion, Vector3, type BufferGeometry, type Material } from 'three';
+import { Color, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, Matrix4, Object3D, Vector3, type BufferGeometry, type Material } from 'three';
 import type { Selection } from '../store/store.ts';
 
 export const scratchObject = new Object3D();
@@ -11,8 +11,6 @@ export const scratchMatrix2 = new Matrix4();
 export const scratchColor = new Color();
 export const scratchColor2 = new Color();
 export const scratchVec = new Vector3();
-export const scratchQuat = new Quaternion();
-export const UP = new Vector3(0, 1, 0);
 
 /** What a click on instance `instanceId` of a mesh selects (stored in mesh.userData.pick). */
 export type PickFn = (instanceId: number) => Selection;

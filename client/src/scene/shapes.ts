@@ -40,6 +40,10 @@ export class ShapeBuilder {
     return this.add(new SphereGeometry(radius, segments, Math.max(4, Math.round(segments * 0.6))).translate(cx, cy, cz), tone);
   }
 
+  get empty(): boolean {
+    return this.parts.length === 0;
+  }
+
   build(): BufferGeometry {
     // All parts are indexed (three's primitives are): shared vertices are shaded once.
     const merged = mergeGeometries(this.parts, false);
@@ -182,6 +186,11 @@ export function stationShape(kind: StationKind): BufferGeometry {
       s.span(-0.49, 3.1, -0.49, -0.43, 3.3, 0.49, FRAME).span(0.43, 3.1, -0.49, 0.49, 3.3, 0.49, FRAME);
       s.span(0.35, 0, 0.44, 0.49, 1.5, 0.5, PANEL); // control desk
       break;
+  }
+  // A kind added to the schema later still draws, as a generic cell, until it gets its own shape.
+  if (s.empty) {
+    posts([-0.47, 0.47], [-0.47, 0.47], 2.5);
+    s.span(-0.48, 2.4, -0.48, 0.48, 2.55, 0.48, FRAME);
   }
   return s.build();
 }
