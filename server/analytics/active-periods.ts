@@ -51,6 +51,7 @@ export class ActivePeriodSweep {
   private readonly nextEnd: Float64Array;
   private readonly inStart: Float64Array;
   private readonly inEnd: Float64Array;
+  private readonly inLen: Float64Array;
   private readonly byRank: (a: number, b: number) => boolean;
   private readonly byEnd: (a: number, b: number) => boolean;
   private readonly byStart: (a: number, b: number) => boolean;
@@ -72,13 +73,10 @@ export class ActivePeriodSweep {
     this.nextEnd = new Float64Array(n);
     this.inStart = new Float64Array(n);
     this.inEnd = new Float64Array(n);
-    const { inStart, inEnd, nextStart } = this;
+    this.inLen = new Float64Array(n);
+    const { inStart, inEnd, inLen, nextStart } = this;
     // Longest first; equal lengths: the earlier start, then the lower station index, so ranks never tie.
-    this.byRank = (a, b) => {
-      const la = inEnd[a] - inStart[a];
-      const lb = inEnd[b] - inStart[b];
-      return la > lb || (la === lb && (inStart[a] < inStart[b] || (inStart[a] === inStart[b] && a < b)));
-    };
+    this.byRank = (a, b) => inLen[a] > inLen[b] || (inLen[a] === inLen[b] && (inStart[a] < inStart[b] || (inStart[a] === inStart[b] && a < b)));
     this.byEnd = (a, b) => inEnd[a] < inEnd[b] || (inEnd[a] === inEnd[b] && a < b);
     this.byStart = (a, b) => nextStart[a] < nextStart[b] || (nextStart[a] === nextStart[b] && a < b);
     this.rank = new IndexedHeap(n, this.byRank);
@@ -117,6 +115,7 @@ export class ActivePeriodSweep {
       for (let x = starts.top(); x >= 0 && nextStart[x] === t; x = starts.top()) {
         this.inStart[x] = nextStart[x];
         inEnd[x] = this.nextEnd[x];
+        this.inLen[x] = inEnd[x] - nextStart[x];
         this.cursor[x]++;
         rank.push(x);
         ends.push(x);
@@ -131,13 +130,14 @@ export class ActivePeriodSweep {
 
   /** A copy whose segments go to a fresh log: for the on-demand run past the settled time. */
   clone(): ActivePeriodSweep {
-    const c = new ActivePeriodSweep(this.stationCount, new RecordLog(5, 16));
+    const c = new ActivePeriodSweep(this.stationCount, new RecordLog(5));
     c.time = this.time;
     c.cursor.set(this.cursor);
     c.nextStart.set(this.nextStart);
     c.nextEnd.set(this.nextEnd);
     c.inStart.set(this.inStart);
     c.inEnd.set(this.inEnd);
+    c.inLen.set(this.inLen);
     c.rank = this.rank.clone(c.byRank);
     c.ends = this.ends.clone(c.byEnd);
     c.starts = this.starts.clone(c.byStart);

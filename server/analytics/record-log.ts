@@ -1,23 +1,23 @@
 /**
  * An append-only log of fixed-width numeric records with a movable head, for data kept over a
  * retention window. Records keep their absolute index for life, so cursors held elsewhere (the
- * bottleneck sweep) stay valid when old records are dropped.
+ * bottleneck sweep) stay valid when old records are dropped. Storage is a list of fixed-size chunks:
+ * appending never copies what is there, and dropping old records frees whole chunks.
  */
+const SHIFT = 10;
+const CHUNK = 1 << SHIFT;
+const MASK = CHUNK - 1;
+
 export class RecordLog {
-  private data: Float64Array;
-  /** Absolute index of data[0]. */
+  private chunks: Float64Array[] = [];
+  /** Absolute index of chunks[0][0]. */
   private base = 0;
   /** Absolute index of the first retained record. */
   private head = 0;
   /** Absolute index one past the last record. */
   private tail = 0;
 
-  constructor(
-    readonly width: number,
-    initialCapacity = 64,
-  ) {
-    this.data = new Float64Array(initialCapacity * width);
-  }
+  constructor(readonly width: number) {}
 
   get first(): number {
     return this.head;
@@ -31,59 +31,57 @@ export class RecordLog {
     return this.tail - this.head;
   }
 
-  /** Reserves a record; returns the offset of its first field in `data`. */
+  /** The chunk and offset for the next record. */
   private reserve(): number {
-    let at = (this.tail - this.base) * this.width;
-    if (at + this.width > this.data.length) {
-      this.makeRoom();
-      at = (this.tail - this.base) * this.width;
-    }
+    const rel = this.tail - this.base;
+    if ((rel & MASK) === 0 && rel >> SHIFT === this.chunks.length) this.chunks.push(new Float64Array(CHUNK * this.width));
     this.tail++;
-    return at;
+    return rel;
   }
 
   push1(a: number): void {
-    const o = this.reserve();
-    this.data[o] = a;
+    const rel = this.reserve();
+    this.chunks[rel >> SHIFT][(rel & MASK) * this.width] = a;
   }
 
   push2(a: number, b: number): void {
-    const o = this.reserve();
-    this.data[o] = a;
-    this.data[o + 1] = b;
-  }
-
-  push3(a: number, b: number, c: number): void {
-    const o = this.reserve();
-    this.data[o] = a;
-    this.data[o + 1] = b;
-    this.data[o + 2] = c;
+    const rel = this.reserve();
+    const c = this.chunks[rel >> SHIFT];
+    const o = (rel & MASK) * this.width;
+    c[o] = a;
+    c[o + 1] = b;
   }
 
   push4(a: number, b: number, c: number, d: number): void {
-    const o = this.reserve();
-    this.data[o] = a;
-    this.data[o + 1] = b;
-    this.data[o + 2] = c;
-    this.data[o + 3] = d;
+    const rel = this.reserve();
+    const k = this.chunks[rel >> SHIFT];
+    const o = (rel & MASK) * this.width;
+    k[o] = a;
+    k[o + 1] = b;
+    k[o + 2] = c;
+    k[o + 3] = d;
   }
 
   push5(a: number, b: number, c: number, d: number, e: number): void {
-    const o = this.reserve();
-    this.data[o] = a;
-    this.data[o + 1] = b;
-    this.data[o + 2] = c;
-    this.data[o + 3] = d;
-    this.data[o + 4] = e;
+    const rel = this.reserve();
+    const k = this.chunks[rel >> SHIFT];
+    const o = (rel & MASK) * this.width;
+    k[o] = a;
+    k[o + 1] = b;
+    k[o + 2] = c;
+    k[o + 3] = d;
+    k[o + 4] = e;
   }
 
   /** Field `f` of the record with absolute index `i`. */
   get(i: number, f = 0): number {
-    return this.data[(i - this.base) * this.width + f];
+    const rel = i - this.base;
+    return this.chunks[rel >> SHIFT][(rel & MASK) * this.width + f];
   }
 
   set(i: number, f: number, v: number): void {
-    this.data[(i - this.base) * this.width + f] = v;
+    const rel = i - this.base;
+    this.chunks[rel >> SHIFT][(rel & MASK) * this.width + f] = v;
   }
 
   /** Removes the last record. */
@@ -95,6 +93,11 @@ export class RecordLog {
   dropBefore(i: number): void {
     if (i <= this.head) return;
     this.head = Math.min(i, this.tail);
+    const whole = (this.head - this.base) >> SHIFT;
+    if (whole > 0) {
+      this.chunks.splice(0, whole);
+      this.base += whole << SHIFT;
+    }
   }
 
   /**
@@ -103,11 +106,10 @@ export class RecordLog {
    */
   lowerBound(v: number, f = 0, lo = this.head): number {
     let hi = this.tail;
-    const { data, width, base } = this;
     lo = Math.max(lo, this.head);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (data[(mid - base) * width + f] < v) lo = mid + 1;
+      if (this.get(mid, f) < v) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -116,27 +118,12 @@ export class RecordLog {
   /** First absolute index whose field `f` is > v (end when none); same ordering assumption. */
   upperBound(v: number, f = 0, lo = this.head): number {
     let hi = this.tail;
-    const { data, width, base } = this;
     lo = Math.max(lo, this.head);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (data[(mid - base) * width + f] <= v) lo = mid + 1;
+      if (this.get(mid, f) <= v) lo = mid + 1;
       else hi = mid;
     }
     return lo;
-  }
-
-  private makeRoom(): void {
-    const live = (this.tail - this.head) * this.width;
-    const from = (this.head - this.base) * this.width;
-    // Reuse the space freed at the front when it is at least half the buffer; grow otherwise.
-    if (from >= this.data.length / 2) {
-      this.data.copyWithin(0, from, from + live);
-    } else {
-      const next = new Float64Array(Math.max(this.data.length * 2, this.width * 64));
-      next.set(this.data.subarray(from, from + live));
-      this.data = next;
-    }
-    this.base = this.head;
   }
 }
