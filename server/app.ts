@@ -33,6 +33,8 @@ export type AppOptions = {
   sources: Source[];
   /** Folder of the built client; null or missing serves the API only. */
   staticDir?: string | null;
+  /** Folder served at /assets/ (glTF models, including a scene's own under assets/custom/). */
+  assetsDir?: string | null;
   logger?: Logger;
   /** Unacknowledged frames a client may have before it is conflated (default 2). */
   maxInFlight?: number;
@@ -81,7 +83,9 @@ export function createApp(options: AppOptions) {
   const liveSource = options.liveSource ?? true;
   const api = createApiHandler(hub, health, history);
   const staticDir = options.staticDir && existsSync(options.staticDir) ? options.staticDir : null;
-  const assets = staticDir ? sirv(staticDir, { single: true, etag: true, dev: false }) : null;
+  // dev: true re-reads the folder, so a client rebuilt while the server runs is served, not a 404.
+  const assets = staticDir ? sirv(staticDir, { single: true, etag: true, dev: true }) : null;
+  const models = options.assetsDir && existsSync(options.assetsDir) ? sirv(options.assetsDir, { etag: true, dev: true }) : null;
 
   const metrics = createMetrics({
     hub,
@@ -107,6 +111,10 @@ export function createApp(options: AppOptions) {
         return;
       }
       if (api(req, res)) return;
+      if (models && req.url?.startsWith('/assets/')) {
+        req.url = req.url.slice('/assets'.length);
+        return models(req, res, () => notFound(res));
+      }
       if (assets) return assets(req, res, () => notFound(res));
       notFound(res);
     } catch (e) {

@@ -213,6 +213,7 @@ async function main(argv: string[]): Promise<number> {
     hub,
     sources,
     staticDir: outDir,
+    assetsDir: path.join(root, 'assets'),
     logger: log,
     history,
     liveSource: !replay,

@@ -2,11 +2,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub } from '../hub/twin-hub.ts';
 import type { History } from '../hub/history.ts';
+import { computeMarkers, type Markers } from './markers.ts';
 
 export type HealthInfo = () => Record<string, unknown>;
 
 export function createApiHandler(hub: Hub, health: HealthInfo, history: History | null = null) {
   const sceneJson = JSON.stringify(hub.scene);
+  const stationIds = new Set(hub.scene.stations.map((s) => s.id));
+  let markerCache: { key: string; to: number | null; value: Markers } | null = null;
   return function handleApi(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const p = url.pathname;
@@ -42,11 +45,34 @@ export function createApiHandler(hub: Hub, health: HealthInfo, history: History 
         sendJson(res, 200, { ...past.snapshot(), time: t });
         return true;
       }
+      case '/api/markers': {
+        if (!history || history.from === null || history.to === null) {
+          sendJson(res, 200, { from: null, to: null, breakdowns: [] });
+          return true;
+        }
+        const fromText = url.searchParams.get('from');
+        const toText = url.searchParams.get('to');
+        const from = fromText === null ? history.from : parseTime(fromText);
+        const to = toText === null ? history.to : parseTime(toText);
+        if (from === null || to === null || to < from) {
+          sendJson(res, 400, { error: 'from and to: expected ISO 8601 times or epoch milliseconds, with from ≤ to' });
+          return true;
+        }
+        const station = url.searchParams.get('station') ?? undefined;
+        if (station !== undefined && !stationIds.has(station)) {
+          sendJson(res, 400, { error: `station: no station "${station}" in scene ${hub.scene.id}` });
+          return true;
+        }
+        const key = `${from}|${to}|${station ?? ''}`;
+        if (!markerCache || markerCache.key !== key || markerCache.to !== history.to) markerCache = { key, to: history.to, value: computeMarkers(history, from, to, station) };
+        sendJson(res, 200, markerCache.value);
+        return true;
+      }
       case '/healthz':
         sendJson(res, 200, health());
         return true;
       default:
-        sendJson(res, 404, { error: `no API route ${p}`, routes: ['/api/scene', '/api/state', '/healthz'] });
+        sendJson(res, 404, { error: `no API route ${p}`, routes: ['/api/scene', '/api/state', '/api/markers', '/healthz', '/metrics'] });
         return true;
     }
   };
