@@ -75,7 +75,7 @@ export function bottleneckKpis(store: StationTimelines, from: number, to: number
     noBottleneck: share(times.noneMs),
     atEnd,
     now: now ? momentary(now) : null,
-    notes: store.to !== null && to >= store.to ? ['active periods still in progress are measured up to the end of the data'] : [],
+    notes: now !== null && store.to !== null && to >= store.to ? ['active periods still in progress are measured up to the end of the data'] : [],
   };
 }
 

@@ -175,6 +175,8 @@ export class StationTimelines implements PeriodSource {
    * with their jobs begun at an unknown earlier time; stations never reported (ts <= 0) stay unknown.
    */
   init(changes: Iterable<Change>, t: number): void {
+    // A hub that never committed anything is at time 0: begin with the first change instead.
+    if (!(t > 0) && Number.isNaN(this.origin)) return;
     if (Number.isNaN(this.origin)) this.begin(t);
     for (const c of changes) {
       if (c.type === 'station') {

@@ -253,6 +253,24 @@ describe('store lifecycle', () => {
   });
 });
 
+describe('store lifecycle (continued)', () => {
+  it('TL4 attached to a hub that has no data yet, the timelines begin with the first report, not at time 0', () => {
+    const scene = scene2();
+    const hub = createHub({ scene, tickMs: 1 << 30 });
+    const store = new StationTimelines(scene);
+    store.attachToHub(hub);
+    expect(store.from).toBeNull();
+    hub.sink.apply({ type: 'station', id: 'A', state: 'working', ts: s(10) });
+    hub.tick();
+    expect(store.from).toBe(s(10));
+    hub.sink.time?.(s(40));
+    hub.tick();
+    const r = analyse(store, 0, s(40)); // analyse catches up with the hub's clock
+    expect(r.window).toMatchObject({ fromMs: s(10), toMs: s(40), seconds: 30 });
+    expect(r.stations[0].shares.working).toBe(1);
+  });
+});
+
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
