@@ -56,44 +56,47 @@ export class FrameChangeReader {
     });
 
     const changes: Change[] = [];
-    if (header.type === FrameType.snapshot) {
-      this.slotIds = [];
-      this.slotColors = [];
-      this.slotOfId.clear();
-    }
+    // Work on copies and keep them only when the whole frame made sense: a bad frame changes nothing.
+    const snapshot = header.type === FrameType.snapshot;
+    const slotIds = snapshot ? [] : this.slotIds.slice();
+    const slotColors = snapshot ? [] : this.slotColors.slice();
+    const slotOfId = snapshot ? new Map<string, number>() : new Map(this.slotOfId);
     // Removals first: a slot's previous body leaves before a new body may take the slot.
     for (const b of bodies) {
       if (b.alive) continue;
-      const id = this.slotIds[b.slot];
+      const id = slotIds[b.slot];
       // A body that came and went while a client was away may be unknown here.
-      if (id !== undefined && this.slotOfId.get(id) === b.slot) {
-        this.slotOfId.delete(id);
+      if (id !== undefined && slotOfId.get(id) === b.slot) {
+        slotOfId.delete(id);
         changes.push({ type: 'body-remove', id, ts: b.ts });
       }
-      this.slotIds[b.slot] = undefined;
+      slotIds[b.slot] = undefined;
     }
     for (const [slot, id, color] of metas) {
-      const old = this.slotIds[slot];
+      const old = slotIds[slot];
       // A reused slot: the body that held it before is gone (unless it moved to another slot).
-      if (old !== undefined && old !== id && this.slotOfId.get(old) === slot) {
-        this.slotOfId.delete(old);
+      if (old !== undefined && old !== id && slotOfId.get(old) === slot) {
+        slotOfId.delete(old);
         changes.push({ type: 'body-remove', id: old, ts: header.time });
       }
-      this.slotIds[slot] = id;
-      this.slotColors[slot] = color;
-      this.slotOfId.set(id, slot);
+      slotIds[slot] = id;
+      slotColors[slot] = color;
+      slotOfId.set(id, slot);
     }
     for (const b of bodies) {
       if (!b.alive) continue;
-      const id = this.slotIds[b.slot];
+      const id = slotIds[b.slot];
       if (id === undefined) throw new FrameError(`body slot ${b.slot} has no id`);
-      changes.push({ type: 'body', id, model: b.model, color: this.slotColors[b.slot] ?? null, location: b.location, quality: b.quality, ts: b.ts });
+      changes.push({ type: 'body', id, model: b.model, color: slotColors[b.slot] ?? null, location: b.location, quality: b.quality, ts: b.ts });
     }
     for (const [c, slot] of stations) {
-      c.job = slot >= 0 ? (this.slotIds[slot] ?? null) : null;
+      c.job = slot >= 0 ? (slotIds[slot] ?? null) : null;
       changes.push(c);
     }
     for (const r of robots) changes.push(r);
+    this.slotIds = slotIds;
+    this.slotColors = slotColors;
+    this.slotOfId = slotOfId;
     return { header, changes };
   }
 }

@@ -2,7 +2,7 @@
  * Applies binary frames to a plain StateSnapshot. Used by tests and tools; the browser applies
  * frames to typed arrays instead (client/src/live).
  */
-import { FrameError, FrameType, type FrameHeader } from './codec.ts';
+import { FrameError, FrameType, readHeader, type FrameHeader } from './codec.ts';
 import { FrameChangeReader } from './frame-changes.ts';
 import type { SceneIndex } from './scene-index.ts';
 import type { StateSnapshot } from './state.ts';
@@ -19,9 +19,10 @@ export class SnapshotBuilder {
 
   /** Applies one frame; throws FrameError when a delta does not follow the current revision. */
   apply(frame: ArrayBuffer | ArrayBufferView): FrameHeader {
+    const head = readHeader(frame);
+    if (head.type === FrameType.delta && head.baseRevision !== this.state.revision)
+      throw new FrameError(`delta from revision ${head.baseRevision} does not apply to revision ${this.state.revision}`);
     const { header, changes } = this.reader.read(frame);
-    if (header.type === FrameType.delta && header.baseRevision !== this.state.revision)
-      throw new FrameError(`delta from revision ${header.baseRevision} does not apply to revision ${this.state.revision}`);
     if (header.type === FrameType.snapshot) this.state.bodies = {};
     for (const c of changes) applyChange(this.state, c);
     this.state.revision = header.revision;
