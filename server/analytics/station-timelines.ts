@@ -17,7 +17,7 @@ import { changesOfState } from '../recording/format.ts';
 import { ActivePeriodSweep, SegmentSequence, type PeriodSource } from './active-periods.ts';
 import { IndexedHeap } from './indexed-heap.ts';
 import { RecordLog } from './record-log.ts';
-import { ActiveChange, StationTrack, stateCode } from './station-track.ts';
+import { ActiveChange, JOB_TRUNCATED, StationTrack, stateCode, stateNames, type StateName } from './station-track.ts';
 
 export const DEFAULT_RETENTION_MS = 8 * 3600_000;
 
@@ -34,6 +34,17 @@ export type MomentaryBottleneck = {
   since: number;
   /** Length of that period so far (or in all, for a period that has ended), ms. */
   activeMs: number;
+};
+
+/** One station's timeline (times epoch ms): for a Gantt-like view. */
+export type StationTimeline = {
+  station: string;
+  /** Consecutive state intervals [from, to). */
+  intervals: Array<{ from: number; to: number; state: StateName }>;
+  /** Jobs completed in the window: start, completion, working time; startKnown false for a job begun before the data. */
+  jobs: Array<{ job: string | null; start: number; end: number; workMs: number; startKnown: boolean }>;
+  /** The job in progress at the end of the data, if any. */
+  current: { job: string | null; start: number; workMs: number } | null;
 };
 
 export class StationTimelines implements PeriodSource {
@@ -257,6 +268,34 @@ export class StationTimelines implements PeriodSource {
   /** The latest time seen (epoch ms), or null before any change. */
   get to(): number | null {
     return Number.isNaN(this.origin) ? null : this.latest;
+  }
+
+  /**
+   * One station's timeline over [from, to) (clipped to the data): its state intervals and the jobs
+   * that completed in it, plus the job in progress at the end. Null for an unknown station.
+   */
+  timeline(id: string, from: number, to: number): StationTimeline | null {
+    const s = this.index.get(id);
+    if (s === undefined) return null;
+    const tr = this.tracks[s];
+    const now = this.latest;
+    const intervals: StationTimeline['intervals'] = [];
+    const log = tr.states;
+    for (let i = Math.max(log.first, log.upperBound(from) - 1); i < log.end; i++) {
+      const a = Math.max(log.get(i), from);
+      const next = i + 1 < log.end ? log.get(i + 1) : now;
+      const b = Math.min(next, to);
+      if (b > a) intervals.push({ from: a, to: b, state: stateNames[log.get(i, 1)] });
+      if (next >= to) break;
+    }
+    const jobs: StationTimeline['jobs'] = [];
+    const j0 = tr.jobs.lowerBound(from, 1);
+    const j1 = tr.jobs.lowerBound(to, 1, j0);
+    for (let j = j0; j < j1; j++) {
+      jobs.push({ job: tr.jobId(j), start: tr.jobs.get(j, 0), end: tr.jobs.get(j, 1), workMs: tr.jobs.get(j, 2), startKnown: (tr.jobs.get(j, 3) & JOB_TRUNCATED) === 0 });
+    }
+    const cur = tr.currentJob(now);
+    return { station: id, intervals, jobs, current: cur ? { job: cur.id, start: cur.start, workMs: cur.workMs } : null };
   }
 
   track(s: number): StationTrack {

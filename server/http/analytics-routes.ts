@@ -78,6 +78,8 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
         error: covered ? `the window ${iso(q.from)} to ${iso(q.to)} is outside the data, which covers ${iso(dataFrom)} to ${iso(dataTo)}` : 'no data yet: analytics needs station reports',
         from: covered ? iso(dataFrom) : null,
         to: covered ? iso(dataTo) : null,
+        fromMs: covered ? dataFrom : null,
+        toMs: covered ? dataTo : null,
       });
       return true;
     }

@@ -147,6 +147,17 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     expect([s.A.soleSeconds, s.A.shiftingSeconds, s.B.soleSeconds, s.B.shiftingSeconds]).toEqual([600, 0, 1200, 0]);
   });
 
+  it('BN9 a wait of no duration does not end an active period', () => {
+    // A: working 0–10, blocked and working again at 10, starved at 20: one period 0–20 (20 min).
+    // B: working 5–18 (13 min). A's 20 min beat B's 13 everywhere: A sole 0–20, B never.
+    // (Split at 10, A would have two 10-min periods and B would be the bottleneck 5–18.)
+    const scene = lineScene({ A: 60, B: 60 });
+    const m = (x: number) => T0 + x * MIN;
+    const store = storeOf(scene, [st('A', 'working', m(0)), st('B', 'starved', m(0)), st('B', 'working', m(5)), st('A', 'blocked', m(10)), st('A', 'working', m(10)), st('B', 'starved', m(18)), st('A', 'starved', m(20))], m(20));
+    const s = byId(bottleneckKpis(store, m(0), m(20)));
+    expect([s.A.soleSeconds, s.A.shiftingSeconds, s.B.soleSeconds, s.B.shiftingSeconds]).toEqual([1200, 0, 0, 0]);
+  });
+
   it('BN5 live: the momentary bottleneck now is the active station whose period began first; ongoing periods grow', () => {
     const scene = lineScene({ A: 60, B: 60, C: 60 });
     const m = (x: number) => T0 + x * MIN;

@@ -83,6 +83,25 @@ describe('station KPIs', () => {
     expect(k.oee).toBeCloseTo(200 / 530, 6);
   });
 
+  it('KPI4 the timeline of a station: state intervals and jobs in a window, and the job in progress', () => {
+    const store = storeOf(timelineA, 600);
+    const tl = store.timeline('A', s(100), s(270))!;
+    expect(tl.intervals.map((i) => [(i.from - T0) / 1000, (i.to - T0) / 1000, i.state])).toEqual([
+      [100, 110, 'working'],
+      [110, 170, 'down'],
+      [170, 180, 'working'],
+      [180, 200, 'blocked'],
+      [200, 260, 'working'],
+      [260, 270, 'starved'],
+    ]);
+    expect(tl.jobs.map((j) => [j.job, (j.start - T0) / 1000, (j.end - T0) / 1000, j.workMs / 1000])).toEqual([
+      ['J2', 50, 180, 70],
+      ['J3', 200, 260, 60],
+    ]);
+    expect(tl.current).toEqual({ job: 'J5', start: s(480), workMs: 120_000 });
+    expect(store.timeline('nope', s(0), s(1))).toBeNull();
+  });
+
   it('KPI2 a window counts jobs by completion time and clips state time; jobs begun before the data are excluded from cycle times', () => {
     const store = storeOf(timelineA, 600);
     const k = stationKpis(store, 0, s(100), s(300));
