@@ -216,7 +216,7 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
           }
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -247,7 +247,7 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     hub.tick();
     const store = new StationTimelines(scene);
     const stop = store.attachToHub(hub);
-    for (let t = T0 + 1000; t <= T0 + 3 * 3600_000; t += 1000) {
+    for (let t = T0 + 1000; t <= T0 + 2 * 3600_000; t += 1000) {
       sim.runUntil(t, (c) => hub.sink.apply(c), { sample: false });
       hub.sink.time?.(t);
       hub.tick();
