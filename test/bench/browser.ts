@@ -1,2 +1,335 @@
-import type { Benchmark } from './harness.ts';
-export const browserBench: Benchmark = { name: 'browser', title: 'todo', async run() { return []; } };
+/**
+ * Browser benchmarks (issue 9), in headless Debian Chromium with software WebGL (SwiftShader):
+ * - bundle: the app shell (every script the page loads but the 3D chunk) against a React-only hello
+ *   world, and the 3D chunk against an R3F + drei hello world; all three built in this run with the
+ *   app's own Vite config (test/bench/baselines/);
+ * - draw calls: the demo plant at scale 10 draws with as many calls as at scale 1 (instancing);
+ * - React: no React commits while states stream (window.__linetwin.reactCommits);
+ * - per-frame overhead: frame time while streaming against the same page with the hub paused (same
+ *   scene, same instances, no updates), in alternating windows;
+ * - time to first frame: the app against the R3F hello world.
+ * Quick mode measures only the exact counts (draw calls, commits), on the prebuilt client when there is one.
+ *
+ * Absolute frame times here are the CPU rasteriser's; only the ratios mean something on this machine.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import sirv from 'sirv';
+import type { Browser, Page } from 'playwright-core';
+import { createApp } from '../../server/app.ts';
+import { createHub } from '../../server/hub/twin-hub.ts';
+import { createSimulatorSource } from '../../server/sources/simulator/index.ts';
+import { launchChromium } from '../e2e/browser.ts';
+import { median, repoRoot, row, sig, skipped, sleep, sum, type BenchContext, type Benchmark, type Row } from './harness.ts';
+import { scaledDemoScene } from './workload.ts';
+
+/** A close function that runs once however often it is called (explicitly, then again on the way out). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  return () => (done ??= fn());
+}
+
+const baselines = path.join(import.meta.dirname, 'baselines');
+const VIEWPORT = { width: 1280, height: 800 };
+
+type Hook = {
+  ready: boolean;
+  revision(): number;
+  renderInfo(): { calls: number; triangles: number; frames: number };
+  reactCommits(): number;
+};
+type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean } };
+
+/** Builds `root` with the app's Vite config into `outDir`, the way the app itself is built. */
+async function viteBuild(root: string, outDir: string): Promise<void> {
+  const { build } = await import('vite');
+  await build({ root, configFile: path.join(repoRoot, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+}
+
+type Bundle = { shell: { raw: number; gz: number; files: string[] }; three: { raw: number; gz: number; files: string[] } };
+
+/** Scripts the built page loads (entry and preloads), split into the 3D chunk and everything else. */
+function bundleOf(outDir: string): Bundle {
+  const html = readFileSync(path.join(outDir, 'index.html'), 'utf8');
+  const scripts = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g)].map((m) => m[1]);
+  const out: Bundle = { shell: { raw: 0, gz: 0, files: [] }, three: { raw: 0, gz: 0, files: [] } };
+  for (const src of new Set(scripts)) {
+    const bytes = readFileSync(path.join(outDir, src));
+    // The app's Vite config names the chunk of three.js and React Three Fiber "three".
+    const part = /(^|\/)three-[^/]*\.js$/.test(src) ? out.three : out.shell;
+    part.raw += bytes.byteLength;
+    part.gz += gzipSync(bytes).byteLength;
+    part.files.push(path.basename(src));
+  }
+  return out;
+}
+
+async function serveStatic(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const handler = sirv(dir, { single: true, dev: false });
+  const server: Server = createServer((req, res) => handler(req, res, () => {
+    res.writeHead(404).end();
+  }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** The app on the demo plant at `scale`, simulator live, serving `staticDir`. */
+async function startTwin(scale: number, staticDir: string) {
+  const scene = scaledDemoScene(scale);
+  const hub = createHub({ scene });
+  const source = createSimulatorSource(scene, { seed: 7, speed: 1, warmup: 3600 });
+  const app = createApp({ hub, sources: [source], staticDir, limits: { connectionsPerMinute: 1_000_000 } });
+  const port = await app.listen(0, '127.0.0.1');
+  return { close: once(() => app.close()), hub, scene, url: `http://127.0.0.1:${port}/` };
+}
+
+/** Opens a fresh context (cold cache) and waits for `ready`; resolves with the page's clock at that moment (ms since navigation). */
+async function openUntilReady(browser: Browser, url: string, flag: '__linetwin' | '__hello', timeoutMs = 120_000): Promise<{ page: Page; readyAt: number; close(): Promise<void> }> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(url);
+    const handle = await page.waitForFunction((f) => ((window as unknown as HookWindow)[f as '__linetwin']?.ready ? performance.now() : false), flag, { timeout: timeoutMs, polling: 'raf' });
+    const readyAt = (await handle.jsonValue()) as number;
+    return { page, readyAt, close: once(() => context.close()) };
+  } catch (e) {
+    await context.close();
+    throw new Error(`${url} did not get ready${errors.length ? ` (page errors: ${errors.slice(0, 3).join('; ')})` : ''}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** The draw calls of the frames drawn now: the commonest of a few samples (a frame may add a highlight). */
+async function drawCalls(page: Page): Promise<{ calls: number; triangles: number }> {
+  const samples: Array<{ calls: number; triangles: number }> = [];
+  for (let i = 0; i < 5; i++) {
+    samples.push(await page.evaluate(() => (window as unknown as HookWindow).__linetwin!.renderInfo()));
+    await sleep(150);
+  }
+  const count = new Map<number, number>();
+  for (const s of samples) count.set(s.calls, (count.get(s.calls) ?? 0) + 1);
+  const calls = [...count.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
+  return { calls, triangles: Math.max(...samples.filter((s) => s.calls === calls).map((s) => s.triangles)) };
+}
+
+type Window = { frames: number; frameMs: number; commits: number; ms: number; revisions: number };
+
+/**
+ * Frames, React commits and revisions over `ms` of page time. Frame time is the span between the
+ * first and last animation frame in the window over the frames between them, so a window of a few
+ * slow software-rendered frames is not rounded to whole frames.
+ */
+function measureWindow(page: Page, ms: number): Promise<Window> {
+  // Source text, not a function: the TypeScript loader would wrap inner functions in a helper the page lacks.
+  return page.evaluate(`(async () => {
+    const h = window.__linetwin;
+    const f0 = h.renderInfo().frames;
+    const c0 = h.reactCommits();
+    const r0 = h.revision();
+    const t0 = performance.now();
+    const stamps = [];
+    let on = true;
+    const tick = (t) => {
+      stamps.push(t);
+      if (on) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    await new Promise((r) => setTimeout(r, ${Math.round(ms)}));
+    on = false;
+    const n = stamps.length;
+    return {
+      frames: h.renderInfo().frames - f0,
+      frameMs: n >= 2 ? (stamps[n - 1] - stamps[0]) / (n - 1) : ${Math.round(ms)},
+      commits: h.reactCommits() - c0,
+      ms: performance.now() - t0,
+      revisions: h.revision() - r0,
+    };
+  })()`) as Promise<Window>;
+}
+
+const NAMES = {
+  shell: 'bundle: app shell vs React-only build (gzip)',
+  three: 'bundle: 3D chunk vs R3F + drei hello world (gzip)',
+  calls: 'browser: draw calls at scale 10 vs scale 1',
+  commits: 'browser: React commits per second while streaming',
+  frame: 'browser: frame time streaming vs no updates (scale 10)',
+  ttff: 'browser: time to first frame vs R3F hello world',
+};
+
+export const browserBench: Benchmark = {
+  name: 'browser',
+  title: 'bundle sizes, draw calls, React commits, frame time and first frame in headless Chromium',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const rows: Row[] = [];
+    const work = mkdtempSync(path.join(tmpdir(), 'linetwin-bench-browser-'));
+    const closers: Array<() => Promise<void> | void> = [];
+    try {
+      // The client: built now (full run), or the prebuilt one when quick and there is one.
+      const prebuilt = path.join(repoRoot, 'dist/client');
+      let appDir: string;
+      let helloDir: string | null = null;
+      if (ctx.quick && existsSync(path.join(prebuilt, 'index.html'))) appDir = prebuilt;
+      else {
+        appDir = path.join(work, 'app');
+        ctx.log('browser: building the client…');
+        await viteBuild(path.join(repoRoot, 'client'), appDir);
+      }
+      if (!ctx.quick) {
+        ctx.log('browser: building the React and R3F hello worlds…');
+        const reactDir = path.join(work, 'react-hello');
+        helloDir = path.join(work, 'r3f-hello');
+        await viteBuild(path.join(baselines, 'react-hello'), reactDir);
+        await viteBuild(path.join(baselines, 'r3f-hello'), helloDir);
+        const app = bundleOf(appDir);
+        const react = bundleOf(reactDir);
+        const r3f = bundleOf(helloDir);
+        rows.push(
+          row('browser', NAMES.shell, app.shell.gz / (react.shell.gz + react.three.gz), { op: '<=', value: 1.1 }, {
+            appShellKB: sig(app.shell.gz / 1000),
+            reactOnlyKB: sig((react.shell.gz + react.three.gz) / 1000),
+            appShellRawKB: sig(app.shell.raw / 1000),
+            reactOnlyRawKB: sig((react.shell.raw + react.three.raw) / 1000),
+            chunks: app.shell.files.map((f) => f.replace(/-[\w-]{8}\.js$/, '')).join('+'),
+          }),
+          row('browser', NAMES.three, r3f.three.gz ? app.three.gz / r3f.three.gz : null, { op: '<=', value: 1.25 }, {
+            app3dKB: sig(app.three.gz / 1000),
+            r3fHelloKB: sig(r3f.three.gz / 1000),
+            app3dRawKB: sig(app.three.raw / 1000),
+            r3fHelloRawKB: sig(r3f.three.raw / 1000),
+          }),
+        );
+      }
+
+      let browser: Browser;
+      try {
+        browser = await launchChromium();
+      } catch (e) {
+        const note = `no Chromium: ${(e as Error).message.split('\n')[0]}`;
+        for (const [name, target] of [
+          [NAMES.calls, { op: '==', value: 1 }],
+          [NAMES.commits, { op: '==', value: 0 }],
+          [NAMES.frame, { op: '<=', value: 1.15 }],
+          [NAMES.ttff, { op: '<=', value: 1.5 }],
+        ] as const)
+          rows.push(skipped('browser', name, target, note));
+        return rows;
+      }
+      closers.push(() => browser.close());
+
+      // Scale 1: draw calls, and the first-frame time against the hello world.
+      const one = await startTwin(1, appDir);
+      closers.push(one.close);
+      const ttff = { app: [] as number[], hello: [] as number[] };
+      const hello = helloDir ? await serveStatic(helloDir) : null;
+      if (hello) closers.push(() => hello.close());
+      let calls1 = { calls: 0, triangles: 0 };
+      const loads = ctx.quick ? 1 : 3;
+      for (let i = 0; i < loads; i++) {
+        // Alternate, cold cache each time, so neither gets the warmer machine.
+        if (hello) {
+          const h = await openUntilReady(browser, hello.url, '__hello');
+          ttff.hello.push(h.readyAt);
+          await h.close();
+        }
+        const a = await openUntilReady(browser, one.url, '__linetwin');
+        ttff.app.push(a.readyAt);
+        if (i === 0) {
+          await sleep(500);
+          calls1 = await drawCalls(a.page);
+        }
+        await a.close();
+      }
+      await one.close();
+      ctx.log(`browser: scale 1 ready in ${Math.round(median(ttff.app))} ms, ${calls1.calls} draw calls`);
+
+      // Scale 10: draw calls, then streaming and paused windows on the same page.
+      const ten = await startTwin(10, appDir);
+      closers.push(ten.close);
+      const p = await openUntilReady(browser, ten.url, '__linetwin', 180_000);
+      closers.push(p.close);
+      await sleep(500);
+      const calls10 = await drawCalls(p.page);
+      ctx.log(`browser: scale 10 ready in ${Math.round(p.readyAt)} ms, ${calls10.calls} draw calls`);
+      const windowMs = ctx.quick ? 1500 : 6000;
+      const pairs = ctx.quick ? 1 : 3;
+      const live: Window[] = [];
+      const still: Window[] = [];
+      const measureStill = async () => {
+        // Paused hub: the page keeps drawing the same instances, and no frame arrives.
+        ten.hub.stop();
+        await sleep(500);
+        still.push(await measureWindow(p.page, windowMs));
+      };
+      const measureLive = async () => {
+        ten.hub.start();
+        // Let the catch-up delta after a pause land before timing.
+        await sleep(700);
+        live.push(await measureWindow(p.page, windowMs));
+      };
+      for (let i = 0; i < pairs; i++) {
+        if (ctx.quick) await measureLive();
+        // Alternate the order, so a machine that speeds up or slows down favours neither.
+        else if (i % 2 === 0) {
+          await measureStill();
+          await measureLive();
+        } else {
+          await measureLive();
+          await measureStill();
+        }
+      }
+      await p.close();
+      await ten.close();
+
+      const liveMs = sum(live.map((w) => w.ms));
+      const commitsPerS = sum(live.map((w) => w.commits)) / (liveMs / 1000);
+      const revisions = sum(live.map((w) => w.revisions));
+      rows.push(
+        row('browser', NAMES.calls, calls1.calls ? calls10.calls / calls1.calls : null, { op: '==', value: 1 }, {
+          calls1x: calls1.calls,
+          calls10x: calls10.calls,
+          triangles1x: calls1.triangles,
+          triangles10x: calls10.triangles,
+        }),
+        // Without revisions arriving, zero commits would prove nothing.
+        row('browser', NAMES.commits, revisions > 0 ? commitsPerS : null, { op: '==', value: 0 }, {
+          commits: sum(live.map((w) => w.commits)),
+          seconds: sig(liveMs / 1000),
+          revisionsReceived: revisions,
+        }, revisions > 0 ? undefined : 'no revision arrived while streaming'),
+      );
+      if (!ctx.quick) {
+        const frameMs = (w: Window) => w.frameMs;
+        const ratios = live.map((w, i) => frameMs(w) / frameMs(still[i]));
+        rows.push(
+          row('browser', NAMES.frame, median(ratios), { op: '<=', value: 1.15 }, {
+            liveFrameMs: sig(median(live.map(frameMs))),
+            stillFrameMs: sig(median(still.map(frameMs))),
+            liveFrames: sum(live.map((w) => w.frames)),
+            stillRevisions: sum(still.map((w) => w.revisions)),
+            robots: ten.scene.robots.length,
+          }),
+          row('browser', NAMES.ttff, median(ttff.app) / median(ttff.hello), { op: '<=', value: 1.5 }, {
+            appMs: Math.round(median(ttff.app)),
+            r3fHelloMs: Math.round(median(ttff.hello)),
+            loads,
+          }),
+        );
+      }
+      return rows;
+    } finally {
+      for (const c of closers.reverse()) {
+        try {
+          await c();
+        } catch {
+          // Already closed.
+        }
+      }
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};

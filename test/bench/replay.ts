@@ -44,7 +44,7 @@ function indexBytes(history: History): { keyframeBytes: number; indexBytes: numb
 }
 
 async function seekBench(scene: ResolvedScene, dir: string, quick: boolean, log: (m: string) => void) {
-  const shortMin = quick ? 2 : 6;
+  const shortMin = quick ? 1 : 6;
   const files = { short: path.join(dir, 'short.jsonl.gz'), long: path.join(dir, 'long.jsonl.gz') };
   let t = performance.now();
   await makeDemoRecording(scene, files.short, { hours: shortMin / 60, seed: 42, start: SHIFT_START });
@@ -112,10 +112,10 @@ function rawAppend(lines: string[], file: string): number {
 
 async function recordingThroughput(dir: string, quick: boolean) {
   // The demo recording's cadence: robots sampled at 2 Hz, a commit every 200 ms.
-  const w = buildWorkload({ scale: 1, ticks: quick ? 600 : 3000, tickMs: 200, sampleHz: 2, warmupS: 14_400 });
+  const w = buildWorkload({ scale: 1, ticks: quick ? 300 : 3000, tickMs: 200, sampleHz: 2, warmupS: 14_400 });
   const file = path.join(dir, 'throughput.jsonl');
   const rawFile = path.join(dir, 'throughput-raw.jsonl');
-  const runs = quick ? 2 : 5;
+  const runs = quick ? 1 : 5;
   const rec: number[] = [];
   const bare: number[] = [];
   const raw: number[] = [];
