@@ -19,6 +19,9 @@ export default defineConfig({
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
+    // The server answers /assets/ from the repo's assets folder (glTF models), so the bundle's own files
+    // must live elsewhere or they would be looked for among the models.
+    assetsDir: 'bundle',
     // three alone is ~700 kB minified; it lives in its own cached chunk, so the warning says nothing useful.
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
@@ -37,6 +40,7 @@ export default defineConfig({
     port: 5173,
     proxy: {
       '/api': server,
+      '/assets': server,
       '/healthz': server,
       '/socket.io': { target: server, ws: true },
     },
@@ -44,6 +48,7 @@ export default defineConfig({
   preview: {
     proxy: {
       '/api': server,
+      '/assets': server,
       '/healthz': server,
       '/socket.io': { target: server, ws: true },
     },
