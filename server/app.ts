@@ -24,6 +24,8 @@ import { recordHubHistory } from './hub/history.ts';
 import type { Hub } from './hub/twin-hub.ts';
 import type { Source } from './sources/source.ts';
 import { createApiHandler } from './http/routes.ts';
+import { createAnalyticsHandler } from './http/analytics-routes.ts';
+import { StationTimelines } from './analytics/index.ts';
 import { createMetrics } from './http/metrics.ts';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { allowed, tokenAuth, TokenError, type Role, type TokenAuth } from './auth/roles.ts';
@@ -82,6 +84,10 @@ export function createApp(options: AppOptions) {
   const history = options.history ?? null;
   const liveSource = options.liveSource ?? true;
   const api = createApiHandler(hub, health, history);
+  // Live data: the store follows the hub. A replay loops back in time, so its store is built once over the recording.
+  const analytics = liveSource ? new StationTimelines(hub.scene) : history && history.from !== null && history.to !== null ? StationTimelines.fromHistory(history, history.from, history.to) : null;
+  const detachAnalytics = liveSource && analytics ? analytics.attachToHub(hub) : null;
+  const analyticsApi = createAnalyticsHandler({ analytics, history, scene: hub.scene, hub });
   const staticDir = options.staticDir && existsSync(options.staticDir) ? options.staticDir : null;
   // dev: true re-reads the folder, so a client rebuilt while the server runs is served, not a 404.
   const assets = staticDir ? sirv(staticDir, { single: true, etag: true, dev: true }) : null;
@@ -110,6 +116,7 @@ export function createApp(options: AppOptions) {
         );
         return;
       }
+      if (analyticsApi(req, res)) return;
       if (api(req, res)) return;
       if (models && req.url?.startsWith('/assets/')) {
         req.url = req.url.slice('/assets'.length);
@@ -345,6 +352,7 @@ export function createApp(options: AppOptions) {
     feeds,
     counters,
     clientRejects,
+    analytics,
     /** Starts the sources and the hub, then listens. Resolves with the bound port. */
     async listen(port = 0, host?: string): Promise<number> {
       for (const s of sources) await s.start(hub.sink);
@@ -371,6 +379,7 @@ export function createApp(options: AppOptions) {
       }
       offTick();
       stopHistory?.();
+      detachAnalytics?.();
       clearInterval(sessionTimer);
       for (const v of viewers) v.session?.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
