@@ -30,7 +30,7 @@ export function clientBuildIsFresh(root: string, outDir: string): boolean {
 
 export async function ensureClientBuilt(root: string, outDir: string, opts: { force?: boolean; log: (msg: string) => void }): Promise<void> {
   if (!opts.force && clientBuildIsFresh(root, outDir)) return;
-  opts.log('Building the browser client (first start or sources changed; about a minute on a small machine)…');
+  opts.log('Building the browser client (first start, or its sources changed; a few seconds)…');
   const started = Date.now();
   const { build } = await import('vite');
   await build({ root: path.join(root, 'client'), configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir } });
