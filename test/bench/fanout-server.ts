@@ -26,7 +26,7 @@ export type FanoutRequest =
 
 export type FanoutReply =
   | { type: 'ready'; hubPort: number; rawPort: number; frameBytes: number[]; snapshotBytes: number; sceneId: string; robots: number }
-  | { type: 'burst-done'; mode: 'hub' | 'raw'; cpuUs: number; wallMs: number; ticks: number; mismatches: number }
+  | { type: 'burst-done'; mode: 'hub' | 'raw'; cpuUs: number; systemUs: number; wallMs: number; ticks: number; mismatches: number }
   | { type: 'steady-done'; lateTicks: number; slow: SlowStats | null; mismatches: number }
   | { type: 'error'; message: string };
 
@@ -150,7 +150,7 @@ async function burst(req: Extract<FanoutRequest, { type: 'burst' }>): Promise<Fa
     await s.raw.whenBelow(1);
   }
   const cpu = process.cpuUsage(cpu0);
-  return { type: 'burst-done', mode: req.mode, cpuUs: cpu.user + cpu.system, wallMs: performance.now() - t0, ticks: req.to - req.from, mismatches };
+  return { type: 'burst-done', mode: req.mode, cpuUs: cpu.user + cpu.system, systemUs: cpu.system, wallMs: performance.now() - t0, ticks: req.to - req.from, mismatches };
 }
 
 /** Bytes the server holds for a socket: engine.io's packet queue plus what ws has not handed to the kernel. */
