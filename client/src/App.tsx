@@ -12,6 +12,7 @@ import { chooseQuality } from './quality.ts';
 import { GROUND_COLOR } from './scene/Floor.tsx';
 import { setCheapMaterials } from './scene/materials.ts';
 import { PlantScene } from './scene/PlantScene.tsx';
+import { qualities, stationStates } from '../../protocol/state.ts';
 import { useTwin } from './store/store.ts';
 import { provideToTestHook } from './test-hook.ts';
 import { CameraButtons } from './ui/CameraButtons.tsx';
@@ -21,6 +22,8 @@ import { Header } from './ui/Header.tsx';
 import { IncompatibleNotice } from './ui/IncompatibleNotice.tsx';
 import { Legend } from './ui/Legend.tsx';
 import { LoadingScreen } from './ui/LoadingScreen.tsx';
+import { Timeline } from './ui/Timeline.tsx';
+import { Toast } from './ui/Toast.tsx';
 
 export function App() {
   return (
@@ -104,9 +107,13 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   const viewport = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const apply = (status: string) => viewport.current?.setAttribute('data-status', status);
+    // In playback the view is framed, so a screen on the wall never passes history off as the line now.
+    const applyMode = (mode: string) => viewport.current?.setAttribute('data-mode', mode);
     apply(useTwin.getState().status);
+    applyMode(useTwin.getState().playback?.mode ?? 'live');
     return useTwin.subscribe((s, prev) => {
       if (s.status !== prev.status) apply(s.status);
+      if (s.playback?.mode !== prev.playback?.mode) applyMode(s.playback?.mode ?? 'live');
     });
   }, []);
 
@@ -116,12 +123,22 @@ function Twin({ scene }: { scene: ResolvedScene }) {
       // The server now serves another plant: start over with its description.
       onSceneChanged: (sceneId) => reloadOnce(sceneId),
     });
-    const unprovide = provideToTestHook({ revision: () => live.revision });
+    const unprovide = provideToTestHook({
+      revision: () => live.revision,
+      stationState: (id) => {
+        const i = layout.index.station.get(id);
+        return i === undefined || !live.hasState ? null : (stationStates[live.stationState[i]] ?? null);
+      },
+      stationQuality: (id) => {
+        const i = layout.index.station.get(id);
+        return i === undefined || !live.hasState ? null : (qualities[live.stationQuality[i]] ?? null);
+      },
+    });
     return () => {
       unprovide();
       connection.close();
     };
-  }, [live, scene]);
+  }, [live, scene, layout]);
 
   const first = scene.cameras[0];
   return (
@@ -146,6 +163,8 @@ function Twin({ scene }: { scene: ResolvedScene }) {
       <Legend />
       <CameraButtons scene={scene} />
       <EntityPanel scene={scene} layout={layout} live={live} />
+      <Timeline scene={scene} live={live} />
+      <Toast />
       <IncompatibleNotice />
     </div>
   );

@@ -2,6 +2,8 @@
  * window.__linetwin: a small, always-present hook for end-to-end tests and for poking at the twin from the
  * browser console. It reads live state; it never drives rendering.
  */
+import type { PlaybackStatus } from '../../protocol/events.ts';
+import { playback } from './net/playback.ts';
 import type { EntityKind } from './store/store.ts';
 
 export type ScreenPoint = { x: number; y: number };
@@ -18,6 +20,12 @@ export type LinetwinTestHook = {
   renderInfo(): { calls: number; triangles: number; frames: number };
   /** React commits so far (Profiler onRender around the app). */
   reactCommits(): number;
+  /** The state word the 3D view shows for the station now (from the live buffers), null when unknown. */
+  stationState(id: string): string | null;
+  /** The station's data quality as drawn ('good', 'stale', 'bad'; not good is drawn greyed), null when unknown. */
+  stationQuality(id: string): string | null;
+  /** The newest playback:status from the server, null before the first. */
+  playback(): PlaybackStatus | null;
 };
 
 declare global {
@@ -31,6 +39,8 @@ type Providers = {
   screenPosition: LinetwinTestHook['screenPosition'];
   select: LinetwinTestHook['select'];
   renderInfo: LinetwinTestHook['renderInfo'];
+  stationState: LinetwinTestHook['stationState'];
+  stationQuality: LinetwinTestHook['stationQuality'];
 };
 
 const none: Providers = {
@@ -38,6 +48,8 @@ const none: Providers = {
   screenPosition: () => null,
   select: () => {},
   renderInfo: () => ({ calls: 0, triangles: 0, frames: 0 }),
+  stationState: () => null,
+  stationQuality: () => null,
 };
 
 let providers: Providers = { ...none };
@@ -68,5 +80,8 @@ export function installTestHook(): void {
     select: (kind, id) => providers.select(kind, id),
     renderInfo: () => providers.renderInfo(),
     reactCommits: () => commits,
+    stationState: (id) => providers.stationState(id),
+    stationQuality: (id) => providers.stationQuality(id),
+    playback: () => (playback.status ? { ...playback.status } : null),
   };
 }

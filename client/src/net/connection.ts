@@ -1,18 +1,22 @@
 /**
- * The live connection: Socket.IO session, frame application, resync and connection status.
- * This is the only module that imports socket.io-client. Frames go straight into the LiveState's typed
- * arrays; the zustand store only hears about the connection status, and only when it changes.
+ * The live connection: Socket.IO session, frame application, resync, connection status and playback
+ * commands. This is the only module that imports socket.io-client. Frames go straight into the LiveState's
+ * typed arrays; playback statuses go to net/playback.ts; the zustand store only hears about the connection
+ * status, and only when it changes.
  */
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type HandshakeAuth, type Hello, type ServerToClientEvents } from '../../../protocol/events.ts';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandResult, type HandshakeAuth, type Hello, type ServerToClientEvents } from '../../../protocol/events.ts';
 import { FrameApplier } from '../live/apply-frame.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin, type ConnectionStatus } from '../store/store.ts';
+import { playback } from './playback.ts';
 
 /** No frame for this long while connected: the data shown may be out of date. */
 export const STALE_AFTER_MS = 3000;
 /** A resync that got no snapshot in this time is asked for again. */
 const RESYNC_RETRY_MS = 2000;
+/** A playback command unanswered for this long is reported as failed. */
+const COMMAND_TIMEOUT_MS = 5000;
 
 export type ConnectionOptions = {
   /** Server origin; default: the page's own. */
@@ -32,6 +36,9 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   let resyncAskedAt = -Infinity;
   let resyncs = 0;
   let closed = false;
+  /** Epoch of the server we were connected to, and where our own cursor was when the connection dropped. */
+  let lastEpoch: string | null = null;
+  let resume: { time: number; playing: boolean; speed: number } | null = null;
 
   const setStatus = (next: ConnectionStatus) => {
     if (status === next || status === 'incompatible') return;
@@ -42,7 +49,10 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   // A function, so each reconnect reports the state held now and can resume with a delta.
   const auth = (cb: (data: HandshakeAuth) => void) => {
     const data: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION };
-    if (live.hasState && live.epoch !== null) {
+    // Revisions of a playback cursor belong to its own private hub: resuming the main stream from one of them
+    // would apply the wrong delta. After playback (or with a command unanswered) ask for a snapshot instead.
+    const onMainStream = playback.status?.mode !== 'playback' && playback.inFlight === 0;
+    if (live.hasState && live.epoch !== null && onMainStream) {
       data.epoch = live.epoch;
       data.revision = live.revision;
     }
@@ -82,7 +92,18 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     }
     useTwin.getState().setHello(hello);
     if (hello.sceneId !== options.sceneId) options.onSceneChanged?.(hello.sceneId);
+    // Every connection starts live. After a blip, put this viewer's cursor back where it was; a restarted
+    // server has another history, so there the view stays live.
+    const back = resume;
+    resume = null;
+    if (back && hello.epoch === lastEpoch) {
+      void playback.seek(back.time).then((r) => {
+        if (r.ok && back.playing) void playback.send({ type: 'play', speed: back.speed });
+      });
+    } else if (back) useTwin.getState().showToast('Reconnected to a restarted server: showing live data', 'info');
+    lastEpoch = hello.epoch;
   });
+  socket.on('playback:status', (status) => playback.receive(status));
   socket.on('session:incompatible', (info) => {
     setStatus('incompatible');
     useTwin.getState().setIncompatible(info.serverVersion);
@@ -98,6 +119,9 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     if (live.hasState) setStatus('live');
   });
   socket.on('disconnect', () => {
+    const last = playback.status;
+    if (last?.mode === 'playback') resume = { time: playback.cursor() ?? last.time, playing: last.playing, speed: last.speed };
+    playback.disconnected();
     if (!closed) setStatus(everConnected ? 'reconnecting' : 'connecting');
   });
   socket.on('connect_error', () => {
@@ -106,16 +130,38 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
 
   const watchdog = window.setInterval(() => {
     if (!socket.connected) return;
-    const since = performance.now() - Math.max(live.lastFrameAt, connectedAt);
+    // A paused cursor gets no frames, and a quiet line none either: a status whose cursor moved (or any status
+    // in playback) shows the server is there and nothing changed.
+    const since = performance.now() - Math.max(live.lastFrameAt, connectedAt, playback.heardAt);
     if (since > STALE_AFTER_MS) setStatus('stale');
     else if (live.hasState) setStatus('live');
     // A resync that went unanswered (lost with a dropped connection): ask again.
     if (!live.hasState && since > RESYNC_RETRY_MS) askResync();
   }, 500);
 
+  const detach = playback.attach(
+    (command) =>
+      new Promise<CommandResult>((resolve) => {
+        // Socket.IO would buffer it and send it after a reconnect, when it no longer means anything.
+        if (!socket.connected) return resolve({ ok: false, error: 'not connected to the plant server' });
+        let answered = false;
+        const timer = window.setTimeout(() => {
+          answered = true;
+          resolve({ ok: false, error: 'the server did not answer in time' });
+        }, COMMAND_TIMEOUT_MS);
+        socket.emit('playback:command', command, (result) => {
+          if (answered) return;
+          answered = true;
+          window.clearTimeout(timer);
+          resolve(result);
+        });
+      }),
+  );
+
   return {
     close() {
       closed = true;
+      detach();
       window.clearInterval(watchdog);
       socket.removeAllListeners();
       socket.disconnect();

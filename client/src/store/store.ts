@@ -3,12 +3,22 @@
  * it lives in typed arrays (live/) that the render loop reads directly.
  */
 import { create } from 'zustand';
-import type { Hello } from '../../../protocol/events.ts';
+import type { Hello, PlaybackStatus } from '../../../protocol/events.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'stale' | 'incompatible';
 export type EntityKind = 'station' | 'robot' | 'body';
 export type Selection = { kind: EntityKind; id: string } | null;
+
+/**
+ * The parts of this viewer's playback status that change at human speed. The cursor time is not here: it
+ * moves continuously and is read from net/playback.ts by the timeline's animation loop.
+ */
+export type PlaybackView = Pick<PlaybackStatus, 'mode' | 'playing' | 'speed' | 'liveSource'>;
+/** Scrubbable range, epoch ms; null while the server holds no history. */
+export type PlaybackRange = { from: number; to: number } | null;
+
+export type Toast = { id: number; text: string; tone: 'error' | 'info' };
 
 export type TwinStore = {
   scene: ResolvedScene | null;
@@ -21,6 +31,10 @@ export type TwinStore = {
   cameraPreset: string | null;
   /** Bumped to replay a preset transition even when the same preset is picked again. */
   cameraRequest: number;
+  /** Null until the server's first playback:status. */
+  playback: PlaybackView | null;
+  range: PlaybackRange;
+  toast: Toast | null;
   setScene(scene: ResolvedScene): void;
   setHello(hello: Hello): void;
   setStatus(status: ConnectionStatus): void;
@@ -28,7 +42,13 @@ export type TwinStore = {
   select(selection: Selection): void;
   goToPreset(id: string): void;
   leavePreset(): void;
+  /** Takes a status; writes only the fields that changed (a status whose only news is the time writes nothing). */
+  setPlayback(status: PlaybackStatus): void;
+  showToast(text: string, tone?: Toast['tone']): void;
+  dismissToast(id: number): void;
 };
+
+let toastIds = 0;
 
 export const useTwin = create<TwinStore>()((set, get) => ({
   scene: null,
@@ -38,6 +58,9 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   selection: null,
   cameraPreset: null,
   cameraRequest: 0,
+  playback: null,
+  range: null,
+  toast: null,
   setScene: (scene) => set({ scene, cameraPreset: scene.cameras[0]?.id ?? null }),
   setHello: (hello) => set({ hello }),
   setStatus: (status) => {
@@ -53,5 +76,24 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   goToPreset: (id) => set((s) => ({ cameraPreset: id, cameraRequest: s.cameraRequest + 1 })),
   leavePreset: () => {
     if (get().cameraPreset !== null) set({ cameraPreset: null });
+  },
+  setPlayback: (st) => {
+    const cur = get();
+    const next: Partial<TwinStore> = {};
+    const p = cur.playback;
+    if (!p || p.mode !== st.mode || p.playing !== st.playing || p.speed !== st.speed || p.liveSource !== st.liveSource)
+      next.playback = { mode: st.mode, playing: st.playing, speed: st.speed, liveSource: st.liveSource };
+    const r = cur.range;
+    const range: PlaybackRange = st.from !== null && st.to !== null ? { from: st.from, to: st.to } : null;
+    if (r === null ? range !== null : range === null || r.from !== range.from || r.to !== range.to) next.range = range;
+    if (next.playback !== undefined || next.range !== undefined) set(next);
+  },
+  showToast: (text, tone = 'error') => {
+    const t = get().toast;
+    // The same message again (a repeated failing command) refreshes the toast instead of stacking it.
+    set({ toast: { id: t && t.text === text ? t.id : ++toastIds, text, tone } });
+  },
+  dismissToast: (id) => {
+    if (get().toast?.id === id) set({ toast: null });
   },
 }));

@@ -18,10 +18,19 @@ const hint: Record<ConnectionStatus, string> = {
 
 export function ConnectionBadge() {
   const status = useTwin((s) => s.status);
+  // Connected but looking at the past: "Live" would be a lie about what the view shows.
+  const past = useTwin((s) => s.playback?.mode === 'playback') && status === 'live';
   return (
-    <div className={`badge badge-${status}`} data-testid="connection-badge" data-status={status} title={hint[status]} role="status" aria-live="polite">
+    <div
+      className={`badge badge-${past ? 'playback' : status}`}
+      data-testid="connection-badge"
+      data-status={status}
+      title={past ? 'Connected; the view shows recorded history, not the line now. Use the timeline to return to live.' : hint[status]}
+      role="status"
+      aria-live="polite"
+    >
       <span className="badge-dot" aria-hidden="true" />
-      {label[status]}
+      {past ? 'History' : label[status]}
     </div>
   );
 }

@@ -32,9 +32,10 @@ type LiveRefs = {
   location: HTMLSpanElement | null;
   model: HTMLSpanElement | null;
   gone: HTMLDivElement | null;
+  stale: HTMLDivElement | null;
 };
 
-const emptyRefs = (): LiveRefs => ({ state: null, swatch: null, quality: null, time: null, job: null, tool: null, joints: [], color: null, colorSwatch: null, location: null, model: null, gone: null });
+const emptyRefs = (): LiveRefs => ({ state: null, swatch: null, quality: null, time: null, job: null, tool: null, joints: [], color: null, colorSwatch: null, location: null, model: null, gone: null, stale: null });
 
 function setText(el: Element | null, text: string): void {
   if (el && el.textContent !== text) el.textContent = text;
@@ -73,6 +74,7 @@ export function EntityPanel({ scene, layout, live }: Props) {
       <div className="panel-gone" ref={(el) => void (r.gone = el)} hidden>
         This body has left the line (or is not reported any more).
       </div>
+      <div className="panel-stale" data-testid="entity-stale" ref={(el) => void (r.stale = el)} hidden />
       <dl className="facts">
         {selection.kind !== 'body' && (
           <Fact label="State">
@@ -186,10 +188,25 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
   );
 }
 
-function writeQuality(refs: LiveRefs, q: number): void {
+function writeQuality(refs: LiveRefs, q: number, ts: number): void {
   const name: Quality = qualities[q] ?? 'bad';
   setText(refs.quality, qualityLabel[name]);
   refs.quality?.classList.toggle('warn', name !== 'good');
+  // The note says since when: the source time is the last report the state shown comes from.
+  const note = refs.stale;
+  if (!note) return;
+  note.hidden = name === 'good';
+  if (name === 'good') return;
+  const since = ts > 0 ? formatDateTime(ts) : null;
+  note.dataset.quality = name;
+  setText(
+    note,
+    name === 'stale'
+      ? `Stale since ${since ?? 'the start'}: no update from the source since then. The state shown is the last one reported.`
+      : since
+        ? `Bad data since ${since}: the source marks this value unreliable. The state shown may be wrong.`
+        : 'No data yet: nothing has been reported for this entity.',
+  );
 }
 
 function writeState(refs: LiveRefs, word: string, color: string, good: boolean): void {
@@ -214,7 +231,7 @@ function writeLive(sel: NonNullable<Selection>, refs: LiveRefs, scene: ResolvedS
     const word = stationStates[live.stationState[i]] ?? 'off';
     const good = live.stationQuality[i] === qualityCode.good;
     writeState(refs, word, stationStateColor[word], good);
-    writeQuality(refs, live.stationQuality[i]);
+    writeQuality(refs, live.stationQuality[i], live.stationTs[i]);
     setText(refs.time, formatDateTime(live.stationTs[i]));
     const job = live.stationJob[i];
     setText(refs.job, job >= 0 ? (live.bodyIds[job] ?? '—') : '— (none)');
@@ -225,7 +242,7 @@ function writeLive(sel: NonNullable<Selection>, refs: LiveRefs, scene: ResolvedS
     if (i === undefined) return;
     const word = robotStates[live.robotState[i]] ?? 'off';
     writeState(refs, word, robotStateColor[word], live.robotQuality[i] === qualityCode.good);
-    writeQuality(refs, live.robotQuality[i]);
+    writeQuality(refs, live.robotQuality[i], live.robotTs[i]);
     setText(refs.time, formatDateTime(live.robotTs[i]));
     setText(refs.tool, live.robotTool[i] === 1 ? 'active' : 'idle');
     for (let j = 0; j < JOINT_COUNT; j++) setText(refs.joints[j] ?? null, `${(live.robotTarget[i * JOINT_COUNT + j] * RAD).toFixed(1)}°`);
@@ -234,13 +251,16 @@ function writeLive(sel: NonNullable<Selection>, refs: LiveRefs, scene: ResolvedS
   const s = live.bodySlotOf(sel.id);
   const gone = s < 0;
   if (refs.gone) refs.gone.hidden = !gone;
-  if (gone) return;
+  if (gone) {
+    if (refs.stale) refs.stale.hidden = true;
+    return;
+  }
   setText(refs.model, titleCase(bodyModels[live.bodyModel[s]] ?? '?'));
   const hex = live.bodyColorHex[s];
   const named = hex ? scene.mix.colors.find((c) => c.hex.toLowerCase() === hex.toLowerCase()) : undefined;
   setText(refs.color, hex ? (named ? `${named.name} (${hex})` : hex) : 'unpainted (body in white)');
   if (refs.colorSwatch) refs.colorSwatch.style.background = hex ?? UNPAINTED_COLOR;
-  writeQuality(refs, live.bodyQuality[s]);
+  writeQuality(refs, live.bodyQuality[s], live.bodyTs[s]);
   setText(refs.time, formatDateTime(live.bodyTs[s]));
   const kind = live.bodyLocKind[s];
   const li = live.bodyLocIndex[s];

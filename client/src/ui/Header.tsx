@@ -3,6 +3,7 @@ import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin } from '../store/store.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { SourceHealth } from './SourceHealth.tsx';
 import { formatTime } from './format.ts';
 
 export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState }) {
@@ -39,6 +40,7 @@ export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState 
         </div>
       </div>
       <div className="topbar-right">
+        <SourceHealth />
         <div className="clock" title="Plant time of the state shown (source time)">
           <span className="clock-label">plant time</span>
           <span ref={clock} className="clock-value">

@@ -1,0 +1,24 @@
+import { useEffect } from 'react';
+import { useTwin } from '../store/store.ts';
+
+const SHOW_MS = 4500;
+
+/** One short message at a time above the timeline (a refused command, a reconnect); it fades by itself. */
+export function Toast() {
+  const toast = useTwin((s) => s.toast);
+  useEffect(() => {
+    if (!toast) return;
+    // A repeated message arrives as a new object with the same id: the timer starts over.
+    const timer = window.setTimeout(() => useTwin.getState().dismissToast(toast.id), SHOW_MS);
+    return () => window.clearTimeout(timer);
+  }, [toast]);
+  if (!toast) return null;
+  return (
+    <div className={`toast toast-${toast.tone}`} data-testid="toast" role={toast.tone === 'error' ? 'alert' : 'status'}>
+      <span className="toast-text">{toast.text}</span>
+      <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => useTwin.getState().dismissToast(toast.id)}>
+        ×
+      </button>
+    </div>
+  );
+}
