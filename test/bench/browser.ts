@@ -310,6 +310,8 @@ export const browserBench: Benchmark = {
             liveFrameMs: sig(median(live.map(frameMs))),
             stillFrameMs: sig(median(still.map(frameMs))),
             liveFrames: sum(live.map((w) => w.frames)),
+            // Each pair's ratio: the judged value is their median, not the ratio of the medians above.
+            pairRatios: ratios.map((r) => sig(r, 2)).join('/'),
             stillRevisions: sum(still.map((w) => w.revisions)),
             robots: ten.scene.robots.length,
           }),
