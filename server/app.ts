@@ -48,6 +48,12 @@ export type AppOptions = {
   allowedOrigins?: string[];
   /** Verifies handshake tokens; default: no secret, everyone is a viewer. */
   auth?: TokenAuth;
+  /** Socket.IO adapter (the Redis streams adapter when several nodes serve one plant). */
+  adapter?: Parameters<Server['adapter']>[0];
+  /** Cluster status for /healthz. */
+  cluster?: () => unknown;
+  /** This node mirrors another node's hub (cluster follower): it keeps no history or analytics of its own. */
+  follower?: boolean;
   /** Client events per socket per second, and connections per address per minute. */
   limits?: { eventsPerSecond?: number; connectionsPerMinute?: number };
 };
@@ -77,6 +83,7 @@ export function createApp(options: AppOptions) {
     time: hub.time,
     scene: hub.scene.id,
     clients: viewers.size,
+    cluster: options.cluster?.() ?? null,
     history: history ? { from: history.from, to: history.to, keyframes: history.keyframeCount, deltas: history.deltaCount, bytes: history.bytes } : null,
     sources: sources.map((s) => s.health?.() ?? { kind: s.kind }),
     changes: { in: hub.stats.changesIn, rejected: hub.rejects },
@@ -85,7 +92,13 @@ export function createApp(options: AppOptions) {
   const liveSource = options.liveSource ?? true;
   const api = createApiHandler(hub, health, history);
   // Live data: the store follows the hub. A replay loops back in time, so its store is built once over the recording.
-  const analytics = liveSource ? new StationTimelines(hub.scene) : history && history.from !== null && history.to !== null ? StationTimelines.fromHistory(history, history.from, history.to) : null;
+  const analytics = options.follower
+    ? null
+    : liveSource
+      ? new StationTimelines(hub.scene)
+      : history && history.from !== null && history.to !== null
+        ? StationTimelines.fromHistory(history, history.from, history.to)
+        : null;
   const detachAnalytics = liveSource && analytics ? analytics.attachToHub(hub) : null;
   const analyticsApi = createAnalyticsHandler({ analytics, history, scene: hub.scene, hub });
   const staticDir = options.staticDir && existsSync(options.staticDir) ? options.staticDir : null;
@@ -150,6 +163,8 @@ export function createApp(options: AppOptions) {
       callback(sameOrigin ? null : 'origin not allowed', sameOrigin);
     },
   });
+
+  if (options.adapter) io.adapter(options.adapter);
 
   io.use((socket, next) => {
     const address = socket.handshake.address;
@@ -339,6 +354,10 @@ export function createApp(options: AppOptions) {
   }, hub.tickMs);
   sessionTimer.unref();
 
+  // A mirror replaced its state wholesale (cluster follower): everyone gets a fresh snapshot.
+  const offReset = hub.onReset(() => {
+    for (const feed of feeds) feed.resync();
+  });
   const offTick = hub.onTick((frame, revision, base) => {
     for (const feed of feeds) feed.onTick(frame, revision, base);
   });
@@ -378,6 +397,7 @@ export function createApp(options: AppOptions) {
         hub.stop();
       }
       offTick();
+      offReset();
       stopHistory?.();
       detachAnalytics?.();
       clearInterval(sessionTimer);

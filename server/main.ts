@@ -17,6 +17,7 @@ import { createReplaySource } from './sources/replay/index.ts';
 import type { Source } from './sources/source.ts';
 import { createLiveSources, liveSourceOptions } from './sources/live-options.ts';
 import { roles, tokenAuth, type Role } from './auth/roles.ts';
+import { joinCluster, RedisUnavailable } from './cluster/redis-node.ts';
 import { readRecording, RecordingError, type LoadedRecording } from './recording/reader.ts';
 import { startRecorder, type Recorder } from './recording/recorder.ts';
 import { CsvImportError, readCsvLog, writeRecordingFromChanges } from './recording/csv-import.ts';
@@ -45,6 +46,8 @@ export const options = {
   strict: { type: 'boolean', default: false, help: 'with "import" or a CSV --replay: stop at the first bad line' },
   history: { type: 'string', arg: 'SECONDS', default: '7200', help: 'seconds of live history kept for scrubbing back (0: none)' },
   tick: { type: 'string', arg: 'MS', default: '50', help: 'hub tick in ms: deltas are coalesced and sent this often (50 = 20 Hz)' },
+  redis: { type: 'string', arg: 'URL', help: 'run as one of several nodes sharing state over Redis, e.g. redis://127.0.0.1:6379; this node ingests the sources' },
+  follow: { type: 'boolean', default: false, help: 'with --redis: serve clients from the state another node ingests (no sources here)' },
   'allowed-origin': { type: 'string', arg: 'ORIGIN', multiple: true, help: 'a browser origin allowed to connect besides the page\'s own, e.g. https://wall.example; repeatable; * for any' },
   'token-secret': { type: 'string', arg: 'SECRET', help: 'secret for signed role tokens (prefer env LINETWIN_TOKEN_SECRET); without it everyone is a viewer' },
   role: { type: 'string', arg: 'ROLE', default: 'presenter', help: 'with "token": viewer, presenter or admin' },
@@ -140,6 +143,8 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'import' && !v.out) throw new UsageError('import needs --out FILE.jsonl.gz (the recording to write)');
     if (v.record && v.replay) throw new UsageError('--record and --replay together would copy a recording; use one');
     if (v.mqtt && v.replay) throw new UsageError('--mqtt and --replay are two different sources; use one');
+    if (v.follow && !v.redis) throw new UsageError('--follow needs --redis URL (the node to follow publishes there)');
+    if (v.follow && (v.mqtt || v.replay || v.record)) throw new UsageError('a --follow node has no sources of its own: drop --mqtt, --replay and --record');
     if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v['log-level'] as string))
       throw new UsageError(`--log-level expects fatal, error, warn, info, debug or silent, got "${v['log-level']}"`);
   } catch (e) {
@@ -208,8 +213,26 @@ async function main(argv: string[]): Promise<number> {
     sources = live.length > 0 ? live : [createSimulatorSource(scene, { seed, speed, warmup, startTime: Date.now() - warmup * 1000 })];
     history = historyS > 0 ? new History({ scene, retentionMs: historyS * 1000 }) : null;
   }
+  let cluster: Awaited<ReturnType<typeof joinCluster>> | null = null;
+  if (v.redis) {
+    try {
+      cluster = await joinCluster(v.redis as string, `linetwin:${scene.id}`, v.follow ? 'follower' : 'ingest', rateLimited((e: Error) => log.warn({ err: e.message }, 'redis')));
+    } catch (e) {
+      if (!(e instanceof RedisUnavailable)) throw e;
+      process.stderr.write(`linetwin: ${e.message}\n`);
+      return 1;
+    }
+    if (v.follow) {
+      sources = [];
+      // A follower mirrors another node's state; its own history would break when that node restarts.
+      history = null;
+    }
+  }
   const source = sources[0];
   const app = createApp({
+    adapter: cluster?.adapter,
+    follower: Boolean(v.follow),
+    cluster: cluster ? () => cluster!.health() : undefined,
     hub,
     sources,
     staticDir: outDir,
@@ -230,6 +253,7 @@ async function main(argv: string[]): Promise<number> {
     await app.close().catch(() => undefined);
     return 1;
   }
+  cluster?.start(hub);
   let recorder: Recorder | null = null;
   if (v.record) {
     try {
@@ -238,7 +262,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`linetwin: cannot record to ${v.record}: ${(e as Error).message}\n`);
     }
   }
-  const what = replay
+  const what = v.follow
+    ? `following the node that ingests over ${v.redis}`
+    : replay
     ? `replaying ${path.basename(v.replay as string)} (×${replaySpeed}${v['no-loop'] ? '' : ', looping'})`
     : live.length > 0
       ? `reading ${sources.map((s) => s.health?.().target ?? s.kind).join(' and ')} (${sources.map((s) => s.kind).join(' + ')})`
@@ -254,6 +280,7 @@ async function main(argv: string[]): Promise<number> {
   log.info('shutting down');
   await recorder?.stop();
   await app.close();
+  await cluster?.stop();
   return 0;
 }
 

@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BodyChange, BodyRemoveChange, Change, ChangeSink } from '../../protocol/changes.ts';
-import { FrameType, FrameWriter, LocationKind } from '../../protocol/codec.ts';
+import { FrameType, FrameWriter, LocationKind, readHeader } from '../../protocol/codec.ts';
+import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import type { ResolvedScene } from '../../protocol/scene.ts';
 import { indexScene, type SceneIndex } from '../../protocol/scene-index.ts';
 import {
@@ -47,7 +48,7 @@ const NO_PENDING = 255;
 export function createHub(options: HubOptions) {
   const { scene } = options;
   const tickMs = options.tickMs ?? 50;
-  const epoch = options.epoch ?? randomUUID();
+  let epoch = options.epoch ?? randomUUID();
   const index: SceneIndex = indexScene(scene);
   const stations = new StationTable(index.stationIds.length);
   const robots = new RobotTable(index.robotIds.length);
@@ -71,6 +72,7 @@ export function createHub(options: HubOptions) {
   let time = 0;
   let pendingTime = 0;
   const listeners = new Set<TickListener>();
+  const resetListeners = new Set<() => void>();
   const writer = new FrameWriter();
   let snapshotCache: { revision: number; frame: Uint8Array } | null = null;
   const deltaCache = new Map<number, Uint8Array>();
@@ -350,8 +352,70 @@ export function createHub(options: HubOptions) {
     return out;
   }
 
+  /**
+   * Mirrors (other nodes of a cluster) follow another hub's frames with its epoch and revisions, so a
+   * client can move between nodes and resume. `mirrorFrame` applies one frame: a snapshot resets the
+   * state to it; a delta must follow the current revision (else it returns false: reload a snapshot).
+   */
+  const mirrorReader = { reader: null as FrameChangeReader | null };
+  function mirrorFrame(frame: Uint8Array, frameEpoch: string): boolean {
+    const h = readHeader(frame);
+    if (h.type === FrameType.snapshot) {
+      reset(frameEpoch);
+      mirrorReader.reader = new FrameChangeReader(index);
+      for (const c of mirrorReader.reader.read(frame).changes) sink.apply(c);
+      sink.time?.(h.time);
+      revision = h.revision - 1;
+      commit();
+      snapshotCache = null;
+      deltaCache.clear();
+      for (const l of resetListeners) l();
+      return true;
+    }
+    if (!mirrorReader.reader || frameEpoch !== epoch || h.baseRevision !== revision) return false;
+    for (const c of mirrorReader.reader.read(frame).changes) sink.apply(c);
+    sink.time?.(h.time);
+    revision = h.revision - 1;
+    tick();
+    return true;
+  }
+
+  function reset(newEpoch: string): void {
+    epoch = newEpoch;
+    revision = 0;
+    time = 0;
+    pendingTime = 0;
+    stations.state.fill(0);
+    stations.quality.fill(0);
+    stations.ts.fill(0);
+    stations.job.fill(-1);
+    stations.rev.fill(0);
+    robots.state.fill(0);
+    robots.quality.fill(0);
+    robots.tool.fill(0);
+    robots.ts.fill(0);
+    robots.joints.fill(0);
+    robots.rev.fill(0);
+    for (let s = 0; s < bodies.slotCount; s++) if (bodies.alive[s] === 1) bodies.release(s);
+    bodies.rev.fill(0);
+    bodies.metaRev.fill(0);
+    pendingStations.length = 0;
+    pendingRobots.length = 0;
+    pStationState.fill(NO_PENDING);
+    pRobotState.fill(NO_PENDING);
+    pendingBodies.clear();
+  }
+
   return {
-    epoch,
+    get epoch() {
+      return epoch;
+    },
+    mirrorFrame,
+    /** Called after the state was replaced wholesale (a mirror took a new snapshot): clients need a snapshot. */
+    onReset(listener: () => void): () => void {
+      resetListeners.add(listener);
+      return () => resetListeners.delete(listener);
+    },
     scene,
     index,
     tickMs,
