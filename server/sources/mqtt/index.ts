@@ -3,10 +3,10 @@
  * Changes. Layout and payloads: docs/live-data.md. Broker trouble never throws: the source keeps
  * reconnecting, and everything it feeds is shown stale while the broker is away.
  */
-import type { ChangeSink } from '../../../protocol/changes.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { Source, SourceHealth } from '../source.ts';
-import { brokerTarget, checkBrokerOptions, openBroker, type BrokerConnection, type BrokerOptions } from './broker-client.ts';
+import { checkBrokerOptions, type BrokerOptions } from './broker-client.ts';
+import { brokerLifecycle } from './broker-source.ts';
 import { createMqttHandler, type MqttHandler } from './mqtt-handler.ts';
 import type { LiveLog } from './source-stats.ts';
 import { sceneTopicLayout } from './topics.ts';
@@ -48,48 +48,6 @@ export function createMqttSource(scene: ResolvedScene, options: MqttSourceOption
     log,
     now: options.now,
   });
-  const target = brokerTarget(options.url);
-  const now = options.now ?? Date.now;
-  let connection: BrokerConnection | null = null;
-  let watchdog: ReturnType<typeof setInterval> | null = null;
-
-  return {
-    kind: 'mqtt',
-    handler,
-    start(sink: ChangeSink) {
-      if (connection !== null) throw new Error('mqtt: already started');
-      handler.attach(sink);
-      handler.entities.sendPlaceholders(scene, now());
-      const staleMs = handler.staleAfterMs ?? 10_000;
-      // A quarter of the window: an entity turns stale at most 25 % late.
-      watchdog = setInterval(() => handler.sweep(), Math.max(50, Math.min(1000, staleMs / 4)));
-      watchdog.unref?.();
-      connection = openBroker(options, {
-        name: 'mqtt',
-        subscriptions: layout.subscriptions,
-        onMessage: (topic, payload) => handler.handleMessage(topic, payload),
-        onConnect: () => undefined,
-        onDown: () => handler.entities.markStale(),
-        onState: (s) => (handler.stats.connection = s),
-        log,
-      });
-    },
-    async stop() {
-      if (watchdog !== null) clearInterval(watchdog);
-      watchdog = null;
-      const c = connection;
-      connection = null;
-      handler.attach(null);
-      await c?.close();
-      handler.stats.connection = 'stopped';
-    },
-    health() {
-      return {
-        ...handler.stats.health(target),
-        staleEntities: handler.entities.staleCount(),
-        received: handler.stats.received,
-        subscriptions: layout.subscriptions,
-      };
-    },
-  };
+  const life = brokerLifecycle('mqtt', scene, handler, options, layout.subscriptions, () => handler.entities.markStale(), 10_000);
+  return { kind: 'mqtt', handler, start: life.start, stop: life.stop, health: life.health };
 }

@@ -3,10 +3,10 @@
  * (subscribes to spBv1.0/<group>/#, never publishes, never asks for a rebirth). Conventions and
  * the metric mapping: docs/live-data.md.
  */
-import type { ChangeSink } from '../../../protocol/changes.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { Source, SourceHealth } from '../source.ts';
-import { brokerTarget, checkBrokerOptions, openBroker, type BrokerConnection, type BrokerOptions } from '../mqtt/broker-client.ts';
+import { checkBrokerOptions, type BrokerOptions } from '../mqtt/broker-client.ts';
+import { brokerLifecycle } from '../mqtt/broker-source.ts';
 import type { LiveLog } from '../mqtt/source-stats.ts';
 import { createSparkplugHandler, type SparkplugHandler } from './sparkplug-host.ts';
 import { sparkplugSubscription } from './topic.ts';
@@ -40,51 +40,16 @@ export function createSparkplugSource(scene: ResolvedScene, options: SparkplugSo
   const log = options.log ?? (() => undefined);
   const handler = createSparkplugHandler(scene, { staleAfterMs: options.staleAfterMs ?? null, maxPayloadBytes: options.maxPayloadBytes, log, now: options.now });
   const subscriptions = [sparkplugSubscription(group)];
-  const target = brokerTarget(options.url);
-  const now = options.now ?? Date.now;
-  let connection: BrokerConnection | null = null;
-  let watchdog: ReturnType<typeof setInterval> | null = null;
-
+  // Sparkplug reports by exception: without a window of its own the watchdog still runs, at 1 s.
+  const life = brokerLifecycle('sparkplug', scene, handler, options, subscriptions, () => handler.connectionLost(), 4000);
   return {
     kind: 'sparkplug',
     handler,
-    start(sink: ChangeSink) {
-      if (connection !== null) throw new Error('sparkplug: already started');
-      handler.attach(sink);
-      handler.entities.sendPlaceholders(scene, now());
-      const staleMs = handler.staleAfterMs ?? 4000;
-      watchdog = setInterval(() => handler.sweep(), Math.max(50, Math.min(1000, staleMs / 4)));
-      watchdog.unref?.();
-      connection = openBroker(options, {
-        name: 'sparkplug',
-        subscriptions,
-        onMessage: (topic, payload) => handler.handleMessage(topic, payload),
-        onConnect: () => undefined,
-        onDown: () => handler.connectionLost(),
-        onState: (s) => (handler.stats.connection = s),
-        log,
-      });
-    },
-    async stop() {
-      if (watchdog !== null) clearInterval(watchdog);
-      watchdog = null;
-      const c = connection;
-      connection = null;
-      handler.attach(null);
-      await c?.close();
-      handler.stats.connection = 'stopped';
-    },
+    start: life.start,
+    stop: life.stop,
     health() {
       const n = handler.nodeSummary();
-      return {
-        ...handler.stats.health(target),
-        staleEntities: handler.entities.staleCount(),
-        received: handler.stats.received,
-        subscriptions,
-        nodes: n.nodes,
-        bornNodes: n.born,
-        nodesAwaitingBirth: n.awaitingBirth,
-      };
+      return { ...life.health(), nodes: n.nodes, bornNodes: n.born, nodesAwaitingBirth: n.awaitingBirth };
     },
   };
 }
