@@ -8,6 +8,7 @@
  * Units: metres, seconds, degrees in scene files (the state stream uses radians). Y is up.
  */
 import { z } from 'zod';
+import { MODEL_PATH } from './model-rules.ts';
 import { bodyModels } from './state.ts';
 
 export const SPEC_VERSION = 1;
@@ -37,6 +38,11 @@ const id = z
 const vec3 = z.tuple([z.number(), z.number(), z.number()]).describe('[x, y, z] in metres, y up');
 const positive = z.number().positive();
 const degreePair = z.tuple([z.number(), z.number()]).describe('[min, max] in degrees');
+/** A model of the scene's own: a glTF file under assets/, served by the server at /assets/ (docs/models.md). */
+const modelPath = z
+  .string()
+  .regex(MODEL_PATH, 'a path to a .glb or .gltf file under assets/, relative to the repository root, such as "assets/custom/my-robot.glb" (no "..")')
+  .max(256);
 
 export const areaSchema = z.strictObject({
   id,
@@ -68,6 +74,9 @@ export const stationSchema = z.strictObject({
     .strictObject({ every: z.int().positive(), duration: positive })
     .optional()
     .describe('a changeover of `duration` seconds after every `every` jobs'),
+  model3d: modelPath
+    .optional()
+    .describe("this station's equipment drawn from a glTF file of your own instead of the built-in one (origin at the footprint centre on the floor, +X along the flow, metres)"),
 });
 
 export const robotSchema = z.strictObject({
@@ -81,6 +90,9 @@ export const robotSchema = z.strictObject({
   jointLimits: z.tuple([degreePair, degreePair, degreePair, degreePair, degreePair, degreePair]),
   home: z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]).describe('degrees'),
   tool: z.enum(toolKinds),
+  model3d: modelPath
+    .optional()
+    .describe("the robot drawn from a glTF file of your own; it needs the joint nodes base, shoulder, upper_arm, elbow, wrist_1, wrist_2, wrist_3, flange placed as the kinematic model's chain (docs/models.md)"),
 });
 
 export const conveyorSchema = z.strictObject({
@@ -205,6 +217,13 @@ export const sceneSchema = z.strictObject({
     colors: [{ name: 'white', hex: '#f2f2f0', share: 1 }],
   }),
   sources: liveSourcesSchema.optional(),
+  bodyModels: z
+    .strictObject({
+      sedan: modelPath.optional().describe('glTF file drawn for sedan bodies'),
+      suv: modelPath.optional().describe('glTF file drawn for SUV bodies'),
+    })
+    .optional()
+    .describe("car bodies drawn from glTF files of your own, per body style; the material named body_paint is recoloured per body (docs/models.md)"),
 });
 
 /** A scene as written in a file (defaults not yet applied). */

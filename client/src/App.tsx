@@ -12,6 +12,7 @@ import { chooseQuality } from './quality.ts';
 import { GROUND_COLOR } from './scene/Floor.tsx';
 import { setCheapMaterials } from './scene/materials.ts';
 import { PlantScene } from './scene/PlantScene.tsx';
+import { ModelNotice } from './models/ModelNotice.tsx';
 import { qualities, stationStates } from '../../protocol/state.ts';
 import { useTwin } from './store/store.ts';
 import { provideToTestHook } from './test-hook.ts';
@@ -165,6 +166,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
       <EntityPanel scene={scene} layout={layout} live={live} />
       <Timeline scene={scene} live={live} />
       <Toast />
+      <ModelNotice />
       <IncompatibleNotice />
     </div>
   );

@@ -27,14 +27,21 @@ export function Conveyors({ scene }: { scene: ResolvedScene }) {
   );
 }
 
-function buildConveyors(scene: ResolvedScene) {
+/**
+ * `levelBelts: false` leaves out the belts of level runs (the 3D models draw roller sections there) and
+ * keeps those of lifts and ramps, and the legs.
+ */
+export function buildConveyors(scene: ResolvedScene, opts: { levelBelts?: boolean } = {}) {
   type Seg = { a: Vector3; b: Vector3 };
   const segs: Seg[] = [];
+  const every: Seg[] = [];
   for (const c of scene.conveyors)
     for (let i = 1; i < c.path.length; i++) {
       const a = new Vector3(...c.path[i - 1]);
       const b = new Vector3(...c.path[i]);
-      if (a.distanceTo(b) > 1e-3) segs.push({ a, b });
+      if (a.distanceTo(b) <= 1e-3) continue;
+      every.push({ a, b });
+      if (opts.levelBelts !== false || Math.abs(a.y - b.y) > 0.05) segs.push({ a, b });
     }
 
   // Belt: its top just under the path, where bodies ride.
@@ -62,7 +69,7 @@ function buildConveyors(scene: ResolvedScene) {
   });
 
   const legs: { x: number; z: number; h: number }[] = [];
-  for (const { a, b } of segs) {
+  for (const { a, b } of every) {
     const top = Math.min(a.y, b.y) - DEPTH;
     if (top < 1.2 || Math.abs(a.y - b.y) > 0.5) continue;
     const len = Math.hypot(b.x - a.x, b.z - a.z);

@@ -8,19 +8,17 @@ import { Vector3, type DirectionalLight } from 'three';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
 import type { SceneLayout } from '../live/layout.ts';
+import { PlantObjects } from '../models/ModelPlant.tsx';
+import { useModelStatus } from '../models/model-status.ts';
 import { useTwin, type Selection } from '../store/store.ts';
 import { provideToTestHook, setReady } from '../test-hook.ts';
-import { Bodies } from './Bodies.tsx';
 import { CameraRig } from './CameraRig.tsx';
 import { useCommitProbe } from './commit-probe.ts';
-import { Conveyors } from './Conveyors.tsx';
 import { Floor, planBounds } from './Floor.tsx';
 import { Highlight } from './Highlight.tsx';
 import type { PickFn } from './instancing.ts';
 import { entityAnchor, type LocateContext } from './locate.ts';
 import { buildRigs } from './robot-rig.ts';
-import { Robots } from './Robots.tsx';
-import { Stations } from './Stations.tsx';
 
 type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState; shadows: boolean };
 
@@ -52,10 +50,7 @@ export function PlantScene({ scene, layout, live, shadows }: Props) {
       <Lights scene={scene} shadows={shadows} />
       <group onClick={onClick}>
         <Floor scene={scene} />
-        <Conveyors scene={scene} />
-        <Stations scene={scene} layout={layout} live={live} />
-        <Robots scene={scene} live={live} rigs={rigs} />
-        <Bodies scene={scene} layout={layout} live={live} />
+        <PlantObjects scene={scene} layout={layout} live={live} rigs={rigs} />
       </group>
       <Highlight ctx={ctx} />
       <CameraRig scene={scene} />
@@ -143,6 +138,8 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
 
   useFrame(() => {
     if (framesWithState.current >= 2) return;
+    // Not ready while models load: a screenshot or a draw-call count then would show the interim look.
+    if (!useModelStatus.getState().settled) return;
     if (ctx.live.hasState) framesWithState.current++;
     // The frame after the first one that used state: that one has been drawn by now.
     if (framesWithState.current === 2) setReady(true);

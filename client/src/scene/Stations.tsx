@@ -16,16 +16,22 @@ import { fade, makeInstanced, scratchColor, scratchObject, setPick } from './ins
 import { beaconLampShape, beaconPoleShape, slabShape, stationShape } from './shapes.ts';
 import { useCommitProbe } from './commit-probe.ts';
 
-type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState };
+type Props = {
+  scene: ResolvedScene;
+  layout: SceneLayout;
+  live: LiveState;
+  /** 1 where the station's procedural equipment is drawn (default: every station); 0 where a 3D model stands. */
+  equipmentMask?: Uint8Array;
+};
 
 // Parsed once, indexed by state code: per-update code must not parse colour strings (it allocates).
 const stateColors = stationStates.map((s) => new Color(stationStateColor[s]));
 const UNKNOWN = new Color('#999999');
 const LAMP_UNKNOWN = new Color(0x4b5058);
 
-export function Stations({ scene, layout, live }: Props) {
+export function Stations({ scene, layout, live, equipmentMask }: Props) {
   useCommitProbe();
-  const built = useMemo(() => buildStations(scene, layout), [scene, layout]);
+  const built = useMemo(() => buildStations(scene, layout, equipmentMask), [scene, layout, equipmentMask]);
   useEffect(() => () => built.dispose(), [built]);
 
   const seen = useRef(-1);
@@ -61,7 +67,7 @@ export function Stations({ scene, layout, live }: Props) {
   );
 }
 
-function buildStations(scene: ResolvedScene, layout: SceneLayout) {
+function buildStations(scene: ResolvedScene, layout: SceneLayout, equipmentMask?: Uint8Array) {
   const n = scene.stations.length;
   const stationPick = (si: number) => ({ kind: 'station' as const, id: scene.stations[si].id });
   const place = (i: number, sx: number, sz: number, y = 0) => {
@@ -80,6 +86,7 @@ function buildStations(scene: ResolvedScene, layout: SceneLayout) {
   const equipmentMaterial = litMaterial({ vertexColors: true, roughness: 0.62, metalness: 0.25 });
   const byKind = new Map<StationKind, number[]>();
   scene.stations.forEach((s, i) => {
+    if (equipmentMask && equipmentMask[i] === 0) return;
     const list = byKind.get(s.kind) ?? [];
     list.push(i);
     byKind.set(s.kind, list);

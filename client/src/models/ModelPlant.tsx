@@ -1,0 +1,106 @@
+/**
+ * The plant's machines, robots and bodies: from the glTF models once they are loaded, from the procedural
+ * shapes until then (Suspense), when they cannot be loaded (error boundary), and with `?models=off`.
+ * Either way the layer reports when it has settled, so the test hook's `ready` means the final look.
+ */
+import { Component, Suspense, use, useEffect, useLayoutEffect, useMemo, type ReactNode } from 'react';
+import { useGLTF } from '@react-three/drei';
+import type { GLTF } from 'three-stdlib';
+import type { ResolvedScene } from '../../../protocol/scene.ts';
+import type { SceneLayout } from '../live/layout.ts';
+import type { LiveState } from '../live/live-state.ts';
+import { Bodies } from '../scene/Bodies.tsx';
+import { useCommitProbe } from '../scene/commit-probe.ts';
+import { Conveyors } from '../scene/Conveyors.tsx';
+import type { RobotRig } from '../scene/robot-rig.ts';
+import { Robots } from '../scene/Robots.tsx';
+import { Stations } from '../scene/Stations.tsx';
+import { loadCustomModels, withMeshopt } from './custom.ts';
+import { builtinFiles, stationEquipment } from './files.ts';
+import { buildLibrary } from './library.ts';
+import { ModelBodies } from './ModelBodies.tsx';
+import { ModelEquipment } from './ModelEquipment.tsx';
+import { ModelRobots } from './ModelRobots.tsx';
+import { useModelStatus } from './model-status.ts';
+
+type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState; rigs: RobotRig[] };
+
+/** `?models=off` draws the procedural shapes only (for comparison, and for very weak machines). */
+export function modelsWanted(search = window.location.search): boolean {
+  return new URLSearchParams(search).get('models') !== 'off';
+}
+
+export function PlantObjects(props: Props) {
+  const wanted = useMemo(() => modelsWanted(), []);
+  if (!wanted) return <Primitives {...props} settle />;
+  return (
+    <ModelBoundary fallback={<Primitives {...props} settle />}>
+      <Suspense fallback={<Primitives {...props} />}>
+        <ModelPlant {...props} />
+      </Suspense>
+    </ModelBoundary>
+  );
+}
+
+/** The procedural plant; `settle` marks the model layer settled (models off, or failed). */
+function Primitives({ scene, layout, live, rigs, settle }: Props & { settle?: boolean }) {
+  useEffect(() => {
+    if (settle) useModelStatus.getState().settle([]);
+  }, [settle]);
+  return (
+    <>
+      <Conveyors scene={scene} />
+      <Stations scene={scene} layout={layout} live={live} />
+      <Robots scene={scene} live={live} rigs={rigs} />
+      <Bodies scene={scene} layout={layout} live={live} />
+    </>
+  );
+}
+
+function ModelPlant({ scene, layout, live, rigs }: Props) {
+  useCommitProbe();
+  // No Draco (drei would fetch its decoder from a CDN); meshopt from three's bundled decoder.
+  const gltfs = useGLTF(builtinFiles as string[], false, false, withMeshopt) as unknown as GLTF[];
+  const custom = use(useMemo(() => loadCustomModels(scene), [scene]));
+  const lib = useMemo(() => buildLibrary(scene, gltfs, custom), [scene, gltfs, custom]);
+  useEffect(() => () => lib.dispose(), [lib]);
+  useLayoutEffect(() => useModelStatus.getState().settle(lib.notices), [lib]);
+  // Stations keep their slabs and stack lights; their equipment is drawn here where a model exists.
+  const procedural = useMemo(() => {
+    const mask = new Uint8Array(scene.stations.length);
+    scene.stations.forEach((s, i) => {
+      mask[i] = lib.stationCustomKit[i] < 0 && !stationEquipment[s.kind] ? 1 : 0;
+    });
+    return mask;
+  }, [scene, lib]);
+  return (
+    <>
+      <Stations scene={scene} layout={layout} live={live} equipmentMask={procedural} />
+      <ModelEquipment scene={scene} layout={layout} live={live} lib={lib} />
+      <ModelRobots scene={scene} live={live} rigs={rigs} lib={lib} />
+      <ModelBodies scene={scene} layout={layout} live={live} lib={lib} />
+    </>
+  );
+}
+
+type BoundaryState = { failed: boolean };
+
+/** The built-in models failed to load (not served, corrupt): say so once, draw the procedural plant. */
+class ModelBoundary extends Component<{ fallback: ReactNode; children: ReactNode }, BoundaryState> {
+  override state: BoundaryState = { failed: false };
+
+  static getDerivedStateFromError(): BoundaryState {
+    return { failed: true };
+  }
+
+  override componentDidCatch(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    useModelStatus.getState().settle([
+      { file: 'assets/models/', severity: 'error', message: `could not be loaded (${message.slice(0, 160)}); the plant is drawn with simple shapes instead` },
+    ]);
+  }
+
+  override render(): ReactNode {
+    return this.state.failed ? this.props.fallback : this.props.children;
+  }
+}
