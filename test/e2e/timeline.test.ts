@@ -299,7 +299,7 @@ describe('time travel in the timeline', { timeout: 60_000 }, () => {
 });
 
 describe('data quality and source health', { timeout: 60_000 }, () => {
-  it('[E2E-LD1] the source-health panel lists the simulator; a stale station is shown stale in the panel and greyed in 3D', async () => {
+  it('[E2E-LD1] the source-health panel lists the simulator; a stale station is shown stale in the panel and greyed in 3D; a refused command is a toast', async () => {
     const pageA = await page(liveUrl, 'A');
     const health = pageA.locator('[data-testid="source-health"]');
     await health.locator('[data-testid="source-health-toggle"]').click();
@@ -339,6 +339,16 @@ describe('data quality and source health', { timeout: 60_000 }, () => {
     await expect.poll(() => panel.locator('[data-testid="entity-stale"]').isVisible()).toBe(false);
     expect(await hook(scriptPage, (h) => h.stationQuality('S2'))).toBe('good');
     await expect.poll(greenPixels).toBeGreaterThan(greenWhenGood / 2);
+
+    // This server keeps no history: a pause is refused, and the refusal is a toast, not an error page.
+    expect(await scriptPage.getAttribute('[data-testid="timeline-play"]', 'disabled')).not.toBeNull();
+    await scriptPage.locator('body').focus();
+    await scriptPage.keyboard.press('Space');
+    const toast = scriptPage.locator('[data-testid="toast"]');
+    await expect.poll(() => toast.isVisible()).toBe(true);
+    expect(await toast.textContent()).toMatch(/Pause failed: this server keeps no history/);
+    expect(await mode(scriptPage)).toBe('live');
+    expect(await panel.isVisible()).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -261,13 +261,21 @@ export class TimelineTrack {
     });
 
     const ch = this.markers?.station?.changes ?? [];
+    // A station flickering between two states would draw a comb of ticks: only ones a few pixels apart show;
+    // the strip's colours still show every change.
+    let lastTickPx = -Infinity;
     ch.forEach((c, i) => {
       const l = clampPct(c.time);
       const r = clampPct(i + 1 < ch.length ? ch[i + 1].time : range.to);
       const e = this.segmentEls[i];
       e.style.left = `${l}%`;
       e.style.width = `${Math.max(0, r - l)}%`;
-      if (i > 0) this.changeEls[i - 1].style.left = `${l}%`;
+      if (i === 0) return;
+      const tick = this.changeEls[i - 1];
+      const px = (l / 100) * this.width;
+      tick.style.left = `${l}%`;
+      tick.hidden = px - lastTickPx < 6;
+      if (!tick.hidden) lastTickPx = px;
     });
   }
 
