@@ -64,9 +64,9 @@ export function clockText(t: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** The day of the cursor: weekday, day, month, year. */
+/** The day of the cursor, short enough to sit beside the mode under the clock (a shift spans a day or two). */
 export function dayText(t: number): string {
-  return new Date(t).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  return new Date(t).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
 }
 
 /** A duration for people: "42 s", "3 min 12 s", "1 h 04 min". */
