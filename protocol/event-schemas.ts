@@ -20,3 +20,6 @@ export const playbackCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('step'), direction: z.union([z.literal(1), z.literal(-1)]) }),
   z.object({ type: z.literal('live') }),
 ]);
+
+/** Room codes: short enough to type from a screen. */
+export const roomCodeSchema = z.string().regex(/^[A-Z0-9]{4,8}$/, 'a room code: 4 to 8 letters or digits');

@@ -44,7 +44,12 @@ export type PlaybackStatus = {
   to: number | null;
   /** True when the main stream is a live source (simulator, MQTT), false when it replays a file. */
   liveSource: boolean;
+  /** The room whose shared cursor this client follows, or null; and whether it drives it. */
+  room: string | null;
+  presenter: boolean;
 };
+
+export type RoomResult = { ok: true; code: string } | { ok: false; error: string };
 
 export const PLAYBACK_SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120] as const;
 export const MIN_SPEED = 0.25;
@@ -74,4 +79,10 @@ export type ClientToServerEvents = {
   'state:resync': () => void;
   /** Move this client's own cursor (seek, play, pause, speed, step) or return to the main stream (live). */
   'playback:command': (command: PlaybackCommand, ack?: (result: CommandResult) => void) => void;
+  /** Presenter: open a room whose shared cursor this client's playback commands drive; the ack carries its code. */
+  'room:create': (ack?: (result: RoomResult) => void) => void;
+  /** Follow a room's shared cursor (a trainee's screen, a second screen of a stand). */
+  'room:join': (code: string, ack?: (result: RoomResult) => void) => void;
+  /** Stop following the room (or, for its presenter, close it): back to live. */
+  'room:leave': (ack?: (result: CommandResult) => void) => void;
 };

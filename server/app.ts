@@ -8,13 +8,14 @@ import { existsSync } from 'node:fs';
 import sirv from 'sirv';
 import { Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { handshakeAuthSchema, playbackCommandSchema } from '../protocol/event-schemas.ts';
+import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema } from '../protocol/event-schemas.ts';
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
   type CommandResult,
   type Hello,
   type PlaybackStatus,
+  type RoomResult,
   type ServerToClientEvents,
 } from '../protocol/events.ts';
 import { ClientFeed, type FeedTransport } from './hub/client-feed.ts';
@@ -64,8 +65,55 @@ export function createApp(options: AppOptions) {
   const { hub, sources, logger } = options;
   const startedAt = Date.now();
   const feeds = new Set<ClientFeed>();
-  type Viewer = { feed: ClientFeed | null; session: PlaybackSession | null; status(): PlaybackStatus; emitStatus(): void };
+  type Viewer = { feed: ClientFeed | null; session: PlaybackSession | null; room: Room | null; transport: FeedTransport; status(): PlaybackStatus; emitStatus(): void };
+  /** A shared cursor: its presenter's playback commands move every member's view. */
+  type Room = { code: string; session: PlaybackSession; presenter: Viewer; members: Set<Viewer> };
   const viewers = new Set<Viewer>();
+  const rooms = new Map<string, Room>();
+  const newRoomCode = (): string => {
+    // No 0/O or 1/I: codes are read off a screen and typed.
+    const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+    for (;;) {
+      const code = Array.from({ length: 5 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+      if (!rooms.has(code)) return code;
+    }
+  };
+  /** Takes a viewer off whatever it follows (main feed, own cursor, room) without giving it anything new. */
+  function detach(viewer: Viewer): void {
+    if (viewer.feed) {
+      viewer.feed.close();
+      feeds.delete(viewer.feed);
+      viewer.feed = null;
+    }
+    const room = viewer.room;
+    if (room) {
+      viewer.room = null;
+      viewer.session = null;
+      room.session.remove(viewer.transport);
+      room.members.delete(viewer);
+      // The presenter leaving ends the room: everybody returns to live.
+      if (room.presenter === viewer) closeRoom(room);
+    } else {
+      viewer.session?.close();
+      viewer.session = null;
+    }
+  }
+  function followMain(viewer: Viewer): void {
+    viewer.feed = new ClientFeed(hub, viewer.transport, options.maxInFlight);
+    feeds.add(viewer.feed);
+    viewer.feed.begin();
+  }
+  function closeRoom(room: Room): void {
+    rooms.delete(room.code);
+    for (const member of [...room.members]) {
+      member.room = null;
+      member.session = null;
+      room.members.delete(member);
+      followMain(member);
+      member.emitStatus();
+    }
+    room.session.close();
+  }
   const counters = { connections: 0, incompatible: 0, invalidEvents: 0 };
   /** Refused client input by reason, for /metrics. */
   const clientRejects: Record<string, number> = { invalid: 0, forbidden: 0, 'rate-limit': 0, origin: 0, token: 0 };
@@ -215,33 +263,29 @@ export function createApp(options: AppOptions) {
       },
     };
     const viewer: Viewer = {
-      feed: new ClientFeed(hub, transport, options.maxInFlight),
+      feed: null,
       session: null,
+      room: null,
+      transport,
       status: () => status(viewer),
       emitStatus: () => socket.emit('playback:status', status(viewer)),
     };
-    feeds.add(viewer.feed!);
     viewers.add(viewer);
     socket.emit('session:hello', hello(socket.data.role));
-    viewer.feed!.begin(auth.data.epoch, auth.data.revision);
+    viewer.feed = new ClientFeed(hub, transport, options.maxInFlight);
+    feeds.add(viewer.feed);
+    viewer.feed.begin(auth.data.epoch, auth.data.revision);
     viewer.emitStatus();
 
     const toLive = () => {
-      viewer.session?.close();
-      viewer.session = null;
-      if (!viewer.feed) {
-        viewer.feed = new ClientFeed(hub, transport, options.maxInFlight);
-        feeds.add(viewer.feed);
-        viewer.feed.begin();
-      }
+      if (viewer.feed) return;
+      detach(viewer);
+      followMain(viewer);
     };
+    /** This viewer's own cursor (a room member that scrubs leaves the room to look around). */
     const toPlayback = (time: number): PlaybackSession => {
       if (!history) throw new Error('this server keeps no history');
-      if (viewer.feed) {
-        viewer.feed.close();
-        feeds.delete(viewer.feed);
-        viewer.feed = null;
-      }
+      if (viewer.feed || (viewer.room && viewer.room.presenter !== viewer)) detach(viewer);
       viewer.session ??= new PlaybackSession(history, transport, options.maxInFlight);
       viewer.session.seek(time);
       return viewer.session;
@@ -249,7 +293,7 @@ export function createApp(options: AppOptions) {
 
     const role = socket.data.role;
     /** Role and rate checks for every client event; refusals are counted and acknowledged. */
-    const admit = async (event: string, ack: (r: CommandResult) => void): Promise<boolean> => {
+    const admit = async (event: string, ack: (r: { ok: false; error: string }) => void): Promise<boolean> => {
       if (!allowed(role, event)) {
         clientRejects.forbidden++;
         ack({ ok: false, error: `forbidden: a ${role} may not send ${event}` });
@@ -288,9 +332,12 @@ export function createApp(options: AppOptions) {
       }
       const cmd = parsed.data;
       try {
+        // A member's own command detaches it from the room; the presenter's moves the room.
+        if (viewer.room && viewer.room.presenter !== viewer) detach(viewer);
         const s = viewer.session;
         switch (cmd.type) {
           case 'live':
+            if (viewer.room) closeRoom(viewer.room);
             toLive();
             break;
           case 'seek':
@@ -317,10 +364,60 @@ export function createApp(options: AppOptions) {
       }
       viewer.emitStatus();
     });
+    socket.on('room:create', async (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as (r: RoomResult) => void) : () => undefined;
+      if (!(await admit('room:create', ack))) return;
+      try {
+        if (!history || history.from === null) throw new Error('this server keeps no history to share');
+        const time = viewer.session?.time ?? hub.time;
+        detach(viewer);
+        const room: Room = { code: newRoomCode(), session: new PlaybackSession(history, transport, options.maxInFlight), presenter: viewer, members: new Set([viewer]) };
+        rooms.set(room.code, room);
+        viewer.room = room;
+        viewer.session = room.session;
+        room.session.seek(time);
+        ack({ ok: true, code: room.code });
+      } catch (e) {
+        ack({ ok: false, error: (e as Error).message });
+      }
+      viewer.emitStatus();
+    });
+    socket.on('room:join', async (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as (r: RoomResult) => void) : () => undefined;
+      if (!(await admit('room:join', ack))) return;
+      const code = roomCodeSchema.safeParse(typeof args[0] === 'string' ? args[0].trim().toUpperCase() : args[0]);
+      if (!code.success) {
+        clientRejects.invalid++;
+        ack({ ok: false, error: `invalid room code: ${code.error.issues[0].message}` });
+        return;
+      }
+      const room = rooms.get(code.data);
+      if (!room) {
+        ack({ ok: false, error: `no room ${code.data}: check the code on the presenter's screen` });
+        return;
+      }
+      if (viewer.room !== room) {
+        detach(viewer);
+        viewer.room = room;
+        viewer.session = room.session;
+        room.members.add(viewer);
+        room.session.add(transport);
+      }
+      ack({ ok: true, code: room.code });
+      viewer.emitStatus();
+    });
+    socket.on('room:leave', async (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as (r: CommandResult) => void) : () => undefined;
+      if (!(await admit('room:leave', ack))) return;
+      toLive();
+      ack({ ok: true });
+      viewer.emitStatus();
+    });
     socket.on('disconnect', () => {
-      viewer.feed?.close();
-      if (viewer.feed) feeds.delete(viewer.feed);
-      viewer.session?.close();
+      detach(viewer);
       viewers.delete(viewer);
     });
   });
@@ -336,6 +433,8 @@ export function createApp(options: AppOptions) {
       from: history?.from ?? null,
       to: history?.to ?? null,
       liveSource,
+      room: viewer.room?.code ?? null,
+      presenter: viewer.room?.presenter === viewer,
     };
   }
 
@@ -346,7 +445,10 @@ export function createApp(options: AppOptions) {
     const now = performance.now();
     const dt = now - lastAdvance;
     lastAdvance = now;
-    for (const v of viewers) v.session?.advance(dt);
+    // A room's cursor is shared by its members: move each cursor once.
+    const cursors = new Set<PlaybackSession>();
+    for (const v of viewers) if (v.session) cursors.add(v.session);
+    for (const c of cursors) c.advance(dt);
     if (--statusCountdown <= 0) {
       statusCountdown = Math.max(1, Math.round(250 / hub.tickMs));
       for (const v of viewers) v.emitStatus();
@@ -401,6 +503,7 @@ export function createApp(options: AppOptions) {
       stopHistory?.();
       detachAnalytics?.();
       clearInterval(sessionTimer);
+      for (const r of [...rooms.values()]) closeRoom(r);
       for (const v of viewers) v.session?.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -13,6 +13,9 @@ export type Role = (typeof roles)[number];
 export const eventRoles: Record<keyof ClientToServerEvents, readonly Role[]> = {
   'state:resync': roles,
   'playback:command': roles,
+  'room:create': ['presenter', 'admin'],
+  'room:join': roles,
+  'room:leave': roles,
 };
 
 export function allowed(role: Role, event: string): boolean {

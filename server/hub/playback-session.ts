@@ -1,8 +1,8 @@
 /**
- * A client's own cursor in the history. The cursor state lives in a private hub, and the client is
- * fed from it through a ClientFeed exactly as from the main hub: a seek is a snapshot (a new hub,
- * so a new epoch), playing on sends the recorded changes as deltas. One client scrubbing moves
- * nobody else's view.
+ * A cursor in the history: a client's own, or a room's shared one that a presenter drives. The
+ * cursor state lives in a private hub, and every member is fed from it through a ClientFeed exactly
+ * as from the main hub: a seek is a snapshot (a new hub, so a new epoch), playing on sends the
+ * recorded changes as deltas. One client scrubbing its own cursor moves nobody else's view.
  */
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import { MAX_SPEED, MIN_SPEED } from '../../protocol/events.ts';
@@ -17,16 +17,40 @@ export class PlaybackSession {
   playing = false;
   speed = 1;
   private hub: Hub | null = null;
-  private feed: ClientFeed | null = null;
+  private readonly members = new Map<FeedTransport, ClientFeed | null>();
   private off: (() => void) | null = null;
   private reader: FrameChangeReader | null = null;
   private next = 0;
 
   constructor(
     private readonly history: History,
-    private readonly transport: FeedTransport,
+    transport?: FeedTransport,
     private readonly maxInFlight = 2,
-  ) {}
+  ) {
+    if (transport) this.members.set(transport, null);
+  }
+
+  /** A new member sees the cursor's state at once (a snapshot) and follows it from then on. */
+  add(transport: FeedTransport): void {
+    if (this.members.has(transport)) return;
+    this.members.set(transport, null);
+    if (this.hub) this.members.set(transport, this.feedFor(this.hub, transport));
+  }
+
+  remove(transport: FeedTransport): void {
+    this.members.get(transport)?.close();
+    this.members.delete(transport);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  private feedFor(hub: Hub, transport: FeedTransport): ClientFeed {
+    const feed = new ClientFeed(hub, transport, this.maxInFlight);
+    feed.begin();
+    return feed;
+  }
 
   /** Jumps to time t (clamped to the history's range) and sends the state there as a snapshot. */
   seek(t: number): void {
@@ -34,16 +58,16 @@ export class PlaybackSession {
     if (from === null || to === null) throw new Error('there is no history to play yet');
     const target = Math.min(Math.max(t, from), to);
     this.off?.();
-    this.feed?.close();
+    for (const feed of this.members.values()) feed?.close();
     const at = this.history.stateAt(target);
     this.hub = at.hub;
     this.reader = at.reader;
     this.next = at.next;
     this.time = target;
-    this.feed = new ClientFeed(at.hub, this.transport, this.maxInFlight);
-    const feed = this.feed;
-    this.off = at.hub.onTick((f, r, b) => feed.onTick(f, r, b));
-    feed.begin();
+    for (const transport of this.members.keys()) this.members.set(transport, this.feedFor(at.hub, transport));
+    this.off = at.hub.onTick((f, r, b) => {
+      for (const feed of this.members.values()) feed?.onTick(f, r, b);
+    });
   }
 
   play(speed?: number): void {
@@ -86,9 +110,9 @@ export class PlaybackSession {
 
   close(): void {
     this.off?.();
-    this.feed?.close();
+    for (const feed of this.members.values()) feed?.close();
+    this.members.clear();
     this.hub = null;
-    this.feed = null;
     this.playing = false;
   }
 }

@@ -34,7 +34,7 @@ beforeAll(async () => {
   const hub = createHub({ scene });
   // Slow simulated time so a station's state holds still while the test reads it.
   const source = createSimulatorSource(scene, { seed: 7, speed: 0.2, warmup: 1800 });
-  app = createApp({ hub, sources: [source], staticDir: path.join(root, 'dist/client') });
+  app = createApp({ hub, sources: [source], staticDir: path.join(root, 'dist/client'), assetsDir: path.join(root, 'assets') });
   url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -107,7 +107,7 @@ describe('the twin in Chromium', () => {
     // The page keeps showing the last state meanwhile: no blank canvas, no error page.
     expect(await page.locator('canvas').count()).toBe(1);
     const hub = createHub({ scene });
-    app = createApp({ hub, sources: [createSimulatorSource(scene, { seed: 8, speed: 0.2, warmup: 600 })], staticDir: path.join(root, 'dist/client') });
+    app = createApp({ hub, sources: [createSimulatorSource(scene, { seed: 8, speed: 0.2, warmup: 600 })], staticDir: path.join(root, 'dist/client'), assetsDir: path.join(root, 'assets') });
     await app.listen(port, '127.0.0.1');
     await expect.poll(() => page.getAttribute('[data-testid="connection-badge"]', 'data-status'), { timeout: 30_000 }).toBe('live');
     // It resynchronised with the new server (a new epoch, so a fresh snapshot).

@@ -82,3 +82,50 @@ describe('playback over Socket.IO', () => {
     expect(r).toEqual({ ok: true }); // clamped to the start of the history
   });
 });
+
+describe('rooms: a shared cursor a presenter drives', () => {
+  it('[TT11] members follow the presenter\'s seek; a member\'s own command detaches only it; viewers cannot open rooms; the presenter going live closes the room', async () => {
+    const secret = 'room-test-secret';
+    const { tokenAuth } = await import('../../server/auth/roles.ts');
+    const tokens = tokenAuth(secret);
+    const hub = createHub({ scene, tickMs: 20 });
+    const source = scriptedSource([{ type: 'station', id: 'S1', state: 'working', ts: T0 }]);
+    const history = new History({ scene, keyframeIntervalMs: 5000 });
+    const app = createApp({ hub, sources: [source], staticDir: null, history, liveSource: true, auth: tokens });
+    apps.push(app);
+    const url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
+    for (let s = 1; s <= 30; s++) {
+      source.push({ type: 'station', id: 'S1', state: s < 10 ? 'working' : s < 20 ? 'blocked' : 'down', ts: T0 + s * 1000 });
+      await waitFor(() => hub.time >= T0 + s * 1000 && history.to !== null && history.to >= T0 + s * 1000 - 200, `tick ${s}`);
+    }
+    const presenter = twinClient(url, hub.index, { token: await tokens.sign('presenter') });
+    const a = twinClient(url, hub.index);
+    const b = twinClient(url, hub.index);
+    clients.push(presenter, a, b);
+    await waitFor(() => [presenter, a, b].every((c) => c.events.length > 0), 'snapshots');
+    const emit = <T>(c: ReturnType<typeof twinClient>, ev: string, ...args: unknown[]) =>
+      new Promise<T>((resolve) => (c.socket as unknown as { emit(e: string, ...a: unknown[]): void }).emit(ev, ...args, resolve));
+
+    expect(await emit(a, 'room:create')).toEqual({ ok: false, error: 'forbidden: a viewer may not send room:create' });
+    const created = await emit<{ ok: boolean; code: string }>(presenter, 'room:create');
+    expect(created.ok).toBe(true);
+    expect(created.code).toMatch(/^[A-Z2-9]{5}$/);
+    expect(await emit(a, 'room:join', created.code.toLowerCase())).toEqual({ ok: true, code: created.code });
+    expect(await emit(b, 'room:join', created.code)).toEqual({ ok: true, code: created.code });
+    expect(await emit(b, 'room:join', 'NOPE9')).toEqual({ ok: false, error: 'no room NOPE9: check the code on the presenter\'s screen' });
+
+    // The presenter seeks: every member sees the past state.
+    await emit(presenter, 'playback:command', { type: 'seek', time: T0 + 15_000 });
+    await waitFor(() => [presenter, a, b].every((c) => c.state.stations.S1?.state === 'blocked'), 'all three at the blocked period');
+    // b looks around on its own: only b moves.
+    await emit(b, 'playback:command', { type: 'seek', time: T0 + 5_000 });
+    await waitFor(() => b.state.stations.S1?.state === 'working', 'b on its own cursor');
+    await emit(presenter, 'playback:command', { type: 'seek', time: T0 + 25_000 });
+    await waitFor(() => a.state.stations.S1?.state === 'down', 'a follows the presenter');
+    expect(b.state.stations.S1.state).toBe('working');
+    // The presenter returns to live: the room closes and its members return to live too.
+    await emit(presenter, 'playback:command', { type: 'live' });
+    await waitFor(() => a.state.epoch === hub.epoch && a.state.revision === hub.revision, 'a back on the live stream');
+    expect(await emit(b, 'room:join', created.code)).toMatchObject({ ok: false });
+  }, 40_000);
+});
