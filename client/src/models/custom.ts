@@ -31,7 +31,7 @@ async function loadFile(file: string): Promise<LoadedFile> {
   } catch {
     return { gltf: null, problems: [{ severity: 'error', message: 'could not be downloaded (the server did not answer)' }] };
   }
-  if (!res.ok) return { gltf: null, problems: [{ severity: 'error', message: res.status === 404 ? 'was not found (HTTP 404): is it under assets/ on the server?' : `could not be downloaded (HTTP ${res.status})` }] };
+  if (!res.ok) return { gltf: null, problems: [{ severity: 'error', message: res.status === 404 ? 'was not found on the server (HTTP 404)' : `could not be downloaded (HTTP ${res.status})` }] };
   const buffer = await res.arrayBuffer();
   const bytes = new Uint8Array(buffer);
   const isGlb = bytes.length >= 12 && new DataView(buffer).getUint32(0, true) === GLB_MAGIC;
@@ -48,21 +48,42 @@ async function loadFile(file: string): Promise<LoadedFile> {
   }
 }
 
+/**
+ * The glTF nodes of a loaded model by their names in the file. three.js makes names unique across a file
+ * (a scene named "base" turns the node "base" into "base_1"), so the loader's own record of which object
+ * is which node, and the name it kept in userData, are used instead of Object3D names.
+ */
+export function gltfNodes(gltf: GLTF): Map<string, Object3D> {
+  const nodes = new Map<string, Object3D>();
+  gltf.scene.traverse((o) => {
+    if (gltf.parser.associations.get(o)?.nodes === undefined) return;
+    const name = sanitizeNodeName(typeof o.userData.name === 'string' ? o.userData.name : o.name);
+    if (!nodes.has(name)) nodes.set(name, o);
+  });
+  return nodes;
+}
+
 /** Nodes and size of a loaded model as the shared rules see them (model at rest, as loaded). */
-export function factsOf(root: Object3D): ModelFacts {
+export function factsOf(gltf: GLTF): ModelFacts {
+  const names = new Map<Object3D, string>();
+  for (const [name, o] of gltfNodes(gltf)) names.set(o, name);
   const nodes: ModelNodeInfo[] = [];
-  root.traverse((o) => {
-    if (o === root) return;
+  gltf.scene.traverse((o) => {
+    const name = names.get(o);
+    if (name === undefined) return;
+    // The nearest ancestor that is a glTF node (three may put groups of its own in between).
+    let parent = o.parent;
+    while (parent && !names.has(parent)) parent = parent.parent;
     nodes.push({
-      name: sanitizeNodeName(o.name),
-      parent: o.parent && o.parent !== root ? sanitizeNodeName(o.parent.name) : null,
+      name,
+      parent: parent ? names.get(parent)! : null,
       translation: [o.position.x, o.position.y, o.position.z],
       rotation: [o.quaternion.x, o.quaternion.y, o.quaternion.z, o.quaternion.w],
       scale: [o.scale.x, o.scale.y, o.scale.z],
     });
   });
-  root.updateWorldMatrix(true, true);
-  const size = new Box3().setFromObject(root).getSize(new Vector3());
+  gltf.scene.updateWorldMatrix(true, true);
+  const size = new Box3().setFromObject(gltf.scene).getSize(new Vector3());
   return { nodes, size: [size.x, size.y, size.z] };
 }
 
@@ -87,7 +108,7 @@ export function loadCustomModels(scene: ResolvedScene): Promise<CustomModel[]> {
         let problems = loaded.problems;
         if (loaded.gltf) {
           const k = `${r.file}\n${roleKey(r.role)}`;
-          problems = checked.get(k) ?? checkModel(r.role, factsOf(loaded.gltf.scene));
+          problems = checked.get(k) ?? checkModel(r.role, factsOf(loaded.gltf));
           checked.set(k, problems);
         }
         out.push({ ...r, gltf: loaded.gltf, problems, usable: loaded.gltf !== null && !problems.some((p) => p.severity === 'error') });

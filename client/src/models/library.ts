@@ -4,7 +4,7 @@
  * scene's own models where they passed the checks. Far levels without a low-detail file are the
  * procedural shapes the client draws without models.
  */
-import { Color, type Object3D } from 'three';
+import { Color } from 'three';
 import type { GLTF } from 'three-stdlib';
 import { ROBOT_NODES } from '../../../protocol/model-rules.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
@@ -13,7 +13,7 @@ import { bodyModels, type BodyModel } from '../../../protocol/state.ts';
 import { litMaterial } from '../scene/materials.ts';
 import { panelStackShape, ShapeBuilder, stationShape, toolShape } from '../scene/shapes.ts';
 import { bake } from './bake.ts';
-import type { CustomModel } from './custom.ts';
+import { gltfNodes, type CustomModel } from './custom.ts';
 import { bodyFile, builtinFiles, equipmentFile, equipmentNames, robotFile, stationEquipment, toolFile, type EquipmentName } from './files.ts';
 import { disposeKit, kitFromBaked, kitFromShape, type Kit } from './kit.ts';
 import type { ModelNoticeItem } from './model-status.ts';
@@ -49,8 +49,9 @@ const tone = (hex: number): [number, number, number] => {
   return [c.r, c.g, c.b];
 };
 
-function robotLinks(root: Object3D): LinkKits {
-  const joints = ROBOT_NODES.slice(0, 7).map((n) => root.getObjectByName(n)!);
+function robotLinks(gltf: GLTF): LinkKits {
+  const nodes = gltfNodes(gltf);
+  const joints = ROBOT_NODES.slice(0, 7).map((n) => nodes.get(n)!);
   return joints.map((joint, k) => {
     const next = joints[k + 1];
     return kitFromBaked(bake(joint, next ? (o) => o === next : undefined));
@@ -80,8 +81,8 @@ export function buildLibrary(scene: ResolvedScene, gltfs: GLTF[], custom: Custom
     const key = `builtin:${model}`;
     let i = robotKeys.get(key);
     if (i === undefined) {
-      const near = robotLinks(gltf(robotFile(model, 0)).scene).map(keep);
-      const far = robotLinks(gltf(robotFile(model, 1)).scene).map(keep);
+      const near = robotLinks(gltf(robotFile(model, 0))).map(keep);
+      const far = robotLinks(gltf(robotFile(model, 1))).map(keep);
       i = robots.push({ key, near, far }) - 1;
       robotKeys.set(key, i);
     }
@@ -96,7 +97,7 @@ export function buildLibrary(scene: ResolvedScene, gltfs: GLTF[], custom: Custom
       let k = robotKeys.get(key);
       if (k === undefined) {
         // A model of your own has one level of detail: it is drawn as it is at every distance.
-        k = robots.push({ key, near: robotLinks(c.gltf.scene).map(keep), far: null }) - 1;
+        k = robots.push({ key, near: robotLinks(c.gltf).map(keep), far: null }) - 1;
         robotKeys.set(key, k);
       }
       robotKit[i] = k;

@@ -22,7 +22,13 @@ export const useModelStatus = create<ModelStatus>((set, get) => ({
   dismissed: false,
   settle(notices) {
     const seen = new Set(get().notices.map((n) => `${n.file}\n${n.message}`));
-    const fresh = notices.filter((n) => !seen.has(`${n.file}\n${n.message}`));
+    const fresh: ModelNoticeItem[] = [];
+    for (const n of notices) {
+      const key = `${n.file}\n${n.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      fresh.push(n);
+    }
     if (fresh.length === 0 && get().settled) return;
     set({ settled: true, notices: [...get().notices, ...fresh], dismissed: fresh.length > 0 ? false : get().dismissed });
   },

@@ -10,6 +10,7 @@ import type { AreaKind } from '../../../protocol/scene-schema.ts';
 import { useCommitProbe } from './commit-probe.ts';
 import { makeInstanced, scratchObject } from './instancing.ts';
 import { ShapeBuilder } from './shapes.ts';
+import { mergeGeometries } from 'three/addons/utils/BufferGeometryUtils.js';
 
 export const GROUND_COLOR = '#b9b6b0';
 
@@ -59,24 +60,62 @@ export function Floor({ scene }: { scene: ResolvedScene }) {
   );
 }
 
-function labelTexture(text: string, color: string): { texture: CanvasTexture; aspect: number } {
+/** Largest atlas side: textures up to 4096 px are safe on every WebGL implementation, software ones included. */
+const ATLAS_MAX = 4096;
+
+type AtlasRect = { u0: number; v0: number; u1: number; v1: number; aspect: number };
+
+/**
+ * All area names on one canvas, packed in shelves, so the labels are one mesh and one draw call however
+ * many areas the plant has (a plant ten times larger must not cost more draw calls). The font shrinks
+ * when the names would not fit (only for plants of hundreds of areas).
+ */
+function labelAtlas(labels: { text: string; color: string }[]): { texture: CanvasTexture; rects: AtlasRect[] } {
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d')!;
-  const size = 120;
-  const font = `700 ${size}px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif`;
-  ctx.font = font;
-  const width = Math.ceil(ctx.measureText(text).width) + size;
-  canvas.width = width;
-  canvas.height = Math.round(size * 1.5);
-  ctx.font = font;
+  const fontOf = (size: number) => `700 ${size}px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif`;
+  let size = 120;
+  let layout: { x: number; y: number; w: number }[] = [];
+  let width = 0;
+  let height = 0;
+  for (;;) {
+    ctx.font = fontOf(size);
+    const rowH = Math.ceil(size * 1.5);
+    layout = [];
+    let x = 0;
+    let y = 0;
+    width = 0;
+    for (const l of labels) {
+      const w = Math.min(ATLAS_MAX, Math.ceil(ctx.measureText(l.text).width) + size);
+      if (x + w > ATLAS_MAX) {
+        x = 0;
+        y += rowH;
+      }
+      layout.push({ x, y, w });
+      x += w;
+      width = Math.max(width, x);
+    }
+    height = y + rowH;
+    if (height <= ATLAS_MAX || size <= 8) break;
+    size = Math.max(8, Math.floor(size * Math.sqrt(ATLAS_MAX / height) * 0.95));
+  }
+  canvas.width = Math.max(1, width);
+  canvas.height = Math.min(ATLAS_MAX, height);
+  const rowH = Math.ceil(size * 1.5);
+  ctx.font = fontOf(size);
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'center';
-  ctx.fillStyle = color;
-  ctx.fillText(text, width / 2, canvas.height / 2);
+  const rects = labels.map((l, i) => {
+    const { x, y, w } = layout[i];
+    ctx.fillStyle = l.color;
+    ctx.fillText(l.text, x + w / 2, y + rowH / 2, w);
+    // Canvas rows run down, texture v runs up (flipY).
+    return { u0: x / canvas.width, u1: (x + w) / canvas.width, v0: 1 - (y + rowH) / canvas.height, v1: 1 - y / canvas.height, aspect: w / rowH };
+  });
   const texture = new CanvasTexture(canvas);
   texture.colorSpace = SRGBColorSpace;
   texture.anisotropy = 4;
-  return { texture, aspect: width / canvas.height };
+  return { texture, rects };
 }
 
 function buildFloor(scene: ResolvedScene) {
@@ -133,21 +172,32 @@ function buildFloor(scene: ResolvedScene) {
   objects.push(zones, borders);
 
   // Area names painted on the floor along each zone's far edge, reading left to right from the default view.
-  for (const a of scene.areas) {
-    const { texture, aspect } = labelTexture(a.name.toUpperCase(), areaLine[a.kind]);
+  if (scene.areas.length > 0) {
+    const { texture, rects } = labelAtlas(scene.areas.map((a) => ({ text: a.name.toUpperCase(), color: areaLine[a.kind] })));
     keep(texture);
-    // As large as the strip between the zone's edge and its first stations allows: read from the overview.
-    const h = Math.min(7, Math.max(3, a.size[1] * 0.09));
-    const w = Math.min(h * aspect, a.size[0] - 3);
-    const label = new Mesh(
-      keep(new PlaneGeometry(w, w / aspect).rotateX(-Math.PI / 2)),
-      keep(floorMaterial({ map: texture, transparent: true, roughness: 0.9, depthWrite: false, side: DoubleSide, polygonOffset: true, polygonOffsetFactor: -2 })),
-    );
-    label.position.set(a.center[0], 0.04, a.center[1] - a.size[1] / 2 + 0.8 + w / aspect / 2);
-    label.receiveShadow = true;
-    label.name = `area-label-${a.id}`;
-    label.renderOrder = 1;
-    objects.push(label);
+    const quads = scene.areas.map((a, i) => {
+      const r = rects[i];
+      // As large as the strip between the zone's edge and its first stations allows: read from the overview.
+      const h = Math.min(7, Math.max(3, a.size[1] * 0.09));
+      const w = Math.min(h * r.aspect, a.size[0] - 3);
+      const quad = new PlaneGeometry(w, w / r.aspect).rotateX(-Math.PI / 2);
+      const uv = quad.getAttribute('uv');
+      for (let k = 0; k < uv.count; k++) uv.setXY(k, r.u0 + uv.getX(k) * (r.u1 - r.u0), r.v0 + uv.getY(k) * (r.v1 - r.v0));
+      return quad.translate(a.center[0], 0.04, a.center[1] - a.size[1] / 2 + 0.8 + w / r.aspect / 2);
+    });
+    const merged = mergeGeometries(quads, false);
+    for (const q of quads) q.dispose();
+    if (merged) {
+      const labels = new Mesh(
+        keep(merged),
+        // One pass: a double-sided see-through material would otherwise be drawn twice (back, then front).
+        keep(floorMaterial({ map: texture, transparent: true, roughness: 0.9, depthWrite: false, side: DoubleSide, polygonOffset: true, polygonOffsetFactor: -2, forceSinglePass: true })),
+      );
+      labels.receiveShadow = true;
+      labels.name = 'area-labels';
+      labels.renderOrder = 1;
+      objects.push(labels);
+    }
   }
 
   return {
