@@ -16,12 +16,12 @@ import type { RobotRig } from '../scene/robot-rig.ts';
 import { Robots } from '../scene/Robots.tsx';
 import { Stations } from '../scene/Stations.tsx';
 import { loadCustomModels, withMeshopt } from './custom.ts';
-import { builtinFiles, stationEquipment } from './files.ts';
+import { builtinFiles, MANIFEST, stationEquipment } from './files.ts';
 import { buildLibrary } from './library.ts';
 import { ModelBodies } from './ModelBodies.tsx';
 import { ModelEquipment } from './ModelEquipment.tsx';
 import { ModelRobots } from './ModelRobots.tsx';
-import { useModelStatus } from './model-status.ts';
+import { useModelStatus, type ModelNoticeItem } from './model-status.ts';
 
 type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState; rigs: RobotRig[] };
 
@@ -36,17 +36,38 @@ export function PlantObjects(props: Props) {
   return (
     <ModelBoundary fallback={<Primitives {...props} settle />}>
       <Suspense fallback={<Primitives {...props} />}>
-        <ModelPlant {...props} />
+        <ServedGate {...props} />
       </Suspense>
     </ModelBoundary>
   );
 }
 
-/** The procedural plant; `settle` marks the model layer settled (models off, or failed). */
-function Primitives({ scene, layout, live, rigs, settle }: Props & { settle?: boolean }) {
+let served: Promise<string | null> | null = null;
+
+/**
+ * Whether the server serves the generated models (a server started without its assets folder does not):
+ * asked once, cheaply, so that case is a notice rather than a loader error thrown through React, which
+ * react-three-fiber reports as an uncaught error even when a boundary catches it.
+ */
+function modelsServed(): Promise<string | null> {
+  served ??= fetch(MANIFEST, { method: 'HEAD', cache: 'no-cache' }).then(
+    (r) => (r.ok ? null : `the server does not serve them (HTTP ${r.status} for ${MANIFEST})`),
+    () => 'the server did not answer',
+  );
+  return served;
+}
+
+function ServedGate(props: Props) {
+  const problem = use(modelsServed());
+  if (problem === null) return <ModelPlant {...props} />;
+  return <Primitives {...props} settle notice={{ file: 'assets/models/', severity: 'error', message: `could not be loaded: ${problem}; the plant is drawn with simple shapes instead` }} />;
+}
+
+/** The procedural plant; `settle` marks the model layer settled (models off, or failed), with a notice if any. */
+function Primitives({ scene, layout, live, rigs, settle, notice }: Props & { settle?: boolean; notice?: ModelNoticeItem }) {
   useEffect(() => {
-    if (settle) useModelStatus.getState().settle([]);
-  }, [settle]);
+    if (settle) useModelStatus.getState().settle(notice ? [notice] : []);
+  }, [settle, notice]);
   return (
     <>
       <Conveyors scene={scene} />

@@ -22,6 +22,8 @@ export const stationEquipment: Partial<Record<StationKind, EquipmentName>> = {
 export const fencedKinds: ReadonlySet<StationKind> = new Set<StationKind>(['weld', 'framing']);
 
 const dir = 'assets/models/';
+/** Written with the models by `npm run assets`: its presence says the server serves them. */
+export const MANIFEST = `${dir}manifest.json`;
 
 export const robotFile = (model: RobotModelId, lod: 0 | 1) => `${dir}robot-${model}${lod ? '-lod1' : ''}.glb`;
 export const toolFile = (kind: ToolKind) => `${dir}tool-${kind}.glb`;
