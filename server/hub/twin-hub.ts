@@ -41,6 +41,10 @@ export type HubOptions = {
 
 export type TickListener = (frame: Uint8Array, revision: number, baseRevision: number) => void;
 
+/** What one commit changed, by table position (read the values from `hub.tables`). Reused: copy what you keep. */
+export type CommitInfo = { revision: number; time: number; stations: number[]; robots: number[]; bodies: number[]; removed: Array<{ id: string; ts: number }> };
+export type CommitListener = (info: CommitInfo) => void;
+
 export type Hub = ReturnType<typeof createHub>;
 
 const NO_PENDING = 255;
@@ -73,6 +77,8 @@ export function createHub(options: HubOptions) {
   let pendingTime = 0;
   const listeners = new Set<TickListener>();
   const resetListeners = new Set<() => void>();
+  const commitListeners = new Set<CommitListener>();
+  const info: CommitInfo = { revision: 0, time: 0, stations: [], robots: [], bodies: [], removed: [] };
   const writer = new FrameWriter();
   let snapshotCache: { revision: number; frame: Uint8Array } | null = null;
   const deltaCache = new Map<number, Uint8Array>();
@@ -173,6 +179,13 @@ export function createHub(options: HubOptions) {
     const rev = ++revision;
     time = Math.max(time, pendingTime);
     writer.begin(FrameType.delta, rev, base, time, 0);
+    const collect = commitListeners.size > 0;
+    if (collect) {
+      info.stations.length = 0;
+      info.robots.length = 0;
+      info.bodies.length = 0;
+      info.removed.length = 0;
+    }
 
     // Bodies first: stations refer to them by slot. Freed slots are reused only from the next tick,
     // so one frame never holds two bodies in one slot.
@@ -187,6 +200,7 @@ export function createHub(options: HubOptions) {
         bodies.rev[slot] = rev;
         freed.push(slot);
         writeBody(slot, false);
+        if (collect) info.removed.push({ id, ts: c.ts });
         continue;
       }
       let meta = false;
@@ -209,6 +223,7 @@ export function createHub(options: HubOptions) {
       bodies.ts[slot] = c.ts;
       bodies.rev[slot] = rev;
       writeBody(slot, meta);
+      if (collect) info.bodies.push(slot);
     }
     pendingBodies.clear();
 
@@ -219,6 +234,7 @@ export function createHub(options: HubOptions) {
           stations.job[i] = -1;
           stations.rev[i] = rev;
           writeStation(i);
+          if (collect) info.stations.push(i);
         }
       }
     }
@@ -232,6 +248,7 @@ export function createHub(options: HubOptions) {
       stations.rev[i] = rev;
       pStationState[i] = NO_PENDING;
       writeStation(i);
+      if (collect) info.stations.push(i);
     }
     pendingStations.length = 0;
     for (const i of pendingRobots) {
@@ -243,8 +260,14 @@ export function createHub(options: HubOptions) {
       robots.rev[i] = rev;
       pRobotState[i] = NO_PENDING;
       writeRobot(i);
+      if (collect) info.robots.push(i);
     }
     pendingRobots.length = 0;
+    if (collect) {
+      info.revision = rev;
+      info.time = time;
+      for (const l of commitListeners) l(info);
+    }
     for (const slot of freed) bodies.release(slot);
 
     snapshotCache = null;
@@ -411,6 +434,13 @@ export function createHub(options: HubOptions) {
       return epoch;
     },
     mirrorFrame,
+    /** Read-only view of the committed tables, for writers that serialise what a commit changed. */
+    tables: { stations, robots, bodies } as const,
+    /** Called after each commit with what it changed (before the tick's frame goes out). */
+    onCommit(listener: CommitListener): () => void {
+      commitListeners.add(listener);
+      return () => commitListeners.delete(listener);
+    },
     /** Called after the state was replaced wholesale (a mirror took a new snapshot): clients need a snapshot. */
     onReset(listener: () => void): () => void {
       resetListeners.add(listener);

@@ -54,14 +54,3 @@ export function changesOfState(state: Pick<StateSnapshot, 'stations' | 'robots' 
   for (const [id, r] of Object.entries(state.robots)) out.push({ type: 'robot', id, ...r });
   return out;
 }
-
-/**
- * Makes a change smaller for the file without changing what anyone could see: joints to 1e-4 rad
- * (0.006°), times to whole milliseconds, and no `quality` when it is the default `good`.
- */
-export function compactChange(c: Change): Change {
-  const out = { ...c, ts: Math.round(c.ts) } as Change & { quality?: string };
-  if (out.quality === 'good') delete out.quality;
-  if (out.type === 'robot') out.joints = Array.from(out.joints, (j) => Math.round(j * 1e4) / 1e4);
-  return out;
-}

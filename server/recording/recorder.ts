@@ -5,9 +5,9 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createGzip, constants as zlibConstants, type Gzip } from 'node:zlib';
-import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import type { Hub } from '../hub/twin-hub.ts';
-import { compactChange, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format.ts';
+import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format.ts';
+import { changesLine } from './changes-line.ts';
 
 export type RecorderOptions = {
   keyframeIntervalMs?: number;
@@ -40,13 +40,13 @@ export function startRecorder(hub: Hub, file: string, options: RecorderOptions):
   let pendingBytes = 0;
   let lines = 0;
   let bytes = 0;
-  const push = (obj: unknown) => {
-    const line = JSON.stringify(obj) + '\n';
+  const pushLine = (line: string) => {
     pending.push(line);
     pendingBytes += line.length;
     lines++;
     if (pendingBytes > 256 * 1024) flush();
   };
+  const push = (obj: unknown) => pushLine(JSON.stringify(obj) + '\n');
   const flush = () => {
     if (failed || pending.length === 0) return;
     const chunk = pending.join('');
@@ -76,12 +76,9 @@ export function startRecorder(hub: Hub, file: string, options: RecorderOptions):
   let lastKeyframe = keyframe();
   flush();
 
-  const reader = new FrameChangeReader(hub.index);
-  reader.read(hub.snapshotFrame());
-  const off = hub.onTick((frame) => {
-    const { header: h, changes } = reader.read(frame);
-    push({ type: 'changes', t: h.time, rev: h.revision, changes: changes.map(compactChange) });
-    if (h.time - lastKeyframe >= keyframeIntervalMs) lastKeyframe = keyframe();
+  const off = hub.onCommit((c) => {
+    pushLine(changesLine(hub, c));
+    if (c.time - lastKeyframe >= keyframeIntervalMs) lastKeyframe = keyframe();
   });
   const timer = setInterval(flush, options.flushMs ?? 1000);
   timer.unref();
