@@ -26,7 +26,7 @@ const UP = new Vector3(0, 1, 0);
 const DIM = new Color(0.62, 0.64, 0.68);
 const WHITE = new Color(1, 1, 1);
 /** Conveyor sections are grouped into pieces of about this length (metres) for the level of detail. */
-const CHUNK = 4;
+const CHUNK = 6;
 /** Clear width left open in a fence where bodies come in and go out. */
 const FENCE_GATE = 2.6;
 
@@ -131,20 +131,34 @@ function buildEquipment(scene: ResolvedScene, layout: SceneLayout, live: LiveSta
   scene.stations.forEach((s, si) => {
     if (!fencedKinds.has(s.kind)) return;
     const [x0, z0, x1, z1] = cellRect(scene, layout, si, 1.3);
+    // One item per side: its panels up close, one stretched frame (rails and end posts) from afar.
     const side = (ax: number, az: number, bx: number, bz: number, gate: boolean) => {
       const len = Math.hypot(bx - ax, bz - az);
       const n = Math.max(1, Math.ceil(len / 2));
       const panel = len / n;
       const localYaw = Math.atan2(-(bz - az), bx - ax);
+      const rot = new Quaternion().setFromAxisAngle(UP, layout.stationYaw[si] + localYaw);
+      // Runs of panels between gates: each run is one item.
+      let run: Matrix4[] = [];
+      let runStart = 0;
+      const flush = (end: number) => {
+        if (run.length === 0) return;
+        const t0 = runStart / n, t1 = end / n;
+        const mid = stationPoint(si, ax + (bx - ax) * ((t0 + t1) / 2), az + (bz - az) * ((t0 + t1) / 2));
+        fences.push({ entity: si, x: mid.x, y: mid.y + 1, z: mid.z, near: run, far: new Matrix4().compose(mid, rot, new Vector3((len * (t1 - t0)) / 2, 1, 1)) });
+        run = [];
+      };
       for (let k = 0; k < n; k++) {
         const t = (k + 0.5) / n;
         const lx = ax + (bx - ax) * t, lz = az + (bz - az) * t;
-        if (gate && Math.abs(lz) < FENCE_GATE / 2 + panel / 2 - 0.2) continue;
-        const p = stationPoint(si, lx, lz);
-        const rot = new Quaternion().setFromAxisAngle(UP, layout.stationYaw[si] + localYaw);
-        const m = new Matrix4().compose(p, rot, new Vector3(panel / 2, 1, 1));
-        fences.push({ entity: si, x: p.x, y: p.y + 1, z: p.z, near: [m], far: m });
+        if (gate && Math.abs(lz) < FENCE_GATE / 2 + panel / 2 - 0.2) {
+          flush(k);
+          runStart = k + 1;
+          continue;
+        }
+        run.push(new Matrix4().compose(stationPoint(si, lx, lz), rot, new Vector3(panel / 2, 1, 1)));
       }
+      flush(n);
     };
     side(x0, z0, x1, z0, false);
     side(x0, z1, x1, z1, false);
