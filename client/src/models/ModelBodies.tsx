@@ -135,7 +135,7 @@ function buildBodies(scene: ResolvedScene, live: LiveState, lib: Library) {
   const pool = (kit: Kit, name: string, detailed: boolean) => {
     let p = byKit.get(kit);
     if (!p) {
-      p = new InstancePool(kit, detailed ? Math.min(capacity, limits.cap) : capacity, { name, dynamic: true, shadows: shadows && detailed, pick });
+      p = new InstancePool(kit, detailed ? Math.min(capacity, limits.cap) : capacity, { name, dynamic: true, shadows, pick });
       // Detailed pools never hold more than the cap; the others grow with the line.
       p.group.userData.detailed = detailed;
       byKit.set(kit, p);

@@ -137,7 +137,7 @@ function buildRobots(scene: ResolvedScene, rigs: RobotRig[], lib: Library) {
     const users = count.get(k) ?? 0;
     const nearCap = kit.far ? Math.min(users, limits.cap) : users;
     const nearPools = users ? kit.near.map((l, j) => pool(l, nearCap, `robot-${kit.key}-link${j}`)) : [];
-    const farPools = users && kit.far ? kit.far.map((l, j) => pool(l, users, `robot-${kit.key}-link${j}-far`, false)) : null;
+    const farPools = users && kit.far ? kit.far.map((l, j) => pool(l, users, `robot-${kit.key}-link${j}-far`)) : null;
     const tinted = kit.near.find((l) => l.paint);
     return { nearPools, farPools, far: kit.far, custom: kit.key.startsWith('custom:'), paint: tinted?.paint ?? WHITE };
   });
@@ -146,7 +146,7 @@ function buildRobots(scene: ResolvedScene, rigs: RobotRig[], lib: Library) {
   const toolPools = {} as Record<ToolKind, [InstancePool, InstancePool]>;
   for (const [kind, users] of toolUsers) {
     const t = lib.tools[kind];
-    toolPools[kind] = [pool(t.near, Math.min(users, limits.cap), `robot-tool-${kind}`), pool(t.far, users, `robot-tool-${kind}-far`, false)];
+    toolPools[kind] = [pool(t.near, Math.min(users, limits.cap), `robot-tool-${kind}`), pool(t.far, users, `robot-tool-${kind}-far`)];
   }
   const glowMaterial = new MeshBasicMaterial({ transparent: true, opacity: 0.85, blending: AdditiveBlending, depthWrite: false, toneMapped: false });
   const glowKit = kitFromShape(glowShape(), glowMaterial);

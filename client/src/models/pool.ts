@@ -109,7 +109,9 @@ export class InstancePool {
   /** Appends an instance whose matrix is 16 floats of `source` from `offset`. */
   addFrom(entity: number, source: Float32Array, offset: number): number {
     const j = this.count++;
-    (this.matrices.array as Float32Array).set(source.subarray(offset, offset + 16), j * 16);
+    const dst = this.matrices.array as Float32Array;
+    // A plain loop: subarray() would allocate a view per instance per frame.
+    for (let k = 0, o = j * 16; k < 16; k++) dst[o + k] = source[offset + k];
     this.owner[j] = entity;
     return j;
   }

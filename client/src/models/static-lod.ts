@@ -65,7 +65,7 @@ export class StaticLodSet {
       }
     });
     this.set.ensure(n);
-    this.farPool = farKit && limits ? new InstancePool(farKit, Math.max(1, n), { ...opts, name: `${opts.name}-far`, shadows: false }) : null;
+    this.farPool = farKit && limits ? new InstancePool(farKit, Math.max(1, n), { ...opts, name: `${opts.name}-far` }) : null;
     this.nearPool = new InstancePool(nearKit, Math.max(1, this.farPool && limits ? Math.min(total, this.maxNear(limits.cap)) : total), opts);
   }
 
