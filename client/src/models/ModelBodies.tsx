@@ -22,6 +22,9 @@ import type { BodyKit, Library } from './library.ts';
 import { lodLimits, NearSet } from './lod.ts';
 import { InstancePool } from './pool.ts';
 
+/** Stale bodies lean to a slate no paint colour uses. */
+const STALE_BODY = new Color(0x4f5b78);
+
 type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState; lib: Library };
 
 const UNPAINTED = new Color(UNPAINTED_COLOR);
@@ -100,7 +103,8 @@ export function ModelBodies({ scene, layout, live, lib }: Props) {
       const pool = detailed || !kits.far ? kits.near : kits.far;
       if (painted) scratchColor.setRGB(live.bodyColor[b * 3], live.bodyColor[b * 3 + 1], live.bodyColor[b * 3 + 2], 'srgb');
       else scratchColor.copy(kits.bare);
-      if (!good) fade(scratchColor, 0.6);
+      // Stale paint must not pass for a silver or grey car: nearly all the way to a slate no paint uses.
+      if (!good) scratchColor.lerp(STALE_BODY, 0.85);
       pool.setColor(pool.add(b, m), scratchColor);
     }
     for (const pool of built.all) pool.finish(true);
