@@ -13,7 +13,7 @@ import { JOINT_COUNT, qualityCode, robotStateCode } from '../../../protocol/stat
 import type { LiveState } from '../live/live-state.ts';
 import { easeRobots } from '../live/motion.ts';
 import { useCommitProbe } from '../scene/commit-probe.ts';
-import { fade, scratchColor, scratchMatrix, scratchMatrix2, scratchVec } from '../scene/instancing.ts';
+import { fade, scratchMatrix, scratchMatrix2, scratchVec } from '../scene/instancing.ts';
 import { cheapMaterials } from '../scene/materials.ts';
 import { fkFrames, forwardKinematics, LINK_COUNT, type RobotRig } from '../scene/robot-rig.ts';
 import { glowShape, toolGlowColor } from '../scene/shapes.ts';

@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo } from 'react';
 import { CanvasTexture, Color, DoubleSide, Mesh, PlaneGeometry, SRGBColorSpace, type Material, type Object3D } from 'three';
-import { cheapMaterials, floorMaterial, litMaterial } from './materials.ts';
+import { cheapMaterials, floorMaterial } from './materials.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { AreaKind } from '../../../protocol/scene-schema.ts';
 import { useCommitProbe } from './commit-probe.ts';
