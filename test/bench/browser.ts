@@ -82,7 +82,7 @@ async function startTwin(scale: number, staticDir: string) {
   const scene = scaledDemoScene(scale);
   const hub = createHub({ scene });
   const source = createSimulatorSource(scene, { seed: 7, speed: 1, warmup: 3600 });
-  const app = createApp({ hub, sources: [source], staticDir, limits: { connectionsPerMinute: 1_000_000 } });
+  const app = createApp({ hub, sources: [source], staticDir, assetsDir: path.resolve(import.meta.dirname, '../../assets'), limits: { connectionsPerMinute: 1_000_000 } });
   const port = await app.listen(0, '127.0.0.1');
   return { close: once(() => app.close()), hub, scene, url: `http://127.0.0.1:${port}/` };
 }
