@@ -16,6 +16,7 @@ import { reconnectDelay } from '../../server/sources/mqtt/broker-client.ts';
 import { createLiveSources, liveSourceOptions } from '../../server/sources/live-options.ts';
 import type { StateSnapshot } from '../../protocol/state.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
+import { portOpen, requireMosquitto } from '../fixtures/mosquitto.ts';
 import { twinClient, waitFor } from '../fixtures/client.ts';
 
 const BROKER = 'mqtt://127.0.0.1:1883';
@@ -29,17 +30,8 @@ const apps: App[] = [];
 const closers: Array<() => unknown> = [];
 let publisher: MqttClient;
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-}
-
 beforeAll(async () => {
-  if (!(await portOpen(1883)))
-    throw new Error('No MQTT broker listens on 127.0.0.1:1883. These tests need the real Mosquitto: run `mosquitto -d -c /etc/mosquitto/mosquitto.conf`');
+  await requireMosquitto();
   publisher = await mqtt.connectAsync(BROKER, { clientId: `${run}-pub` });
 });
 afterAll(async () => {
