@@ -532,3 +532,29 @@ describe('simulator source', () => {
     expect(() => createSimulatorSource(scene, { startTime: Number.NaN })).toThrow(/startTime/);
   });
 });
+
+describe('simulator health', () => {
+  it('[SIM-H1] reports itself running with its seed and speed, its change total and a rate over whole seconds', async () => {
+    const { createSimulatorSource } = await import('../../server/sources/simulator/index.ts');
+    const { tinyScene } = await import('../fixtures/tiny-scene.ts');
+    let now = 0;
+    const src = createSimulatorSource(tinyScene(), { seed: 5, speed: 10, warmup: 600, startTime: 0, clock: () => now });
+    let applied = 0;
+    src.start({ apply: () => applied++ });
+    const initial = applied;
+    for (let i = 0; i < 80; i++) {
+      now += 50;
+      src.tick();
+    }
+    const h = src.health!();
+    src.stop();
+    expect(h).toMatchObject({ kind: 'simulator', connection: 'running', rejects: {} });
+    expect(h.target).toContain('seed 5, ×10');
+    expect(h.messagesTotal).toBe(applied - initial);
+    expect(h.messagesTotal).toBeGreaterThan(0);
+    // 4 s of ticks: the rate is the changes of the whole seconds 0..2 divided by 3.
+    expect(h.messageRate).toBeGreaterThan(0);
+    expect(h.messageRate).toBeLessThanOrEqual(h.messagesTotal);
+    expect(src.health!().connection).toBe('stopped');
+  });
+});

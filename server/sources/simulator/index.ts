@@ -4,7 +4,7 @@
  */
 import type { ChangeSink } from '../../../protocol/changes.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
-import type { Source } from '../source.ts';
+import type { Source, SourceHealth } from '../source.ts';
 import { LineSimulation } from './line-simulation.ts';
 
 export { LineSimulation } from './line-simulation.ts';
@@ -49,7 +49,14 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
   let sink: ChangeSink | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   let lastReal = 0;
-  const deliver = (c: Parameters<ChangeSink['apply']>[0]) => sink?.apply(c);
+  let total = 0;
+  // Changes counted per second over the last few seconds, for the source-health panel.
+  const perSecond: number[] = [];
+  let lastAt: number | null = null;
+  const deliver = (c: Parameters<ChangeSink['apply']>[0]) => {
+    total++;
+    sink?.apply(c);
+  };
 
   const tick = () => {
     if (sink === null) return;
@@ -57,8 +64,14 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
     // A clock that steps back or a long suspension must not stall or flood the line.
     const elapsed = Math.min(MAX_CATCH_UP_MS, Math.max(0, real - lastReal));
     lastReal = real;
+    const before = total;
     simulation.runUntil(simulation.now + elapsed * speed, deliver);
     sink?.time?.(simulation.now);
+    const second = Math.floor(real / 1000);
+    if (perSecond.length === 0 || perSecond[perSecond.length - 1] !== second) perSecond.push(second, 0);
+    perSecond[perSecond.length - 1] += total - before;
+    if (perSecond.length > 10) perSecond.splice(0, perSecond.length - 10);
+    if (total > before) lastAt = Date.now();
   };
 
   return {
@@ -80,6 +93,21 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
       if (timer !== null) clearInterval(timer);
       timer = null;
       sink = null;
+    },
+    health(): SourceHealth {
+      // Whole seconds only: the current one is still filling.
+      let sum = 0;
+      let seconds = 0;
+      for (let i = 0; i + 1 < perSecond.length - 2; i += 2, seconds++) sum += perSecond[i + 1];
+      return {
+        kind: 'simulator',
+        target: `built-in simulator of "${scene.id}" (seed ${seed}, ×${speed})`,
+        connection: timer !== null ? 'running' : 'stopped',
+        messageRate: seconds > 0 ? sum / seconds : 0,
+        messagesTotal: total,
+        rejects: {},
+        lastMessageAt: lastAt,
+      };
     },
   };
 }
