@@ -114,7 +114,7 @@ export function createApp(options: AppOptions) {
     }
     room.session.close();
   }
-  const counters = { connections: 0, incompatible: 0, invalidEvents: 0 };
+  const counters = { connections: 0, incompatible: 0 };
   /** Refused client input by reason, for /metrics. */
   const clientRejects: Record<string, number> = { invalid: 0, forbidden: 0, 'rate-limit': 0, origin: 0, token: 0 };
   const auth = options.auth ?? tokenAuth(undefined);
@@ -312,7 +312,6 @@ export function createApp(options: AppOptions) {
     socket.on('state:resync', async (...args: unknown[]) => {
       if (!(await admit('state:resync', () => undefined))) return;
       if (args.length > 0) {
-        counters.invalidEvents++;
         clientRejects.invalid++;
         return;
       }
@@ -325,7 +324,6 @@ export function createApp(options: AppOptions) {
       if (!(await admit('playback:command', ack))) return;
       const parsed = playbackCommandSchema.safeParse(args[0]);
       if (!parsed.success || args.length > 2) {
-        counters.invalidEvents++;
         clientRejects.invalid++;
         ack({ ok: false, error: `invalid playback command: ${parsed.success ? 'too many arguments' : parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; ')}` });
         return;

@@ -120,7 +120,7 @@ describe('server (real HTTP + Socket.IO on port 0)', () => {
     (c.socket as unknown as { emit(ev: string, ...a: unknown[]): void }).emit('no:such-event', 1, 2, 3);
     c.socket.emit('state:resync');
     await waitFor(() => c.events.filter((e) => e.kind === 'snapshot').length === 2, 'the resync snapshot');
-    expect(app.counters.invalidEvents).toBe(1);
+    expect(app.clientRejects.invalid).toBe(1);
     expect((await getJson(`${url}/healthz`)).status).toBe(200);
   });
 
