@@ -380,13 +380,13 @@ export function createHub(options: HubOptions) {
    * client can move between nodes and resume. `mirrorFrame` applies one frame: a snapshot resets the
    * state to it; a delta must follow the current revision (else it returns false: reload a snapshot).
    */
-  const mirrorReader = { reader: null as FrameChangeReader | null };
+  let mirrorReader: FrameChangeReader | null = null;
   function mirrorFrame(frame: Uint8Array, frameEpoch: string): boolean {
     const h = readHeader(frame);
     if (h.type === FrameType.snapshot) {
       reset(frameEpoch);
-      mirrorReader.reader = new FrameChangeReader(index);
-      for (const c of mirrorReader.reader.read(frame).changes) sink.apply(c);
+      mirrorReader = new FrameChangeReader(index);
+      for (const c of mirrorReader.read(frame).changes) sink.apply(c);
       sink.time?.(h.time);
       revision = h.revision - 1;
       commit();
@@ -395,8 +395,8 @@ export function createHub(options: HubOptions) {
       for (const l of resetListeners) l();
       return true;
     }
-    if (!mirrorReader.reader || frameEpoch !== epoch || h.baseRevision !== revision) return false;
-    for (const c of mirrorReader.reader.read(frame).changes) sink.apply(c);
+    if (!mirrorReader || frameEpoch !== epoch || h.baseRevision !== revision) return false;
+    for (const c of mirrorReader.read(frame).changes) sink.apply(c);
     sink.time?.(h.time);
     revision = h.revision - 1;
     tick();
