@@ -3,7 +3,7 @@
  * browser bundle, which only needs the event types and constants, does not carry zod.
  */
 import { z } from 'zod';
-import { MAX_SPEED, MIN_SPEED } from './events.ts';
+import { MAX_SPEED, MIN_SPEED, viewEntityKinds } from './events.ts';
 
 /** Handshake auth as the server validates it (every client input is validated at the edge). */
 export const handshakeAuthSchema = z.object({
@@ -23,3 +23,16 @@ export const playbackCommandSchema = z.discriminatedUnion('type', [
 
 /** Room codes: short enough to type from a screen. */
 export const roomCodeSchema = z.string().regex(/^[A-Z0-9]{4,8}$/, 'a room code: 4 to 8 letters or digits');
+
+/** Far beyond any plant: a bound so a bad value cannot throw a member's camera into infinity. */
+const coordinate = z.number().finite().min(-100_000).max(100_000);
+const point = z.tuple([coordinate, coordinate, coordinate]);
+const entityId = z.string().min(1).max(64);
+
+/** A presenter's view for its room (camera, selection, tour step). */
+export const roomViewSchema = z.strictObject({
+  type: z.literal('view'),
+  camera: z.strictObject({ position: point, target: point }).nullable(),
+  selection: z.strictObject({ kind: z.enum(viewEntityKinds), id: entityId }).nullable(),
+  tour: z.strictObject({ id: entityId, step: z.int().min(0).max(1000) }).nullable(),
+});

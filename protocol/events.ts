@@ -51,6 +51,22 @@ export type PlaybackStatus = {
 
 export type RoomResult = { ok: true; code: string } | { ok: false; error: string };
 
+/** Entity kinds a view can select (the same as the client's selection). */
+export const viewEntityKinds = ['station', 'robot', 'body'] as const;
+
+/**
+ * What a presenter's screen shows besides the time: camera, selection and tour step. The presenter sends it
+ * when it changes; the server relays it to the room's members and keeps the last one for late joiners.
+ */
+export type RoomView = {
+  type: 'view';
+  /** Camera position and orbit target, metres; null: leave the members' cameras where they are. */
+  camera: { position: [number, number, number]; target: [number, number, number] } | null;
+  selection: { kind: (typeof viewEntityKinds)[number]; id: string } | null;
+  /** The tour and step shown (index from 0), null when no tour runs. */
+  tour: { id: string; step: number } | null;
+};
+
 export const PLAYBACK_SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120] as const;
 export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 120;
@@ -72,6 +88,8 @@ export type ServerToClientEvents = {
   'session:incompatible': (info: Incompatible) => void;
   'state:snapshot': FrameListener;
   'state:delta': FrameListener;
+  /** A room member: the presenter's view (sent on join when the room has one, then on every change). */
+  'room:view': (view: RoomView) => void;
 };
 
 export type ClientToServerEvents = {
@@ -85,4 +103,6 @@ export type ClientToServerEvents = {
   'room:join': (code: string, ack?: (result: RoomResult) => void) => void;
   /** Stop following the room (or, for its presenter, close it): back to live. */
   'room:leave': (ack?: (result: CommandResult) => void) => void;
+  /** Presenter of a room: share this screen's view (camera, selection, tour step) with the room. */
+  'room:view': (view: RoomView, ack?: (result: CommandResult) => void) => void;
 };

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import sirv from 'sirv';
 import { Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema } from '../protocol/event-schemas.ts';
+import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema, roomViewSchema } from '../protocol/event-schemas.ts';
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
@@ -16,6 +16,7 @@ import {
   type Hello,
   type PlaybackStatus,
   type RoomResult,
+  type RoomView,
   type ServerToClientEvents,
 } from '../protocol/events.ts';
 import { ClientFeed, type FeedTransport } from './hub/client-feed.ts';
@@ -65,9 +66,12 @@ export function createApp(options: AppOptions) {
   const { hub, sources, logger } = options;
   const startedAt = Date.now();
   const feeds = new Set<ClientFeed>();
-  type Viewer = { feed: ClientFeed | null; session: PlaybackSession | null; room: Room | null; transport: FeedTransport; status(): PlaybackStatus; emitStatus(): void };
-  /** A shared cursor: its presenter's playback commands move every member's view. */
-  type Room = { code: string; session: PlaybackSession; presenter: Viewer; members: Set<Viewer> };
+  type Viewer = { feed: ClientFeed | null; session: PlaybackSession | null; room: Room | null; transport: FeedTransport; status(): PlaybackStatus; emitStatus(): void; emitView(view: RoomView): void };
+  /**
+   * A shared cursor: its presenter's playback commands move every member's view. `view` is the presenter's
+   * last camera, selection and tour step, kept so a member who joins late starts where the others are.
+   */
+  type Room = { code: string; session: PlaybackSession; presenter: Viewer; members: Set<Viewer>; view: RoomView | null };
   const viewers = new Set<Viewer>();
   const rooms = new Map<string, Room>();
   const newRoomCode = (): string => {
@@ -269,6 +273,7 @@ export function createApp(options: AppOptions) {
       transport,
       status: () => status(viewer),
       emitStatus: () => socket.emit('playback:status', status(viewer)),
+      emitView: (view) => socket.emit('room:view', view),
     };
     viewers.add(viewer);
     socket.emit('session:hello', hello(socket.data.role));
@@ -370,7 +375,7 @@ export function createApp(options: AppOptions) {
         if (!history || history.from === null) throw new Error('this server keeps no history to share');
         const time = viewer.session?.time ?? hub.time;
         detach(viewer);
-        const room: Room = { code: newRoomCode(), session: new PlaybackSession(history, transport, options.maxInFlight), presenter: viewer, members: new Set([viewer]) };
+        const room: Room = { code: newRoomCode(), session: new PlaybackSession(history, transport, options.maxInFlight), presenter: viewer, members: new Set([viewer]), view: null };
         rooms.set(room.code, room);
         viewer.room = room;
         viewer.session = room.session;
@@ -405,6 +410,29 @@ export function createApp(options: AppOptions) {
       }
       ack({ ok: true, code: room.code });
       viewer.emitStatus();
+      // A late joiner starts with the presenter's current view, not a default one.
+      if (room.view && room.presenter !== viewer) viewer.emitView(room.view);
+    });
+    socket.on('room:view', async (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as (r: CommandResult) => void) : () => undefined;
+      if (!(await admit('room:view', ack))) return;
+      const parsed = roomViewSchema.safeParse(args[0]);
+      if (!parsed.success || args.length > 2) {
+        clientRejects.invalid++;
+        ack({ ok: false, error: `invalid room view: ${parsed.success ? 'too many arguments' : parsed.error.issues.map((i) => `${i.path.join('.') || 'view'}: ${i.message}`).join('; ')}` });
+        return;
+      }
+      const room = viewer.room;
+      // The role allows presenting; only the room's own presenter moves its members.
+      if (!room || room.presenter !== viewer) {
+        clientRejects.forbidden++;
+        ack({ ok: false, error: 'forbidden: only the presenter of a room may share its view (open a room first)' });
+        return;
+      }
+      room.view = parsed.data;
+      for (const member of room.members) if (member !== viewer) member.emitView(parsed.data);
+      ack({ ok: true });
     });
     socket.on('room:leave', async (...args: unknown[]) => {
       const last = args[args.length - 1];

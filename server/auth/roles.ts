@@ -16,6 +16,8 @@ export const eventRoles: Record<keyof ClientToServerEvents, readonly Role[]> = {
   'room:create': ['presenter', 'admin'],
   'room:join': roles,
   'room:leave': roles,
+  // Only the one leading a room moves its members' views (checked again: it must be that room's presenter).
+  'room:view': ['presenter', 'admin'],
 };
 
 export function allowed(role: Role, event: string): boolean {
