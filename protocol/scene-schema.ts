@@ -111,6 +111,50 @@ export const cameraSchema = z.strictObject({
   target: vec3,
 });
 
+/** Text shown to people: every tour text comes in English and Simplified Chinese. */
+export const tourLanguages = ['en', 'zh-CN'] as const;
+const localizedText = z
+  .strictObject({ en: z.string().min(1).max(2000), 'zh-CN': z.string().min(1).max(2000) })
+  .describe('the same text in English (en) and Simplified Chinese (zh-CN)');
+
+export const tourTargetKinds = ['station', 'robot', 'area'] as const;
+const tourTarget = z.strictObject({ kind: z.enum(tourTargetKinds), id });
+
+/**
+ * A replay clip: while the step is shown, the view plays this stretch of the history. Times are seconds
+ * relative to the newest recorded time (≤ 0: "-120" is two minutes ago), or ISO 8601 timestamps for a
+ * recording whose times are known.
+ */
+const clipTime = z.union([z.number().max(0), z.iso.datetime({ offset: true })]);
+export const tourClipSchema = z.strictObject({
+  from: clipTime.describe('start: seconds before the newest recorded time (≤ 0) or an ISO 8601 timestamp'),
+  to: clipTime.describe('end, as `from`; after `from`'),
+  speed: z.number().min(0.25).max(120).default(1).describe('playback speed, ×0.25 … ×120'),
+});
+
+export const tourStepSchema = z
+  .strictObject({
+    title: localizedText,
+    text: localizedText,
+    duration: positive.max(600).describe('seconds the step stays when the tour plays by itself'),
+    camera: z
+      .strictObject({ position: vec3, target: vec3 })
+      .optional()
+      .describe('where the camera flies for this step; or give `frame` instead'),
+    frame: tourTarget.optional().describe('an entity the camera frames (used when `camera` is not given)'),
+    highlight: z.array(tourTarget).max(16).default([]).describe('entities outlined during the step'),
+    replay: tourClipSchema.optional().describe('a stretch of history replayed during the step'),
+  })
+  .superRefine((step, ctx) => {
+    if (!step.camera && !step.frame) ctx.addIssue({ code: 'custom', path: [], message: 'expected `camera` or `frame`: a step must say where to look' });
+  });
+
+export const tourSchema = z.strictObject({
+  id,
+  name: localizedText,
+  steps: z.array(tourStepSchema).min(1).max(200),
+});
+
 export const productMixSchema = z.strictObject({
   models: z
     .array(z.strictObject({ model: z.enum(bodyModels), share: positive }))
@@ -209,6 +253,7 @@ export const sceneSchema = z.strictObject({
   robots: z.array(robotSchema).default([]),
   conveyors: z.array(conveyorSchema).default([]),
   cameras: z.array(cameraSchema).default([]),
+  tours: z.array(tourSchema).default([]).describe('guided tours: steps with a camera, narration in English and Chinese, highlights'),
   mix: productMixSchema.default({
     models: [
       { model: 'sedan', share: 0.6 },
@@ -235,6 +280,9 @@ export type Station = Scene['stations'][number];
 export type Robot = Scene['robots'][number];
 export type Conveyor = Scene['conveyors'][number];
 export type CameraPreset = Scene['cameras'][number];
+export type Tour = Scene['tours'][number];
+export type TourStep = Tour['steps'][number];
+export type TourTarget = z.output<typeof tourTarget>;
 export type AreaKind = (typeof areaKinds)[number];
 export type StationKind = (typeof stationKinds)[number];
 export type ToolKind = (typeof toolKinds)[number];

@@ -120,6 +120,23 @@ export function parseScene(json: unknown, file = 'scene.json'): ResolvedScene {
     if (from && from.next !== c.to)
       issues.push({ path: `$.conveyors[${i}].to`, message: `expected "${from.next}", the station downstream of "${c.from}", got "${c.to}"` });
   });
+  unique(scene.tours, 'tours');
+  const robots = new Map(scene.robots.map((r, i) => [r.id, i]));
+  const targets = { station: stations, robot: robots, area: areas } as const;
+  scene.tours.forEach((tour, t) => {
+    tour.steps.forEach((step, s) => {
+      const at = `$.tours[${t}].steps[${s}]`;
+      if (step.frame) ref(targets[step.frame.kind], step.frame.id, `${at}.frame.id`, `a${step.frame.kind === 'area' ? 'n' : ''} ${step.frame.kind}`);
+      step.highlight.forEach((h, k) => ref(targets[h.kind], h.id, `${at}.highlight[${k}].id`, `a${h.kind === 'area' ? 'n' : ''} ${h.kind}`));
+      const clip = step.replay;
+      if (clip) {
+        if (typeof clip.from !== typeof clip.to)
+          issues.push({ path: `${at}.replay`, message: 'expected `from` and `to` of the same form (both seconds or both timestamps)' });
+        else if ((typeof clip.from === 'number' ? clip.from : Date.parse(clip.from)) >= (typeof clip.to === 'number' ? clip.to : Date.parse(clip.to as string)))
+          issues.push({ path: `${at}.replay.to`, message: 'expected `to` after `from`' });
+      }
+    });
+  });
   if (issues.length > 0) throw new SceneError(file, issues);
   return { ...scene, stations: resolved };
 }

@@ -25,6 +25,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AreaKind, RobotModelId, SceneInput, StationKind, ToolKind } from '../protocol/scene-schema.ts';
+import { demoTours } from './demo-tours.ts';
 
 type XZ = [number, number];
 type Vec3 = [number, number, number];
@@ -462,6 +463,7 @@ export function buildDemoPlant(): SceneInput {
     robots,
     conveyors,
     cameras,
+    tours: demoTours(),
     mix,
   };
 }
