@@ -25,6 +25,13 @@ import { Legend } from './ui/Legend.tsx';
 import { LoadingScreen } from './ui/LoadingScreen.tsx';
 import { Timeline } from './ui/Timeline.tsx';
 import { Toast } from './ui/Toast.tsx';
+import { FollowPanel } from './ui/FollowPanel.tsx';
+import { LanguageButton } from './ui/LanguageButton.tsx';
+import { TourMenu, TourPanel } from './ui/TourPanel.tsx';
+import { Kiosk } from './kiosk/Kiosk.tsx';
+import { room } from './net/room.ts';
+import { tourPlayer } from './tour/tour-player.ts';
+import { urlParams } from './url-params.ts';
 
 export function App() {
   return (
@@ -119,6 +126,10 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   }, []);
 
   useEffect(() => {
+    const detachTours = tourPlayer.attach(scene);
+    // `?join=CODE`: follow that trainer's room as soon as the connection is up.
+    if (urlParams.join) room.want(urlParams.join);
+    if (urlParams.tour && !urlParams.kiosk) tourPlayer.start(urlParams.tour, { playing: false });
     const connection = connect(live, {
       sceneId: scene.id,
       // The server now serves another plant: start over with its description.
@@ -138,12 +149,13 @@ function Twin({ scene }: { scene: ResolvedScene }) {
     return () => {
       unprovide();
       connection.close();
+      detachTours();
     };
   }, [live, scene, layout]);
 
   const first = scene.cameras[0];
   return (
-    <div className="twin">
+    <div className={urlParams.kiosk ? 'twin kiosk-mode' : 'twin'}>
       <div className="viewport" ref={viewport} data-quality={quality.level} role="img" aria-label={`3D view of ${scene.name}: click a station, robot or car body for details`}>
         <Canvas
           shadows={quality.shadows ? 'percentage' : false}
@@ -160,11 +172,23 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           <PlantScene scene={scene} layout={layout} live={live} shadows={quality.shadows} />
         </Canvas>
       </div>
-      <Header scene={scene} live={live} />
-      <Legend />
-      <CameraButtons scene={scene} />
-      <EntityPanel scene={scene} layout={layout} live={live} />
-      <Timeline scene={scene} live={live} />
+      {urlParams.kiosk ? (
+        <Kiosk scene={scene} live={live} />
+      ) : (
+        <>
+          <Header scene={scene} live={live} />
+          <div className="show-bar">
+            <TourMenu scene={scene} />
+            <FollowPanel />
+            <LanguageButton />
+          </div>
+          <TourPanel scene={scene} />
+          <Legend />
+          <CameraButtons scene={scene} />
+          <EntityPanel scene={scene} layout={layout} live={live} />
+          <Timeline scene={scene} live={live} />
+        </>
+      )}
       <Toast />
       <ModelNotice />
       <IncompatibleNotice />

@@ -3,8 +3,13 @@
  * browser console. It reads live state; it never drives rendering.
  */
 import type { PlaybackStatus } from '../../protocol/events.ts';
+import { currentLanguage, setLanguage, toLanguage } from './i18n/i18n.ts';
 import { playback } from './net/playback.ts';
-import type { EntityKind } from './store/store.ts';
+import { room } from './net/room.ts';
+import { tourPlayer } from './tour/tour-player.ts';
+import { useTwin, type EntityKind, type RoomState, type Selection, type TourView } from './store/store.ts';
+
+export type CameraState = { position: [number, number, number]; target: [number, number, number] | null };
 
 export type ScreenPoint = { x: number; y: number };
 
@@ -26,6 +31,21 @@ export type LinetwinTestHook = {
   stationQuality(id: string): string | null;
   /** The newest playback:status from the server, null before the first. */
   playback(): PlaybackStatus | null;
+  /** Where the camera is and looks (orbit target), metres. */
+  camera(): CameraState | null;
+  selection(): Selection;
+  /** The tour shown (step from 0), null when none. */
+  tour(): TourView | null;
+  /** Tour player controls, as the buttons do. */
+  tourControl(action: 'next' | 'previous' | 'play' | 'pause' | 'stop'): void;
+  /** How often a looping tour went round. */
+  tourLoops(): number;
+  /** The follow-me room of this screen, and room:view messages received. */
+  room(): (RoomState & { views: number }) | null;
+  /** Kiosk mode: 'tour' (looping) or 'explore' (a visitor took over); null outside kiosk mode. */
+  kiosk(): 'tour' | 'explore' | null;
+  language(): string;
+  setLanguage(lang: string): void;
 };
 
 declare global {
@@ -39,6 +59,7 @@ type Providers = {
   screenPosition: LinetwinTestHook['screenPosition'];
   select: LinetwinTestHook['select'];
   renderInfo: LinetwinTestHook['renderInfo'];
+  camera: LinetwinTestHook['camera'];
   stationState: LinetwinTestHook['stationState'];
   stationQuality: LinetwinTestHook['stationQuality'];
 };
@@ -48,6 +69,7 @@ const none: Providers = {
   screenPosition: () => null,
   select: () => {},
   renderInfo: () => ({ calls: 0, triangles: 0, frames: 0 }),
+  camera: () => null,
   stationState: () => null,
   stationQuality: () => null,
 };
@@ -83,5 +105,20 @@ export function installTestHook(): void {
     stationState: (id) => providers.stationState(id),
     stationQuality: (id) => providers.stationQuality(id),
     playback: () => (playback.status ? { ...playback.status } : null),
+    camera: () => providers.camera(),
+    selection: () => useTwin.getState().selection,
+    tour: () => useTwin.getState().tour,
+    tourControl: (action) => tourPlayer[action](),
+    tourLoops: () => tourPlayer.loops,
+    room: () => {
+      const r = useTwin.getState().room;
+      return r ? { ...r, views: room.received } : null;
+    },
+    kiosk: () => useTwin.getState().kiosk,
+    language: () => currentLanguage(),
+    setLanguage: (lang) => {
+      const l = toLanguage(lang);
+      if (l) setLanguage(l);
+    },
   };
 }

@@ -5,11 +5,21 @@
  * status, and only when it changes.
  */
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandResult, type HandshakeAuth, type Hello, type ServerToClientEvents } from '../../../protocol/events.ts';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type CommandResult,
+  type HandshakeAuth,
+  type Hello,
+  type RoomResult,
+  type ServerToClientEvents,
+} from '../../../protocol/events.ts';
 import { FrameApplier } from '../live/apply-frame.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin, type ConnectionStatus } from '../store/store.ts';
+import { i18n } from '../i18n/i18n.ts';
 import { playback } from './playback.ts';
+import { room, storedToken } from './room.ts';
 
 /** No frame for this long while connected: the data shown may be out of date. */
 export const STALE_AFTER_MS = 3000;
@@ -47,8 +57,11 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   };
 
   // A function, so each reconnect reports the state held now and can resume with a delta.
-  const auth = (cb: (data: HandshakeAuth) => void) => {
-    const data: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION };
+  const auth = (cb: (data: HandshakeAuth & { token?: string }) => void) => {
+    const data: HandshakeAuth & { token?: string } = { protocolVersion: PROTOCOL_VERSION };
+    // A presenter's role token goes in the handshake only, never in the URL (it would end up in logs and history).
+    const token = storedToken();
+    if (token) data.token = token;
     // Revisions of a playback cursor belong to its own private hub: resuming the main stream from one of them
     // would apply the wrong delta. After playback (or with a command unanswered) ask for a snapshot instead.
     const onMainStream = playback.status?.mode !== 'playback' && playback.inFlight === 0;
@@ -100,10 +113,15 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
       void playback.seek(back.time).then((r) => {
         if (r.ok && back.playing) void playback.send({ type: 'play', speed: back.speed });
       });
-    } else if (back) useTwin.getState().showToast('Reconnected to a restarted server: showing live data', 'info');
+    } else if (back) useTwin.getState().showToast(i18n.t('connection.restarted'), 'info');
     lastEpoch = hello.epoch;
+    room.connected();
   });
-  socket.on('playback:status', (status) => playback.receive(status));
+  socket.on('playback:status', (status) => {
+    playback.receive(status);
+    room.status(status);
+  });
+  socket.on('room:view', (view) => room.receive(view));
   socket.on('session:incompatible', (info) => {
     setStatus('incompatible');
     useTwin.getState().setIncompatible(info.serverVersion);
@@ -122,6 +140,7 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     const last = playback.status;
     if (last?.mode === 'playback') resume = { time: playback.cursor() ?? last.time, playing: last.playing, speed: last.speed };
     playback.disconnected();
+    room.disconnected();
     if (!closed) setStatus(everConnected ? 'reconnecting' : 'connecting');
   });
   socket.on('connect_error', () => {
@@ -158,10 +177,40 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
       }),
   );
 
+  /** Emits with an acknowledgement; never waits forever and never queues while disconnected. */
+  const request = <R extends CommandResult | RoomResult>(send: (ack: (r: R) => void) => void): Promise<R> =>
+    new Promise<R>((resolve) => {
+      if (!socket.connected) return resolve({ ok: false, error: i18n.t('room.notConnected') } as R);
+      let answered = false;
+      const timer = window.setTimeout(() => {
+        answered = true;
+        resolve({ ok: false, error: i18n.t('room.noAnswer') } as R);
+      }, COMMAND_TIMEOUT_MS);
+      send((result) => {
+        if (answered) return;
+        answered = true;
+        window.clearTimeout(timer);
+        resolve(result);
+      });
+    });
+  const detachRoom = room.attach({
+    create: () => request<RoomResult>((ack) => socket.emit('room:create', ack)),
+    join: (code) => request<RoomResult>((ack) => socket.emit('room:join', code, ack)),
+    leave: () => request<CommandResult>((ack) => socket.emit('room:leave', ack)),
+    view: (view) => {
+      if (socket.connected) socket.emit('room:view', view);
+    },
+    reconnect: () => {
+      socket.disconnect();
+      socket.connect();
+    },
+  });
+
   return {
     close() {
       closed = true;
       detach();
+      detachRoom();
       window.clearInterval(watchdog);
       socket.removeAllListeners();
       socket.disconnect();

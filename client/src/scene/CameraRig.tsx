@@ -1,6 +1,7 @@
 /**
- * Orbit controls plus camera presets from the scene. Picking a preset eases the camera and its target there
- * (in useFrame, no React renders on the way); touching the controls cancels the transition.
+ * Orbit controls plus camera presets from the scene and flights asked for by tours and follow-me rooms. Every
+ * move eases the camera and its target there (in useFrame, no React renders on the way; never a jump); a long
+ * flight rises over the plant on the way. Touching the controls cancels the transition.
  */
 import { useEffect, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
@@ -14,13 +15,13 @@ import { useCommitProbe } from './commit-probe.ts';
 const DURATION = 1.4;
 const ease = (t: number) => (t < 0.5 ? 4 * t * t * t : 1 - Math.pow(-2 * t + 2, 3) / 2);
 
-type Tween = { fromPos: Vector3; fromTarget: Vector3; toPos: Vector3; toTarget: Vector3; t: number; active: boolean };
+type Tween = { fromPos: Vector3; fromTarget: Vector3; toPos: Vector3; toTarget: Vector3; t: number; active: boolean; duration: number; lift: number };
 
 export function CameraRig({ scene }: { scene: ResolvedScene }) {
   useCommitProbe();
   const controls = useRef<OrbitControlsImpl>(null);
   const camera = useThree((s) => s.camera);
-  const tween = useRef<Tween>({ fromPos: new Vector3(), fromTarget: new Vector3(), toPos: new Vector3(), toTarget: new Vector3(), t: 1, active: false });
+  const tween = useRef<Tween>({ fromPos: new Vector3(), fromTarget: new Vector3(), toPos: new Vector3(), toTarget: new Vector3(), t: 1, active: false, duration: DURATION, lift: 0 });
 
   // First preset at once, no transition.
   useEffect(() => {
@@ -37,32 +38,41 @@ export function CameraRig({ scene }: { scene: ResolvedScene }) {
     c.update();
   }, [scene, camera]);
 
-  useEffect(
-    () =>
-      useTwin.subscribe((s, prev) => {
-        if (s.cameraRequest === prev.cameraRequest || s.cameraPreset === null) return;
+  useEffect(() => {
+    const fly = (position: readonly [number, number, number], target: readonly [number, number, number], duration: number) => {
+      const c = controls.current;
+      if (!c) return;
+      const tw = tween.current;
+      tw.fromPos.copy(camera.position);
+      tw.fromTarget.copy(c.target);
+      tw.toPos.set(...position);
+      tw.toTarget.set(...target);
+      tw.duration = Math.max(0.05, duration);
+      // Across the plant, rise on the way so the flight shows where it goes instead of skimming through machines.
+      const travel = tw.fromTarget.distanceTo(tw.toTarget);
+      tw.lift = duration >= 1 ? Math.min(60, travel * 0.25) : 0;
+      tw.t = 0;
+      tw.active = true;
+    };
+    return useTwin.subscribe((s, prev) => {
+      if (s.cameraRequest !== prev.cameraRequest && s.cameraPreset !== null) {
         const preset = scene.cameras.find((c) => c.id === s.cameraPreset);
-        const c = controls.current;
-        if (!preset || !c) return;
-        const tw = tween.current;
-        tw.fromPos.copy(camera.position);
-        tw.fromTarget.copy(c.target);
-        tw.toPos.set(...preset.position);
-        tw.toTarget.set(...preset.target);
-        tw.t = 0;
-        tw.active = true;
-      }),
-    [scene, camera],
-  );
+        if (preset) fly(preset.position, preset.target, DURATION);
+      }
+      const f = s.cameraFlight;
+      if (f && f !== prev.cameraFlight) fly(f.position, f.target, f.duration);
+    });
+  }, [scene, camera]);
 
   useFrame((_, dt) => {
     const tw = tween.current;
     const c = controls.current;
     if (!tw.active || !c) return;
     // Wall-clock based: on a slow renderer the move still ends on time, in fewer steps.
-    tw.t = Math.min(1, tw.t + dt / DURATION);
+    tw.t = Math.min(1, tw.t + dt / tw.duration);
     const k = ease(tw.t);
     camera.position.lerpVectors(tw.fromPos, tw.toPos, k);
+    if (tw.lift > 0) camera.position.y += tw.lift * Math.sin(Math.PI * k);
     c.target.lerpVectors(tw.fromTarget, tw.toTarget, k);
     c.update();
     if (tw.t >= 1) tw.active = false;
@@ -81,6 +91,7 @@ export function CameraRig({ scene }: { scene: ResolvedScene }) {
       onStart={() => {
         tween.current.active = false;
         useTwin.getState().leavePreset();
+        useTwin.getState().touchCamera();
       }}
     />
   );

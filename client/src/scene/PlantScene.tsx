@@ -16,6 +16,8 @@ import { CameraRig } from './CameraRig.tsx';
 import { useCommitProbe } from './commit-probe.ts';
 import { Floor, planBounds } from './Floor.tsx';
 import { Highlight } from './Highlight.tsx';
+import { TourHighlight } from './TourHighlight.tsx';
+import { ViewSync } from './ViewSync.tsx';
 import type { PickFn } from './instancing.ts';
 import { entityAnchor, type LocateContext } from './locate.ts';
 import { buildRigs } from './robot-rig.ts';
@@ -53,7 +55,9 @@ export function PlantScene({ scene, layout, live, shadows }: Props) {
         <PlantObjects scene={scene} layout={layout} live={live} rigs={rigs} />
       </group>
       <Highlight ctx={ctx} />
+      <TourHighlight ctx={ctx} />
       <CameraRig scene={scene} />
+      <ViewSync />
       <HookBridge ctx={ctx} />
     </>
   );
@@ -132,8 +136,16 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
         },
         select: (kind, id) => useTwin.getState().select({ kind, id }),
         renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles, frames: gl.info.render.frame }),
+        camera: () => {
+          const t = (controls as unknown as { target?: Vector3 } | null)?.target;
+          const r = (v: number) => Math.round(v * 1000) / 1000;
+          return {
+            position: [r(camera.position.x), r(camera.position.y), r(camera.position.z)],
+            target: t ? [r(t.x), r(t.y), r(t.z)] : null,
+          };
+        },
       }),
-    [ctx, gl, camera],
+    [ctx, gl, camera, controls],
   );
 
   useFrame(() => {

@@ -20,6 +20,15 @@ export type PlaybackRange = { from: number; to: number } | null;
 
 export type Toast = { id: number; text: string; tone: 'error' | 'info' };
 
+export type Vec3 = [number, number, number];
+export type CameraPose = { position: Vec3; target: Vec3 };
+/** A requested camera move: CameraRig eases there over `duration` seconds. `seq` tells repeated requests apart. */
+export type CameraFlight = CameraPose & { duration: number; seq: number };
+/** The tour shown: which step, and whether it moves on by itself. `seq` changes with every step shown. */
+export type TourView = { id: string; step: number; playing: boolean; seq: number };
+/** The follow-me room this screen is in: its code, whether it leads, and (a member) whether it follows now. */
+export type RoomState = { code: string; presenter: boolean; following: boolean };
+
 export type TwinStore = {
   scene: ResolvedScene | null;
   hello: Hello | null;
@@ -35,6 +44,13 @@ export type TwinStore = {
   playback: PlaybackView | null;
   range: PlaybackRange;
   toast: Toast | null;
+  cameraFlight: CameraFlight | null;
+  /** Bumped when a person moves the camera by hand (drag, pinch, wheel). */
+  cameraTouched: number;
+  tour: TourView | null;
+  room: RoomState | null;
+  /** Kiosk mode only: looping the tour, or a visitor exploring by hand. */
+  kiosk: 'tour' | 'explore' | null;
   setScene(scene: ResolvedScene): void;
   setHello(hello: Hello): void;
   setStatus(status: ConnectionStatus): void;
@@ -46,6 +62,11 @@ export type TwinStore = {
   setPlayback(status: PlaybackStatus): void;
   showToast(text: string, tone?: Toast['tone']): void;
   dismissToast(id: number): void;
+  flyTo(pose: CameraPose, duration?: number): void;
+  touchCamera(): void;
+  setTour(tour: TourView | null): void;
+  setRoom(room: RoomState | null): void;
+  setKiosk(mode: 'tour' | 'explore' | null): void;
 };
 
 let toastIds = 0;
@@ -61,6 +82,11 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   playback: null,
   range: null,
   toast: null,
+  cameraFlight: null,
+  cameraTouched: 0,
+  tour: null,
+  room: null,
+  kiosk: null,
   setScene: (scene) => set({ scene, cameraPreset: scene.cameras[0]?.id ?? null }),
   setHello: (hello) => set({ hello }),
   setStatus: (status) => {
@@ -95,5 +121,21 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   },
   dismissToast: (id) => {
     if (get().toast?.id === id) set({ toast: null });
+  },
+  flyTo: (pose, duration = 1.6) =>
+    set((s) => ({ cameraFlight: { position: pose.position, target: pose.target, duration, seq: (s.cameraFlight?.seq ?? 0) + 1 }, cameraPreset: null })),
+  touchCamera: () => set((s) => ({ cameraTouched: s.cameraTouched + 1 })),
+  setTour: (tour) => {
+    const cur = get().tour;
+    if (cur === tour || (cur && tour && cur.id === tour.id && cur.step === tour.step && cur.playing === tour.playing && cur.seq === tour.seq)) return;
+    set({ tour });
+  },
+  setRoom: (room) => {
+    const cur = get().room;
+    if (cur === room || (cur && room && cur.code === room.code && cur.presenter === room.presenter && cur.following === room.following)) return;
+    set({ room });
+  },
+  setKiosk: (kiosk) => {
+    if (get().kiosk !== kiosk) set({ kiosk });
   },
 }));

@@ -1,0 +1,159 @@
+/**
+ * Trainer follow-me: this screen's side of a room. A presenter opens one and shares its view (camera, selection,
+ * tour step; the server relays it as `room:view`); members join by code and follow until they look around by
+ * hand, then snap back with one tap. The playback time is shared by the server's room cursor itself.
+ * Like playback.ts it lives outside React; the connection registers how to send.
+ */
+import type { CommandResult, PlaybackStatus, RoomResult, RoomView } from '../../../protocol/events.ts';
+import { i18n } from '../i18n/i18n.ts';
+import { useTwin } from '../store/store.ts';
+import { tourPlayer } from '../tour/tour-player.ts';
+import { playback } from './playback.ts';
+
+export type RoomSender = {
+  create(): Promise<RoomResult>;
+  join(code: string): Promise<RoomResult>;
+  leave(): Promise<CommandResult>;
+  view(view: RoomView): void;
+  /** Drop and re-open the connection (a new token takes effect on the next handshake). */
+  reconnect(): void;
+};
+
+const TOKEN_KEY = 'linetwin:token';
+
+/** The presenter token: typed in once on the trainer's machine, sent only in the Socket.IO handshake. */
+export function storedToken(): string | null {
+  try {
+    return localStorage.getItem(TOKEN_KEY) || null;
+  } catch {
+    return null;
+  }
+}
+
+export class RoomChannel {
+  /** The presenter's newest view, kept so a member can snap back to it. */
+  lastView: RoomView | null = null;
+  /** Views received (the test hook reads it). */
+  received = 0;
+  private sender: RoomSender | null = null;
+  /** A code to join once connected (`?join=CODE`, or the room this screen was in before a reconnect). */
+  private wanted: string | null = null;
+
+  attach(sender: RoomSender): () => void {
+    this.sender = sender;
+    return () => {
+      if (this.sender === sender) this.sender = null;
+    };
+  }
+
+  /** Joins `code` now if connected, else as soon as the connection says hello. */
+  want(code: string | null): void {
+    this.wanted = code;
+  }
+
+  setToken(token: string | null): void {
+    try {
+      if (token) localStorage.setItem(TOKEN_KEY, token.trim());
+      else localStorage.removeItem(TOKEN_KEY);
+    } catch {
+      // Storage refused (locked-down browser): the token cannot outlive this connection attempt.
+    }
+    this.sender?.reconnect();
+  }
+
+  async create(): Promise<RoomResult> {
+    const r = this.sender ? await this.sender.create() : ({ ok: false, error: i18n.t('room.notConnected') } as const);
+    if (!r.ok) {
+      useTwin.getState().showToast(i18n.t('room.createFailed', { error: r.error }));
+      return r;
+    }
+    useTwin.getState().setRoom({ code: r.code, presenter: true, following: true });
+    this.wanted = null;
+    // The room starts paused where this screen was; a class watches the line run.
+    void playback.send({ type: 'play', speed: 1 });
+    return r;
+  }
+
+  async join(code: string): Promise<RoomResult> {
+    const clean = code.trim().toUpperCase();
+    const r = this.sender ? await this.sender.join(clean) : ({ ok: false, error: i18n.t('room.notConnected') } as const);
+    if (!r.ok) {
+      useTwin.getState().showToast(i18n.t('room.joinFailed', { error: r.error }));
+      return r;
+    }
+    this.wanted = r.code;
+    useTwin.getState().setRoom({ code: r.code, presenter: false, following: true });
+    return r;
+  }
+
+  async leave(): Promise<void> {
+    this.wanted = null;
+    this.lastView = null;
+    useTwin.getState().setRoom(null);
+    if (this.sender) await this.sender.leave();
+  }
+
+  /** The presenter's screen changed: tell the room (the caller throttles camera moves). */
+  share(view: RoomView): void {
+    if (useTwin.getState().room?.presenter) this.sender?.view(view);
+  }
+
+  receive(view: RoomView): void {
+    this.received++;
+    this.lastView = view;
+    const room = useTwin.getState().room;
+    if (room && !room.presenter && room.following) this.apply(view, false);
+  }
+
+  /** A member moved the camera by hand: it looks around on its own until it snaps back. */
+  lookAround(): void {
+    const room = useTwin.getState().room;
+    if (room && !room.presenter && room.following) useTwin.getState().setRoom({ ...room, following: false });
+  }
+
+  snapBack(): void {
+    const room = useTwin.getState().room;
+    if (!room || room.presenter) return;
+    useTwin.getState().setRoom({ ...room, following: true });
+    if (this.lastView) this.apply(this.lastView, true);
+  }
+
+  private apply(view: RoomView, snap: boolean): void {
+    const store = useTwin.getState();
+    store.select(view.selection);
+    if (view.tour) tourPlayer.follow(view.tour.id, view.tour.step);
+    else if (store.tour) tourPlayer.stop();
+    // Short glides keep up with a presenter's moving camera; a snap back is a real flight.
+    if (view.camera) store.flyTo(view.camera, snap ? 1.2 : 0.45);
+  }
+
+  /** Each status says which room the server has us in: a room that closed (presenter left) ends here too. */
+  status(s: PlaybackStatus): void {
+    const room = useTwin.getState().room;
+    if (room && s.room === null && this.sender) {
+      this.wanted = null;
+      this.lastView = null;
+      useTwin.getState().setRoom(null);
+      useTwin.getState().showToast(i18n.t(room.presenter ? 'room.closed' : 'room.ended'), 'info');
+    }
+  }
+
+  /** Connected (again): join what is wanted. A presenter's room did not survive the connection. */
+  connected(): void {
+    const room = useTwin.getState().room;
+    if (room?.presenter) {
+      useTwin.getState().setRoom(null);
+      useTwin.getState().showToast(i18n.t('room.lost'), 'info');
+    }
+    if (this.wanted) {
+      const code = this.wanted;
+      void this.join(code);
+    }
+  }
+
+  disconnected(): void {
+    // A member stays in its room on screen and rejoins after the reconnect; statuses say if it is gone.
+  }
+}
+
+export const room = new RoomChannel();
