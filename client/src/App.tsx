@@ -2,7 +2,7 @@
  * The app: load the scene (retrying calmly while the server is away), then the 3D view with the DOM
  * overlays beside it. React renders the UI only; live state flows socket → typed arrays → useFrame.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Canvas } from '@react-three/fiber';
 import type { ResolvedScene } from '../../protocol/scene.ts';
 import { LiveState } from './live/live-state.ts';
@@ -125,8 +125,10 @@ function Twin({ scene }: { scene: ResolvedScene }) {
     });
   }, []);
 
+  // A layout effect: it runs before every passive effect, so the kiosk's loop (a child) finds the tours attached.
+  useLayoutEffect(() => tourPlayer.attach(scene), [scene]);
+
   useEffect(() => {
-    const detachTours = tourPlayer.attach(scene);
     // `?join=CODE`: follow that trainer's room as soon as the connection is up.
     if (urlParams.join) room.want(urlParams.join);
     if (urlParams.tour && !urlParams.kiosk) tourPlayer.start(urlParams.tour, { playing: false });
@@ -149,7 +151,6 @@ function Twin({ scene }: { scene: ResolvedScene }) {
     return () => {
       unprovide();
       connection.close();
-      detachTours();
     };
   }, [live, scene, layout]);
 

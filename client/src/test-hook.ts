@@ -22,7 +22,7 @@ export type LinetwinTestHook = {
   screenPosition(kind: EntityKind, id: string): ScreenPoint | null;
   select(kind: EntityKind, id: string): void;
   /** From the renderer's info for the last frame drawn. */
-  renderInfo(): { calls: number; triangles: number; frames: number };
+  renderInfo(): { calls: number; triangles: number; frames: number; geometries: number; textures: number };
   /** React commits so far (Profiler onRender around the app). */
   reactCommits(): number;
   /** The state word the 3D view shows for the station now (from the live buffers), null when unknown. */
@@ -68,7 +68,7 @@ const none: Providers = {
   revision: () => -1,
   screenPosition: () => null,
   select: () => {},
-  renderInfo: () => ({ calls: 0, triangles: 0, frames: 0 }),
+  renderInfo: () => ({ calls: 0, triangles: 0, frames: 0, geometries: 0, textures: 0 }),
   camera: () => null,
   stationState: () => null,
   stationQuality: () => null,

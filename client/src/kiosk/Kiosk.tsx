@@ -18,7 +18,7 @@ import { urlParams } from '../url-params.ts';
 /** KPIs change slowly; a poll every 15 s is plenty and costs the server nothing. */
 const KPI_POLL_MS = 15_000;
 /** Everything a person does that means "someone is here". */
-const INPUT_EVENTS = ['pointerdown', 'wheel', 'keydown', 'touchstart'] as const;
+const INPUT_EVENTS = ['pointerdown', 'pointermove', 'pointerup', 'wheel', 'keydown', 'touchstart'] as const;
 
 export function loopTourId(scene: ResolvedScene): string | null {
   const wanted = urlParams.tour;
@@ -41,7 +41,9 @@ export function Kiosk({ scene, live }: { scene: ResolvedScene; live: LiveState }
       if (tourId) tourPlayer.start(tourId, { loop: true });
       else if (scene.cameras[0]) s.goToPreset(scene.cameras[0].id);
     };
-    const onInput = () => {
+    const onInput = (e: Event) => {
+      // A drag or a pinch in progress is input; a mouse merely resting over the screen is not.
+      if (e.type === 'pointermove' && (e as PointerEvent).buttons === 0) return;
       if (useTwin.getState().kiosk === 'tour') {
         tourPlayer.pause();
         useTwin.getState().setKiosk('explore');

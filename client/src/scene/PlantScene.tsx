@@ -135,7 +135,7 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
           return { x, y };
         },
         select: (kind, id) => useTwin.getState().select({ kind, id }),
-        renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles, frames: gl.info.render.frame }),
+        renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles, frames: gl.info.render.frame, geometries: gl.info.memory.geometries, textures: gl.info.memory.textures }),
         camera: () => {
           const t = (controls as unknown as { target?: Vector3 } | null)?.target;
           const r = (v: number) => Math.round(v * 1000) / 1000;

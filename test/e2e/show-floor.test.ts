@@ -1,0 +1,328 @@
+/**
+ * End to end, the show floor in real headless Chromium: tours, kiosk mode, trainer follow-me and languages.
+ * The tiny three-station line with a short test tour (cheap to draw with software WebGL); a live simulator
+ * keeping history (rooms share a cursor in it) and token auth for the trainer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.ts';
+import { createHub } from '../../server/hub/twin-hub.ts';
+import { History } from '../../server/hub/history.ts';
+import { createApp, type App } from '../../server/app.ts';
+import { tokenAuth } from '../../server/auth/roles.ts';
+import { createSimulatorSource } from '../../server/sources/simulator/index.ts';
+import type { PlaybackStatus } from '../../protocol/events.ts';
+import { tinyScene } from '../fixtures/tiny-scene.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const staticDir = path.join(root, 'dist/client');
+const assetsDir = path.join(root, 'assets');
+
+const text = (en: string, zh: string) => ({ en, 'zh-CN': zh });
+/** Three short steps: a fixed pose, a station framed, the area framed. */
+const testTour = {
+  id: 'test',
+  name: text('Test tour', '测试导览'),
+  steps: [
+    { title: text('Overview', '冲压车间'), text: text('The whole line.', '整条产线。'), duration: 2.5, camera: { position: [0, 20, 25], target: [0, 0, 0] }, highlight: [{ kind: 'station', id: 'S1' }] },
+    { title: text('Inspection', '涂装车间'), text: text('The last station.', '最后一个工位。'), duration: 2.5, frame: { kind: 'station', id: 'S3' }, highlight: [{ kind: 'station', id: 'S3' }, { kind: 'robot', id: 'R1' }] },
+    { title: text('Body shop', '车身车间'), text: text('The area.', '这个区域。'), duration: 2.5, frame: { kind: 'area', id: 'A' } },
+  ],
+};
+const scene = tinyScene({ tours: [testTour] });
+const auth = tokenAuth('show-floor-e2e-secret');
+
+type Vec = [number, number, number];
+type Hook = {
+  ready: boolean;
+  revision(): number;
+  camera(): { position: Vec; target: Vec | null } | null;
+  selection(): { kind: string; id: string } | null;
+  select(kind: string, id: string): void;
+  tour(): { id: string; step: number; playing: boolean } | null;
+  tourControl(action: string): void;
+  tourLoops(): number;
+  room(): { code: string; presenter: boolean; following: boolean; views: number } | null;
+  kiosk(): 'tour' | 'explore' | null;
+  language(): string;
+  playback(): PlaybackStatus | null;
+  renderInfo(): { calls: number; geometries: number; textures: number };
+};
+
+let browser: Browser;
+const apps: App[] = [];
+const pageErrors: string[] = [];
+
+function makeApp(): App {
+  const app = createApp({
+    hub: createHub({ scene }),
+    sources: [createSimulatorSource(scene, { seed: 5, speed: 2, warmup: 600 })],
+    history: new History({ scene, keyframeIntervalMs: 10_000 }),
+    liveSource: true,
+    staticDir,
+    assetsDir,
+    auth,
+  });
+  apps.push(app);
+  return app;
+}
+
+async function serve(app: App, port = 0): Promise<string> {
+  return `http://127.0.0.1:${await app.listen(port, '127.0.0.1')}`;
+}
+
+async function open(url: string, query: string, opts: { token?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1100, height: 720 } });
+  page.on('pageerror', (e) => pageErrors.push(`${query}: ${e.message}`));
+  if (opts.token) await page.addInitScript((t) => localStorage.setItem('linetwin:token', t), opts.token);
+  await page.goto(`${url}/?quality=low${query ? `&${query}` : ''}`);
+  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.ready === true, undefined, { timeout: 60_000 });
+  return page;
+}
+
+function hook<T, A = undefined>(page: Page, fn: (h: Hook, arg: A) => T, arg?: A): Promise<T> {
+  return page.evaluate(`(${fn.toString()})(window.__linetwin, ${JSON.stringify(arg ?? null)})`) as Promise<T>;
+}
+
+const cameraOf = async (page: Page) => (await hook(page, (h) => h.camera()))!;
+const dist = (a: Vec, b: Vec) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+
+/** Drags across the canvas's middle, as a hand orbits the view. */
+async function dragCanvas(page: Page): Promise<void> {
+  const box = (await page.locator('canvas').first().boundingBox())!;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 60, y + 10, { steps: 5 });
+  await page.mouse.move(x + 120, y + 20, { steps: 5 });
+  await page.mouse.up();
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const a of apps) await a.close();
+});
+
+describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, () => {
+  it('[E2E-SF1] a tour advances by itself and by the buttons, and the camera flies (eased, no jump) to each step', async () => {
+    const url = await serve(makeApp());
+    const page = await open(url, '');
+    try {
+      const start = await cameraOf(page);
+      await page.click('[data-testid="tour-start-test"]');
+      await expect.poll(() => hook(page, (h) => h.tour())).toMatchObject({ id: 'test', step: 0, playing: true });
+      await expect(page.textContent('[data-testid="tour-title"]')).resolves.toBe('Overview');
+      // Autoplay: after its 2.5 s, step 1 by itself; the camera frames S3 (x = 10).
+      await expect.poll(() => hook(page, (h) => h.tour()?.step), { timeout: 10_000 }).toBe(1);
+      // Mid-flight samples lie between the poses: the camera eases over frames, it does not jump.
+      const samples: Vec[] = [];
+      for (let i = 0; i < 6; i++) {
+        samples.push((await cameraOf(page)).position);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await expect.poll(async () => (await cameraOf(page)).target?.[0] ?? 0, { timeout: 8000 }).toBeCloseTo(10, 0);
+      const atStep1 = await cameraOf(page);
+      expect(dist(atStep1.position, start.position)).toBeGreaterThan(3);
+      const distinct = new Set(samples.map((p) => p.map((v) => v.toFixed(1)).join(','))).size;
+      expect(distinct, 'the camera should pass through intermediate poses').toBeGreaterThan(1);
+
+      // Buttons: pause, next (step 2 frames the area centred at x = 0), previous.
+      await page.click('[data-testid="tour-play"]');
+      await expect.poll(() => hook(page, (h) => h.tour()?.playing)).toBe(false);
+      const step = (await hook(page, (h) => h.tour()!.step));
+      await page.click('[data-testid="tour-next"]');
+      await expect.poll(() => hook(page, (h) => h.tour()?.step)).toBe(step + 1);
+      await expect.poll(async () => dist((await cameraOf(page)).position, atStep1.position), { timeout: 8000 }).toBeGreaterThan(3);
+      await page.click('[data-testid="tour-previous"]');
+      await expect.poll(() => hook(page, (h) => h.tour()?.step)).toBe(step);
+      await page.click('[data-testid="tour-close"]');
+      await expect.poll(() => hook(page, (h) => h.tour())).toBeNull();
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('[E2E-SF2] kiosk: no developer UI, the tour loops, a touch explores, and after the idle time the loop comes back', async () => {
+    const url = await serve(makeApp());
+    const page = await open(url, 'kiosk&idle=3');
+    try {
+      expect(await page.locator('[data-testid="kiosk"]').count()).toBe(1);
+      for (const devUi of ['timeline', 'legend', 'entity-panel']) expect(await page.locator(`[data-testid="${devUi}"]`).count(), devUi).toBe(0);
+      expect(await page.locator('.show-bar').count()).toBe(0);
+      await expect.poll(() => hook(page, (h) => h.kiosk())).toBe('tour');
+      await expect.poll(() => hook(page, (h) => h.tour())).toMatchObject({ id: 'test', playing: true });
+      // Large KPIs come from /api/kpis.
+      await expect.poll(() => page.textContent('[data-testid="kpi-jph"]'), { timeout: 20_000 }).toMatch(/^\d+$/);
+      // The three 2.5 s steps go round, and a round leaves nothing behind (DOM nodes, GPU geometries, textures).
+      await expect.poll(() => hook(page, (h) => h.tourLoops()), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+      const footprint = () => page.evaluate(() => {
+        const info = (window as unknown as { __linetwin: Hook }).__linetwin.renderInfo();
+        return { nodes: document.getElementsByTagName('*').length, geometries: info.geometries, textures: info.textures };
+      });
+      const first = await footprint();
+      await expect.poll(() => hook(page, (h) => h.tourLoops()), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      const second = await footprint();
+      expect(second.geometries).toBe(first.geometries);
+      expect(second.textures).toBe(first.textures);
+      expect(Math.abs(second.nodes - first.nodes)).toBeLessThanOrEqual(2);
+
+      // A visitor takes over: the tour pauses, the hint shows.
+      await dragCanvas(page);
+      const touchedAt = Date.now();
+      await expect.poll(() => hook(page, (h) => h.kiosk())).toBe('explore');
+      expect(await hook(page, (h) => h.tour()?.playing)).toBe(false);
+      await expect(page.locator('[data-testid="kiosk-hint"]').isVisible()).resolves.toBe(true);
+      // Three seconds without input: back to the loop, from the first step.
+      await expect.poll(() => hook(page, (h) => h.kiosk()), { timeout: 10_000 }).toBe('tour');
+      expect(Date.now() - touchedAt).toBeGreaterThan(2500);
+      expect(await hook(page, (h) => h.tour())).toMatchObject({ step: 0, playing: true });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('[E2E-SF3] kiosk survives a server restart: last state and a reconnecting badge, then it resumes by itself', async () => {
+    let app = makeApp();
+    const url = await serve(app);
+    const port = Number(new URL(url).port);
+    const page = await open(url, 'kiosk&idle=3');
+    try {
+      await expect.poll(() => hook(page, (h) => h.kiosk())).toBe('tour');
+      await app.close();
+      await expect.poll(() => page.getAttribute('[data-testid="connection-badge"]', 'data-status'), { timeout: 20_000 }).toBe('reconnecting');
+      // The last state stays on screen, the tour goes on; no error page.
+      expect(await page.locator('canvas').count()).toBe(1);
+      expect(await page.locator('[data-testid="kiosk"]').count()).toBe(1);
+      expect(await hook(page, (h) => h.kiosk())).toBe('tour');
+      app = makeApp();
+      await serve(app, port);
+      await expect.poll(() => page.getAttribute('[data-testid="connection-badge"]', 'data-status'), { timeout: 30_000 }).toBe('live');
+      await expect.poll(async () => Math.abs((await hook(page, (h) => h.revision())) - app.hub.revision), { timeout: 10_000 }).toBeLessThanOrEqual(3);
+      expect(await hook(page, (h) => h.kiosk())).toBe('tour');
+      expect(await hook(page, (h) => h.tour())).toMatchObject({ id: 'test', playing: true });
+      expect(await page.locator('text=/Error|stack/i').count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('[E2E-SF4] trainer and trainee: the trainee follows the trainer\'s selection, tour step, camera and time; looks around and snaps back', async () => {
+    const url = await serve(makeApp());
+    const small = { width: 800, height: 560 };
+    const trainer = await open(url, '', { token: await auth.sign('presenter'), viewport: small });
+    let trainee: Page | null = null;
+    try {
+      await page_click(trainer, 'follow-open');
+      await page_click(trainer, 'room-create');
+      const code = (await trainer.textContent('[data-testid="room-code"]'))!.trim();
+      expect(code).toMatch(/^[A-Z2-9]{5}$/);
+      await expect.poll(() => trainer.locator('[data-testid="room-qr"]').count()).toBe(1);
+      expect(await trainer.getAttribute('[data-testid="room-qr"]', 'src')).toMatch(/^data:image\/png;base64,/);
+
+      trainee = await open(url, `join=${code}`, { viewport: small });
+      await expect.poll(() => hook(trainee!, (h) => h.room())).toMatchObject({ code, presenter: false, following: true });
+      const t = trainee;
+
+      // Selection.
+      await hook(trainer, (h) => h.select('station', 'S3'));
+      await expect.poll(() => hook(t, (h) => h.selection())).toEqual({ kind: 'station', id: 'S3' });
+      // Tour step.
+      await trainer.click('[data-testid="tour-start-test"]');
+      await trainer.click('[data-testid="tour-play"]');
+      await trainer.click('[data-testid="tour-next"]');
+      await expect.poll(() => hook(t, (h) => h.tour()?.step)).toBe(1);
+      await expect(t.textContent('[data-testid="tour-title"]')).resolves.toBe('Inspection');
+      // Camera: once the trainer's flight has landed, the trainee's camera is there too.
+      await expect.poll(async () => (await cameraOf(trainer)).target?.[0] ?? 0, { timeout: 8000 }).toBeCloseTo(10, 0);
+      await expect.poll(async () => dist((await cameraOf(t)).position, (await cameraOf(trainer)).position), { timeout: 10_000 }).toBeLessThan(0.5);
+      // Time: both views show the room's shared cursor.
+      const [a, b] = [await hook(trainer, (h) => h.playback()), await hook(t, (h) => h.playback())];
+      expect(a?.room).toBe(code);
+      expect(b?.room).toBe(code);
+      expect(Math.abs(a!.time - b!.time)).toBeLessThan(5000);
+
+      // The trainee looks around on its own…
+      await dragCanvas(t);
+      await expect.poll(() => hook(t, (h) => h.room()?.following)).toBe(false);
+      await expect.poll(async () => dist((await cameraOf(t)).position, (await cameraOf(trainer)).position)).toBeGreaterThan(0.5);
+      await trainer.click('[data-testid="tour-next"]');
+      await expect.poll(() => hook(trainer, (h) => h.tour()?.step)).toBe(2);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await hook(t, (h) => h.tour()?.step)).toBe(1);
+      // …and snaps back with one tap.
+      await t.click('[data-testid="snap-back"]');
+      await expect.poll(() => hook(t, (h) => h.room()?.following)).toBe(true);
+      await expect.poll(() => hook(t, (h) => h.tour()?.step)).toBe(2);
+      await expect.poll(async () => dist((await cameraOf(t)).position, (await cameraOf(trainer)).position), { timeout: 10_000 }).toBeLessThan(0.5);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await trainer.close();
+      await trainee?.close();
+    }
+  });
+
+  it('[E2E-SF5] ?lang=zh-CN shows Chinese strings in real glyphs (not tofu boxes), and the language button switches at run time', async () => {
+    const url = await serve(makeApp());
+    const page = await open(url, 'lang=zh-CN');
+    try {
+      expect(await hook(page, (h) => h.language())).toBe('zh-CN');
+      expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+      expect(await page.textContent('.tour-menu-label')).toBe('导览');
+      expect(await page.textContent('[data-testid="connection-badge"]')).toMatch(/实时|正在/);
+      await page.click('[data-testid="tour-start-test"]');
+      await expect(page.textContent('[data-testid="tour-title"]')).resolves.toBe('冲压车间');
+
+      // Tofu check: every missing glyph draws the same box, so two different strings of equal length would
+      // render identically. With a CJK font, 冲压车间 and 涂装车间 differ in their first two glyphs and agree in
+      // the last two. Drawn with the panel's own font and size.
+      const shoot = async (s: string) => {
+        await page.evaluate((value) => {
+          const el = document.querySelector('[data-testid="tour-title"]') as HTMLElement;
+          el.textContent = value;
+          el.style.display = 'inline-block';
+        }, s);
+        return PNG.sync.read(await page.locator('[data-testid="tour-title"]').screenshot());
+      };
+      await hook(page, (h) => h.tourControl('pause'));
+      const a = await shoot('冲压车间');
+      const b = await shoot('涂装车间');
+      expect([a.width, a.height]).toEqual([b.width, b.height]);
+      const ink = (png: PNG, x0: number, x1: number) => {
+        let n = 0;
+        for (let y = 0; y < png.height; y++) for (let x = x0; x < x1; x++) if (png.data[(y * png.width + x) * 4] < 128) n++;
+        return n;
+      };
+      const half = Math.floor(a.width / 2);
+      const diff = (x0: number, x1: number) => {
+        let d = 0;
+        for (let y = 0; y < a.height; y++) for (let x = x0; x < x1; x++) if (Math.abs(a.data[(y * a.width + x) * 4] - b.data[(y * b.width + x) * 4]) > 60) d++;
+        return d;
+      };
+      expect(ink(a, 0, a.width), 'the Chinese title draws ink').toBeGreaterThan(100);
+      expect(diff(0, half), 'different characters draw different glyphs').toBeGreaterThan(40);
+      expect(diff(half, a.width), 'the same characters draw the same glyphs').toBeLessThan(diff(0, half) / 4);
+
+      // Run-time switch back to English.
+      await page.click('[data-testid="language-button"]');
+      await expect.poll(() => page.textContent('.tour-menu-label')).toBe('Tours');
+      expect(await hook(page, (h) => h.language())).toBe('en');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+async function page_click(page: Page, testId: string): Promise<void> {
+  await page.click(`[data-testid="${testId}"]`);
+}
