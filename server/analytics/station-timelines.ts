@@ -3,11 +3,13 @@
  * active periods; for the line, departures and bodies in the plant; for bottlenecks, the sweep of
  * the active period method (active-periods.ts) kept up to the settled time.
  *
- * Fed with Changes: directly (`apply`), from a live hub (`attachToHub`, via the hub's delta frames)
+ * Fed with Changes: directly (`apply`), from a live hub (`attachToHub`, via the hub's commits)
  * or from a recorded History (`fromHistory`). Live, it keeps `retentionMs` of state time (8 h by
  * default): older intervals, jobs, periods and segments are dropped as time goes on.
  */
 import type { Change } from '../../protocol/changes.ts';
+import { LocationKind } from '../../protocol/codec.ts';
+import { bodyModels, stationStates, type BodyLocation } from '../../protocol/state.ts';
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import type { ResolvedScene } from '../../protocol/scene.ts';
 import { indexScene } from '../../protocol/scene-index.ts';
@@ -220,10 +222,27 @@ export class StationTimelines implements PeriodSource {
     this.init(changes, header.time);
     const clock = () => hub.time;
     this.clock = clock;
-    const off = hub.onTick((frame) => {
-      const read = reader.read(frame);
-      for (const c of read.changes) this.apply(c);
-      this.advance(read.header.time);
+    // Each commit's changed stations and bodies, read from the hub's tables: decoding the whole tick frame
+    // (hundreds of robot poses in a large plant) only to skip the robots cost more than the analysis.
+    const { stations, bodies } = hub.tables;
+    const { stationIds, conveyorIds } = hub.index;
+    const off = hub.onCommit((c) => {
+      for (const r of c.removed) this.apply({ type: 'body-remove', id: r.id, ts: r.ts });
+      for (const slot of c.bodies) {
+        const id = bodies.ids[slot];
+        if (id === null || id === undefined) continue;
+        const kind = bodies.locKind[slot];
+        const location: BodyLocation =
+          kind === LocationKind.station ? { kind: 'station', station: stationIds[bodies.locIndex[slot]] }
+          : kind === LocationKind.conveyor ? { kind: 'conveyor', conveyor: conveyorIds[bodies.locIndex[slot]], progress: bodies.progress[slot] }
+          : { kind: 'none' };
+        this.apply({ type: 'body', id, model: bodyModels[bodies.model[slot]], color: bodies.colors[slot] ?? null, location, ts: bodies.ts[slot] });
+      }
+      for (const i of c.stations) {
+        const job = stations.job[i];
+        this.apply({ type: 'station', id: stationIds[i], state: stationStates[stations.state[i]], ts: stations.ts[i], job: job >= 0 ? (bodies.ids[job] ?? null) : null });
+      }
+      this.advance(c.time);
     });
     return () => {
       off();
