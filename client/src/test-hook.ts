@@ -4,6 +4,7 @@
  */
 import type { PlaybackStatus } from '../../protocol/events.ts';
 import { playback } from './net/playback.ts';
+import { frameJs } from './scene/frame-probe.ts';
 import type { EntityKind } from './store/store.ts';
 
 export type ScreenPoint = { x: number; y: number };
@@ -18,6 +19,8 @@ export type LinetwinTestHook = {
   select(kind: EntityKind, id: string): void;
   /** From the renderer's info for the last frame drawn. */
   renderInfo(): { calls: number; triangles: number; frames: number };
+  /** Frames measured and the milliseconds their useFrame callbacks took before drawing (scene/frame-probe.ts). */
+  frameJs(): { frames: number; ms: number };
   /** React commits so far (Profiler onRender around the app). */
   reactCommits(): number;
   /** The state word the 3D view shows for the station now (from the live buffers), null when unknown. */
@@ -80,6 +83,7 @@ export function installTestHook(): void {
     select: (kind, id) => providers.select(kind, id),
     renderInfo: () => providers.renderInfo(),
     reactCommits: () => commits,
+    frameJs: () => ({ ...frameJs }),
     stationState: (id) => providers.stationState(id),
     stationQuality: (id) => providers.stationQuality(id),
     playback: () => (playback.status ? { ...playback.status } : null),

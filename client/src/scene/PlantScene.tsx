@@ -14,6 +14,7 @@ import { useTwin, type Selection } from '../store/store.ts';
 import { provideToTestHook, setReady } from '../test-hook.ts';
 import { CameraRig } from './CameraRig.tsx';
 import { useCommitProbe } from './commit-probe.ts';
+import { useFrameProbe } from './frame-probe.ts';
 import { Floor, planBounds } from './Floor.tsx';
 import { Highlight } from './Highlight.tsx';
 import type { PickFn } from './instancing.ts';
@@ -104,6 +105,7 @@ const anchor = new Vector3();
 /** Exposes the renderer and projections to window.__linetwin; flags ready after a frame drew real state. */
 function HookBridge({ ctx }: { ctx: LocateContext }) {
   useCommitProbe();
+  useFrameProbe();
   const gl = useThree((s) => s.gl);
   const camera = useThree((s) => s.camera);
   const three = useThree((s) => s.scene);
