@@ -17,6 +17,7 @@ import type { History } from '../hub/history.ts';
 import type { Hub } from '../hub/twin-hub.ts';
 import { changesOfState } from '../recording/format.ts';
 import { ActivePeriodSweep, SegmentSequence, type PeriodSource } from './active-periods.ts';
+import { BodyRoutes, type PlaceKind } from './body-routes.ts';
 import { IndexedHeap } from './indexed-heap.ts';
 import { RecordLog } from './record-log.ts';
 import { ActiveChange, JOB_TRUNCATED, StationTrack, stateCode, stateNames, type StateName } from './station-track.ts';
@@ -70,6 +71,8 @@ export class StationTimelines implements PeriodSource {
   private wipLog = new RecordLog(2);
   private alive = new Set<string>();
   private bodyAt = new Map<string, number>();
+  /** Each body's visits to stations and conveyors (follow a body). */
+  readonly routes = new BodyRoutes();
   private bodySeen = false;
   private removalSeen = false;
   private ongoing!: IndexedHeap;
@@ -111,6 +114,7 @@ export class StationTimelines implements PeriodSource {
     this.wipLog = new RecordLog(2);
     this.alive.clear();
     this.bodyAt.clear();
+    this.routes.clear();
     this.bodySeen = false;
     this.removalSeen = false;
     const tracks = this.tracks;
@@ -159,10 +163,12 @@ export class StationTimelines implements PeriodSource {
           const s = this.index.get(change.location.station);
           if (s !== undefined) this.bodyAt.set(change.id, s);
         } else this.bodyAt.delete(change.id);
+        this.routes.locate(change.id, ...placeOf(change.location), t);
         break;
       case 'body-remove':
         this.removalSeen = true;
         this.bodyLeaves(change.id, t);
+        this.routes.remove(change.id, t);
         break;
       default:
         return;
@@ -204,6 +210,7 @@ export class StationTimelines implements PeriodSource {
           const s = this.index.get(c.location.station);
           if (s !== undefined) this.bodyAt.set(c.id, s);
         }
+        this.routes.locate(c.id, ...placeOf(c.location), Math.max(t, this.origin), true);
       }
     }
     this.wipStep(Math.max(t, this.origin));
@@ -447,7 +454,12 @@ export class StationTimelines implements PeriodSource {
     const segs = this.sweep.segments;
     segs.dropBefore(segs.lowerBound(cutoff, 2));
     this.departuresLog.dropBefore(this.departuresLog.lowerBound(cutoff));
+    this.routes.trim(cutoff);
     const w = this.wipLog.upperBound(cutoff) - 1;
     if (w > this.wipLog.first) this.wipLog.dropBefore(w);
   }
+}
+
+function placeOf(loc: BodyLocation): [PlaceKind | null, string | null] {
+  return loc.kind === 'station' ? ['station', loc.station] : loc.kind === 'conveyor' ? ['conveyor', loc.conveyor] : [null, null];
 }
