@@ -134,6 +134,8 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
         },
         select: (kind, id) => useTwin.getState().select({ kind, id }),
         renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles, frames: gl.info.render.frame }),
+        // Loaded only when a benchmark asks: it is no part of the app's own bundle.
+        rasterFloor: async (on) => (await import('./raster-floor.ts')).showRasterFloor(three, on),
       }),
     [ctx, gl, camera],
   );
