@@ -5,7 +5,8 @@
 import type { PlaybackStatus } from '../../protocol/events.ts';
 import { playback } from './net/playback.ts';
 import { frameJs } from './scene/frame-probe.ts';
-import type { EntityKind } from './store/store.ts';
+import { analyticsFeed } from './store/analytics-feed.ts';
+import { useTwin, type EntityKind, type Selection } from './store/store.ts';
 
 export type ScreenPoint = { x: number; y: number };
 

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { Hello, PlaybackStatus } from '../../../protocol/events.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
+import type { HeatmapMode } from './heat-scale.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'stale' | 'incompatible';
 export type EntityKind = 'station' | 'robot' | 'body';
@@ -35,6 +36,8 @@ export type TwinStore = {
   playback: PlaybackView | null;
   range: PlaybackRange;
   toast: Toast | null;
+  /** What colours the station slabs: their state (default) or a KPI over the analysis window. */
+  heatmap: HeatmapMode;
   setScene(scene: ResolvedScene): void;
   setHello(hello: Hello): void;
   setStatus(status: ConnectionStatus): void;
@@ -46,6 +49,7 @@ export type TwinStore = {
   setPlayback(status: PlaybackStatus): void;
   showToast(text: string, tone?: Toast['tone']): void;
   dismissToast(id: number): void;
+  setHeatmap(mode: HeatmapMode): void;
 };
 
 let toastIds = 0;
@@ -61,6 +65,7 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   playback: null,
   range: null,
   toast: null,
+  heatmap: 'state',
   setScene: (scene) => set({ scene, cameraPreset: scene.cameras[0]?.id ?? null }),
   setHello: (hello) => set({ hello }),
   setStatus: (status) => {
@@ -95,5 +100,8 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   },
   dismissToast: (id) => {
     if (get().toast?.id === id) set({ toast: null });
+  },
+  setHeatmap: (heatmap) => {
+    if (get().heatmap !== heatmap) set({ heatmap });
   },
 }));
