@@ -3,7 +3,10 @@
  * Server: Server<ClientToServerEvents, ServerToClientEvents>; client: Socket<ServerToClientEvents, ClientToServerEvents>.
  */
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * 2: MessagePack packets (protocol/wire.ts); frames paced by backpressure and `state:ack`, not per-frame acks.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Sent by the client in the Socket.IO handshake `auth` (re-read on every reconnect). */
 export type HandshakeAuth = {
@@ -28,8 +31,12 @@ export type Hello = {
 export const incompatibleReasons = ['protocol-version'] as const;
 export type Incompatible = { type: 'incompatible'; reason: (typeof incompatibleReasons)[number]; serverVersion: number };
 
-/** Binary state frames (see codec.ts). Ack after applying: the hub sends at most a few unacknowledged frames. */
-export type FrameListener = (frame: ArrayBuffer, ack: () => void) => void;
+/**
+ * Binary state frames (see codec.ts). No acknowledgement: the server paces each client by its connection's
+ * own backpressure and conflates what a slow client cannot take (docs/hub-spec.md, HUB7).
+ * In Node the frame arrives as a Buffer, in browsers as an ArrayBuffer.
+ */
+export type FrameListener = (frame: ArrayBuffer) => void;
 
 /** Where a client's view is: following the main stream (`live`), or its own cursor in the history. */
 export type PlaybackStatus = {
@@ -93,6 +100,8 @@ export type ServerToClientEvents = {
 };
 
 export type ClientToServerEvents = {
+  /** The newest revision this client applied; sent a few times a second, never per frame (HUB7). */
+  'state:ack': (revision: number) => void;
   /** Ask for a fresh snapshot (after a decode error or a revision gap). */
   'state:resync': () => void;
   /** Move this client's own cursor (seek, play, pause, speed, step) or return to the main stream (live). */

@@ -13,23 +13,9 @@ import { bodyModels } from './state.ts';
 
 export const SPEC_VERSION = 1;
 
-export const areaKinds = ['press', 'body', 'paint', 'assembly', 'eol'] as const;
-export const stationKinds = [
-  'press',
-  'weld',
-  'framing',
-  'sealer',
-  'paint-booth',
-  'oven',
-  'inspection',
-  'assembly',
-  'marriage',
-  'glazing',
-  'wheel',
-  'test',
-] as const;
-export const toolKinds = ['spot-weld', 'gripper', 'paint-bell', 'glue-nozzle', 'screwdriver'] as const;
-export const robotModelIds = ['ir-210', 'ir-paint', 'ir-20'] as const;
+// The kinds live in a module without zod, so the browser bundle can import them without the schema library.
+import { areaKinds, robotModelIds, stationKinds, toolKinds } from './scene-kinds.ts';
+export { areaKinds, robotModelIds, stationKinds, toolKinds };
 
 const id = z
   .string()
@@ -283,10 +269,7 @@ export type CameraPreset = Scene['cameras'][number];
 export type Tour = Scene['tours'][number];
 export type TourStep = Tour['steps'][number];
 export type TourTarget = z.output<typeof tourTarget>;
-export type AreaKind = (typeof areaKinds)[number];
-export type StationKind = (typeof stationKinds)[number];
-export type ToolKind = (typeof toolKinds)[number];
-export type RobotModelId = (typeof robotModelIds)[number];
+export type { AreaKind, RobotModelId, StationKind, ToolKind } from './scene-kinds.ts';
 export type LiveSources = NonNullable<Scene['sources']>;
 export type SparkplugMapping = z.output<typeof sparkplugMappingSchema>;
 

@@ -19,7 +19,8 @@ import {
   type RoomView,
   type ServerToClientEvents,
 } from '../protocol/events.ts';
-import { ClientFeed, type FeedTransport } from './hub/client-feed.ts';
+import { wireParser } from '../protocol/wire.ts';
+import { FeedGroup, type Broadcast, type ClientFeed, type FeedOptions, type FeedTransport } from './hub/client-feed.ts';
 import type { History } from './hub/history.ts';
 import { PlaybackSession } from './hub/playback-session.ts';
 import { recordHubHistory } from './hub/history.ts';
@@ -40,8 +41,8 @@ export type AppOptions = {
   /** Folder served at /assets/ (glTF models, including a scene's own under assets/custom/). */
   assetsDir?: string | null;
   logger?: Logger;
-  /** Unacknowledged frames a client may have before it is conflated (default 2). */
-  maxInFlight?: number;
+  /** Pacing of each client's frames (see hub/client-feed.ts): frames held unwritten, acknowledgement budget. */
+  feed?: FeedOptions;
   /** Recent history (live) or a loaded recording, for per-client playback and /api/state?at=. */
   history?: History | null;
   /** Whether the main stream is live (simulator, MQTT) rather than a replayed file. Default true. */
@@ -65,7 +66,6 @@ export type App = ReturnType<typeof createApp>;
 export function createApp(options: AppOptions) {
   const { hub, sources, logger } = options;
   const startedAt = Date.now();
-  const feeds = new Set<ClientFeed>();
   type Viewer = { feed: ClientFeed | null; session: PlaybackSession | null; room: Room | null; transport: FeedTransport; status(): PlaybackStatus; emitStatus(): void; emitView(view: RoomView): void };
   /**
    * A shared cursor: its presenter's playback commands move every member's view. `view` is the presenter's
@@ -86,7 +86,6 @@ export function createApp(options: AppOptions) {
   function detach(viewer: Viewer): void {
     if (viewer.feed) {
       viewer.feed.close();
-      feeds.delete(viewer.feed);
       viewer.feed = null;
     }
     const room = viewer.room;
@@ -103,9 +102,7 @@ export function createApp(options: AppOptions) {
     }
   }
   function followMain(viewer: Viewer): void {
-    viewer.feed = new ClientFeed(hub, viewer.transport, options.maxInFlight);
-    feeds.add(viewer.feed);
-    viewer.feed.begin();
+    viewer.feed = main.add(viewer.transport);
   }
   function closeRoom(room: Room): void {
     rooms.delete(room.code);
@@ -129,6 +126,7 @@ export function createApp(options: AppOptions) {
 
   const health = () => ({
     status: 'ok',
+    protocolVersion: PROTOCOL_VERSION,
     uptimeS: Math.round((Date.now() - startedAt) / 1000),
     epoch: hub.epoch,
     revision: hub.revision,
@@ -198,6 +196,7 @@ export function createApp(options: AppOptions) {
 
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { role: Role }>(http, {
     serveClient: false,
+    parser: wireParser,
     // Client events are tiny; a large one is an attack or a bug.
     maxHttpBufferSize: 16 * 1024,
     // Browsers send Origin; a page from another site may not drive a viewer's session (CSWSH).
@@ -217,6 +216,18 @@ export function createApp(options: AppOptions) {
   });
 
   if (options.adapter) io.adapter(options.adapter);
+
+  /**
+   * One delta to many clients, encoded once (HUB9). `local`: with the Redis adapter each node feeds its own
+   * clients from its own hub (or mirror); a frame must not travel to the other nodes.
+   */
+  const broadcast: Broadcast = (frame, to) => {
+    sent.frames += to.length;
+    sent.bytes += frame.byteLength * to.length;
+    io.local.to(to.map((t) => (t as SocketTransport).id)).emit('state:delta', wireBytes(frame));
+  };
+  const delivery = { ...options.feed, broadcast };
+  const main = new FeedGroup(hub, broadcast, delivery);
 
   io.use((socket, next) => {
     const address = socket.handshake.address;
@@ -258,12 +269,13 @@ export function createApp(options: AppOptions) {
       socket.disconnect(true);
       return;
     }
-    const transport: FeedTransport = {
-      send(kind, frame, ack) {
+    const transport: SocketTransport = {
+      id: socket.id,
+      queued: () => queuedFrames(socket.conn),
+      send(kind, frame) {
         sent.frames++;
         sent.bytes += frame.byteLength;
-        // Socket.IO sends a Uint8Array as a binary attachment; the browser receives an ArrayBuffer.
-        socket.emit(kind === 'snapshot' ? 'state:snapshot' : 'state:delta', frame as unknown as ArrayBuffer, ack);
+        socket.emit(kind === 'snapshot' ? 'state:snapshot' : 'state:delta', wireBytes(frame));
       },
     };
     const viewer: Viewer = {
@@ -277,9 +289,7 @@ export function createApp(options: AppOptions) {
     };
     viewers.add(viewer);
     socket.emit('session:hello', hello(socket.data.role));
-    viewer.feed = new ClientFeed(hub, transport, options.maxInFlight);
-    feeds.add(viewer.feed);
-    viewer.feed.begin(auth.data.epoch, auth.data.revision);
+    viewer.feed = main.add(transport, auth.data.epoch, auth.data.revision);
     viewer.emitStatus();
 
     const toLive = () => {
@@ -291,7 +301,7 @@ export function createApp(options: AppOptions) {
     const toPlayback = (time: number): PlaybackSession => {
       if (!history) throw new Error('this server keeps no history');
       if (viewer.feed || (viewer.room && viewer.room.presenter !== viewer)) detach(viewer);
-      viewer.session ??= new PlaybackSession(history, transport, options.maxInFlight);
+      viewer.session ??= new PlaybackSession(history, delivery, transport);
       viewer.session.seek(time);
       return viewer.session;
     };
@@ -314,6 +324,32 @@ export function createApp(options: AppOptions) {
       }
     };
 
+    // Acknowledgements come a few times a second from every client: checked inline, not through the
+    // per-event limiter whose budget is for commands. A flood beyond ACKS_PER_SECOND is dropped and counted.
+    let ackWindow = 0;
+    let acksInWindow = 0;
+    socket.on('state:ack', (...args: unknown[]) => {
+      const now = Date.now();
+      if (now - ackWindow >= 1000) {
+        ackWindow = now;
+        acksInWindow = 0;
+      }
+      if (++acksInWindow > ACKS_PER_SECOND) {
+        if (acksInWindow === ACKS_PER_SECOND + 1) clientRejects['rate-limit']++;
+        return;
+      }
+      if (!allowed(role, 'state:ack')) {
+        clientRejects.forbidden++;
+        return;
+      }
+      const revision = args[0];
+      if (args.length !== 1 || typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0) {
+        clientRejects.invalid++;
+        return;
+      }
+      if (viewer.feed) viewer.feed.ack(revision);
+      else viewer.session?.ack(transport, revision);
+    });
     socket.on('state:resync', async (...args: unknown[]) => {
       if (!(await admit('state:resync', () => undefined))) return;
       if (args.length > 0) {
@@ -321,7 +357,7 @@ export function createApp(options: AppOptions) {
         return;
       }
       if (viewer.feed) viewer.feed.resync();
-      else if (viewer.session) viewer.session.seek(viewer.session.time);
+      else viewer.session?.resync(transport);
     });
     socket.on('playback:command', async (...args: unknown[]) => {
       const last = args[args.length - 1];
@@ -375,7 +411,7 @@ export function createApp(options: AppOptions) {
         if (!history || history.from === null) throw new Error('this server keeps no history to share');
         const time = viewer.session?.time ?? hub.time;
         detach(viewer);
-        const room: Room = { code: newRoomCode(), session: new PlaybackSession(history, transport, options.maxInFlight), presenter: viewer, members: new Set([viewer]), view: null };
+        const room: Room = { code: newRoomCode(), session: new PlaybackSession(history, delivery, transport), presenter: viewer, members: new Set([viewer]), view: null };
         rooms.set(room.code, room);
         viewer.room = room;
         viewer.session = room.session;
@@ -475,6 +511,9 @@ export function createApp(options: AppOptions) {
     const cursors = new Set<PlaybackSession>();
     for (const v of viewers) if (v.session) cursors.add(v.session);
     for (const c of cursors) c.advance(dt);
+    // Clients that fell behind and drained while no tick came get their catch-up now.
+    main.pump();
+    for (const c of cursors) c.pump();
     if (--statusCountdown <= 0) {
       statusCountdown = Math.max(1, Math.round(250 / hub.tickMs));
       for (const v of viewers) v.emitStatus();
@@ -483,12 +522,7 @@ export function createApp(options: AppOptions) {
   sessionTimer.unref();
 
   // A mirror replaced its state wholesale (cluster follower): everyone gets a fresh snapshot.
-  const offReset = hub.onReset(() => {
-    for (const feed of feeds) feed.resync();
-  });
-  const offTick = hub.onTick((frame, revision, base) => {
-    for (const feed of feeds) feed.onTick(frame, revision, base);
-  });
+  const offReset = hub.onReset(() => main.resyncAll());
 
   let running = false;
   let stopHistory: (() => void) | null = null;
@@ -496,7 +530,8 @@ export function createApp(options: AppOptions) {
     http,
     io,
     hub,
-    feeds,
+    /** Every client's feed from the main hub (those not in a playback cursor). */
+    feeds: main.feeds as ReadonlySet<ClientFeed>,
     counters,
     clientRejects,
     analytics,
@@ -524,7 +559,7 @@ export function createApp(options: AppOptions) {
         for (const s of sources) await s.stop();
         hub.stop();
       }
-      offTick();
+      main.close();
       offReset();
       stopHistory?.();
       detachAnalytics?.();
@@ -535,6 +570,34 @@ export function createApp(options: AppOptions) {
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** A client acknowledges about ten times a second; more than this is a misbehaving client. */
+const ACKS_PER_SECOND = 50;
+
+/**
+ * A frame as MessagePack `bin` (the browser receives an ArrayBuffer): a Buffer over the same bytes. The
+ * parser would encode a plain Uint8Array as an `ext` of its whole underlying ArrayBuffer.
+ */
+function wireBytes(frame: Uint8Array): ArrayBuffer {
+  return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength) as unknown as ArrayBuffer;
+}
+
+type SocketTransport = FeedTransport & { readonly id: string };
+
+/** engine.io's per-connection queue and transport; not in its public types. */
+type EngineConn = { writeBuffer: ReadonlyArray<{ data?: unknown }>; transport: { writable: boolean } };
+
+/**
+ * Frames the server holds for a client that are not yet written to the network: one while the transport is
+ * busy writing (websocket: until the socket took the bytes; polling: until the next poll), plus every binary
+ * packet still waiting in engine.io's write buffer (each frame travels as one binary attachment).
+ */
+function queuedFrames(connection: unknown): number {
+  const conn = connection as EngineConn;
+  let n = conn.transport.writable ? 0 : 1;
+  for (const p of conn.writeBuffer) if (typeof p.data !== 'string') n++;
+  return n;
 }
 
 function notFound(res: import('node:http').ServerResponse): void {

@@ -136,6 +136,8 @@ function Twin({ scene }: { scene: ResolvedScene }) {
       sceneId: scene.id,
       // The server now serves another plant: start over with its description.
       onSceneChanged: (sceneId) => reloadOnce(sceneId),
+      // An upgraded server: this page's code no longer speaks its protocol; the reload fetches the new client.
+      onProtocolChanged: (version) => reloadOnce(`protocol-${version}`),
     });
     const unprovide = provideToTestHook({
       revision: () => live.revision,

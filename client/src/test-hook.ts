@@ -7,9 +7,9 @@ import { currentLanguage, setLanguage, toLanguage } from './i18n/i18n.ts';
 import { playback } from './net/playback.ts';
 import { room } from './net/room.ts';
 import { tourPlayer } from './tour/tour-player.ts';
+import { frameJs } from './scene/frame-probe.ts';
+import { analyticsFeed } from './store/analytics-feed.ts';
 import { useTwin, type EntityKind, type RoomState, type Selection, type TourView } from './store/store.ts';
-
-export type CameraState = { position: [number, number, number]; target: [number, number, number] | null };
 
 export type ScreenPoint = { x: number; y: number };
 
@@ -23,6 +23,13 @@ export type LinetwinTestHook = {
   select(kind: EntityKind, id: string): void;
   /** From the renderer's info for the last frame drawn. */
   renderInfo(): { calls: number; triangles: number; frames: number; geometries: number; textures: number };
+  /** Frames measured and the milliseconds their useFrame callbacks took before drawing (scene/frame-probe.ts). */
+  frameJs(): { frames: number; ms: number };
+  /**
+   * Benchmarks only: shows every triangle drawn now as one static mesh in place of the plant (true), or the
+   * plant again (false); resolves with the floor's triangle count.
+   */
+  rasterFloor(on: boolean): Promise<number>;
   /** React commits so far (Profiler onRender around the app). */
   reactCommits(): number;
   /** The state word the 3D view shows for the station now (from the live buffers), null when unknown. */
@@ -31,9 +38,17 @@ export type LinetwinTestHook = {
   stationQuality(id: string): string | null;
   /** The newest playback:status from the server, null before the first. */
   playback(): PlaybackStatus | null;
-  /** Where the camera is and looks (orbit target), metres. */
-  camera(): CameraState | null;
+  /** The colour (sRGB hex) in the station slab's instance colour buffer: what the GPU draws it with. */
+  stationColor(id: string): string | null;
+  /** The heatmap mode the store holds and the one the 3D colours were last computed for. */
+  heatmap(): { mode: string; drawn: string; heatVersion: number; feedVersion: number };
+  /** The bottleneck marker as placed in the scene: visible, the station it names, its world x/z. */
+  bottleneckMarker(): { visible: boolean; station: string | null; x: number; z: number } | null;
+  /** Camera position and orbit target. */
+  camera(): { position: [number, number, number]; target: [number, number, number] } | null;
   selection(): Selection;
+  /** The route ribbon in 3D: visible, the body it follows, how many points and which stations it passes. */
+  route(): { visible: boolean; vin: string | null; points: number; stations: string[] } | null;
   /** The tour shown (step from 0), null when none. */
   tour(): TourView | null;
   /** Tour player controls, as the buttons do. */
@@ -56,22 +71,30 @@ declare global {
 
 type Providers = {
   revision: () => number;
+  rasterFloor: LinetwinTestHook['rasterFloor'];
   screenPosition: LinetwinTestHook['screenPosition'];
   select: LinetwinTestHook['select'];
   renderInfo: LinetwinTestHook['renderInfo'];
-  camera: LinetwinTestHook['camera'];
   stationState: LinetwinTestHook['stationState'];
   stationQuality: LinetwinTestHook['stationQuality'];
+  stationColor: LinetwinTestHook['stationColor'];
+  bottleneckMarker: LinetwinTestHook['bottleneckMarker'];
+  camera: LinetwinTestHook['camera'];
+  route: LinetwinTestHook['route'];
 };
 
 const none: Providers = {
   revision: () => -1,
+  rasterFloor: () => Promise.resolve(0),
   screenPosition: () => null,
   select: () => {},
   renderInfo: () => ({ calls: 0, triangles: 0, frames: 0, geometries: 0, textures: 0 }),
-  camera: () => null,
   stationState: () => null,
   stationQuality: () => null,
+  stationColor: () => null,
+  bottleneckMarker: () => null,
+  camera: () => null,
+  route: () => null,
 };
 
 let providers: Providers = { ...none };
@@ -102,11 +125,17 @@ export function installTestHook(): void {
     select: (kind, id) => providers.select(kind, id),
     renderInfo: () => providers.renderInfo(),
     reactCommits: () => commits,
+    frameJs: () => ({ ...frameJs }),
+    rasterFloor: (on) => providers.rasterFloor(on),
     stationState: (id) => providers.stationState(id),
     stationQuality: (id) => providers.stationQuality(id),
     playback: () => (playback.status ? { ...playback.status } : null),
+    stationColor: (id) => providers.stationColor(id),
+    heatmap: () => ({ mode: useTwin.getState().heatmap, drawn: analyticsFeed.mode, heatVersion: analyticsFeed.heatVersion, feedVersion: analyticsFeed.version }),
+    bottleneckMarker: () => providers.bottleneckMarker(),
     camera: () => providers.camera(),
     selection: () => useTwin.getState().selection,
+    route: () => providers.route(),
     tour: () => useTwin.getState().tour,
     tourControl: (action) => tourPlayer[action](),
     tourLoops: () => tourPlayer.loops,

@@ -12,6 +12,8 @@ import { readHeader } from '../../protocol/codec.ts';
 import { SnapshotBuilder } from '../../protocol/frame-to-snapshot.ts';
 import { indexScene } from '../../protocol/scene-index.ts';
 import type { StateSnapshot } from '../../protocol/state.ts';
+import { wireParser } from '../../protocol/wire.ts';
+import { PROTOCOL_VERSION } from '../../protocol/events.ts';
 
 export type LoadResult = {
   clients: number;
@@ -55,17 +57,22 @@ export async function runLoadTest(opts: { clients: number; rate: number; seconds
   let exact: SnapshotBuilder | null = new SnapshotBuilder(index);
   const sockets: Socket[] = [];
   for (let i = 0; i < opts.clients; i++) {
-    const s = io(url, { transports: ['websocket'], auth: { protocolVersion: 1 }, reconnection: false, forceNew: true });
-    const onFrame = (frame: ArrayBuffer, ack: () => void) => {
+    const s = io(url, { parser: wireParser, transports: ['websocket'], auth: { protocolVersion: PROTOCOL_VERSION }, reconnection: false, forceNew: true });
+    // Acknowledges like the browser: the newest revision it holds, at most every 100 ms.
+    let ackTimer: NodeJS.Timeout | null = null;
+    const onFrame = (frame: ArrayBuffer) => {
       const h = readHeader(frame as unknown as Uint8Array);
       revisions[i] = h.revision;
+      ackTimer ??= setTimeout(() => {
+        ackTimer = null;
+        s.emit('state:ack', revisions[i]);
+      }, 100);
       frames++;
       if (h.time > 0) lags.push(Date.now() - h.time);
       if (i === 0 && exact) {
         if (h.type === 1) exact = new SnapshotBuilder(index);
         exact.apply(frame as unknown as Uint8Array);
       }
-      ack();
     };
     s.on('state:snapshot', onFrame);
     s.on('state:delta', onFrame);

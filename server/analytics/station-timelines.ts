@@ -3,11 +3,13 @@
  * active periods; for the line, departures and bodies in the plant; for bottlenecks, the sweep of
  * the active period method (active-periods.ts) kept up to the settled time.
  *
- * Fed with Changes: directly (`apply`), from a live hub (`attachToHub`, via the hub's delta frames)
+ * Fed with Changes: directly (`apply`), from a live hub (`attachToHub`, via the hub's commits)
  * or from a recorded History (`fromHistory`). Live, it keeps `retentionMs` of state time (8 h by
  * default): older intervals, jobs, periods and segments are dropped as time goes on.
  */
 import type { Change } from '../../protocol/changes.ts';
+import { LocationKind } from '../../protocol/codec.ts';
+import { bodyModels, stationStates, type BodyLocation } from '../../protocol/state.ts';
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import type { ResolvedScene } from '../../protocol/scene.ts';
 import { indexScene } from '../../protocol/scene-index.ts';
@@ -15,6 +17,7 @@ import type { History } from '../hub/history.ts';
 import type { Hub } from '../hub/twin-hub.ts';
 import { changesOfState } from '../recording/format.ts';
 import { ActivePeriodSweep, SegmentSequence, type PeriodSource } from './active-periods.ts';
+import { BodyRoutes, type PlaceKind } from './body-routes.ts';
 import { IndexedHeap } from './indexed-heap.ts';
 import { RecordLog } from './record-log.ts';
 import { ActiveChange, JOB_TRUNCATED, StationTrack, stateCode, stateNames, type StateName } from './station-track.ts';
@@ -68,6 +71,8 @@ export class StationTimelines implements PeriodSource {
   private wipLog = new RecordLog(2);
   private alive = new Set<string>();
   private bodyAt = new Map<string, number>();
+  /** Each body's visits to stations and conveyors (follow a body). */
+  readonly routes = new BodyRoutes();
   private bodySeen = false;
   private removalSeen = false;
   private ongoing!: IndexedHeap;
@@ -109,6 +114,7 @@ export class StationTimelines implements PeriodSource {
     this.wipLog = new RecordLog(2);
     this.alive.clear();
     this.bodyAt.clear();
+    this.routes.clear();
     this.bodySeen = false;
     this.removalSeen = false;
     const tracks = this.tracks;
@@ -157,10 +163,12 @@ export class StationTimelines implements PeriodSource {
           const s = this.index.get(change.location.station);
           if (s !== undefined) this.bodyAt.set(change.id, s);
         } else this.bodyAt.delete(change.id);
+        this.routes.locate(change.id, ...placeOf(change.location), t);
         break;
       case 'body-remove':
         this.removalSeen = true;
         this.bodyLeaves(change.id, t);
+        this.routes.remove(change.id, t);
         break;
       default:
         return;
@@ -202,6 +210,7 @@ export class StationTimelines implements PeriodSource {
           const s = this.index.get(c.location.station);
           if (s !== undefined) this.bodyAt.set(c.id, s);
         }
+        this.routes.locate(c.id, ...placeOf(c.location), Math.max(t, this.origin), true);
       }
     }
     this.wipStep(Math.max(t, this.origin));
@@ -220,10 +229,27 @@ export class StationTimelines implements PeriodSource {
     this.init(changes, header.time);
     const clock = () => hub.time;
     this.clock = clock;
-    const off = hub.onTick((frame) => {
-      const read = reader.read(frame);
-      for (const c of read.changes) this.apply(c);
-      this.advance(read.header.time);
+    // Each commit's changed stations and bodies, read from the hub's tables: decoding the whole tick frame
+    // (hundreds of robot poses in a large plant) only to skip the robots cost more than the analysis.
+    const { stations, bodies } = hub.tables;
+    const { stationIds, conveyorIds } = hub.index;
+    const off = hub.onCommit((c) => {
+      for (const r of c.removed) this.apply({ type: 'body-remove', id: r.id, ts: r.ts });
+      for (const slot of c.bodies) {
+        const id = bodies.ids[slot];
+        if (id === null || id === undefined) continue;
+        const kind = bodies.locKind[slot];
+        const location: BodyLocation =
+          kind === LocationKind.station ? { kind: 'station', station: stationIds[bodies.locIndex[slot]] }
+          : kind === LocationKind.conveyor ? { kind: 'conveyor', conveyor: conveyorIds[bodies.locIndex[slot]], progress: bodies.progress[slot] }
+          : { kind: 'none' };
+        this.apply({ type: 'body', id, model: bodyModels[bodies.model[slot]], color: bodies.colors[slot] ?? null, location, ts: bodies.ts[slot] });
+      }
+      for (const i of c.stations) {
+        const job = stations.job[i];
+        this.apply({ type: 'station', id: stationIds[i], state: stationStates[stations.state[i]], ts: stations.ts[i], job: job >= 0 ? (bodies.ids[job] ?? null) : null });
+      }
+      this.advance(c.time);
     });
     return () => {
       off();
@@ -428,7 +454,12 @@ export class StationTimelines implements PeriodSource {
     const segs = this.sweep.segments;
     segs.dropBefore(segs.lowerBound(cutoff, 2));
     this.departuresLog.dropBefore(this.departuresLog.lowerBound(cutoff));
+    this.routes.trim(cutoff);
     const w = this.wipLog.upperBound(cutoff) - 1;
     if (w > this.wipLog.first) this.wipLog.dropBefore(w);
   }
+}
+
+function placeOf(loc: BodyLocation): [PlaceKind | null, string | null] {
+  return loc.kind === 'station' ? ['station', loc.station] : loc.kind === 'conveyor' ? ['conveyor', loc.conveyor] : [null, null];
 }

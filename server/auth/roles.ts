@@ -12,6 +12,7 @@ export type Role = (typeof roles)[number];
 /** Who may send each client event. A viewer's playback moves only its own cursor. */
 export const eventRoles: Record<keyof ClientToServerEvents, readonly Role[]> = {
   'state:resync': roles,
+  'state:ack': roles,
   'playback:command': roles,
   'room:create': ['presenter', 'admin'],
   'room:join': roles,

@@ -1,6 +1,8 @@
 /**
  * GET /api/kpis and GET /api/bottlenecks (docs/analytics.md): station and line KPIs and the active
- * period bottleneck analysis of a time window, as JSON or CSV.
+ * period bottleneck analysis of a time window, as JSON or CSV. GET /api/stations/:id/timeline: one
+ * station's states, jobs and breakdowns over a window (the station panel). GET /api/bodies/:vin/route:
+ * where one body has been, with its dwell time at each place (follow a body).
  *
  * `createAnalyticsHandler(deps)` returns `(req, res) => boolean`: true when it answered the request,
  * false for any other path, so it can sit in front of the API's 404 fallback.
@@ -12,7 +14,8 @@ import type { Hub } from '../hub/twin-hub.ts';
 import { momentary } from '../analytics/bottlenecks.ts';
 import { bottlenecksCsv, kpisCsv } from '../analytics/csv.ts';
 import { analyse, clipWindow, iso, type AnalyticsReport } from '../analytics/report.ts';
-import { StationTimelines } from '../analytics/station-timelines.ts';
+import type { BodyRoute } from '../analytics/body-routes.ts';
+import { StationTimelines, type StationTimeline } from '../analytics/station-timelines.ts';
 
 export type AnalyticsDeps = {
   /** The live store (attached to the hub), or one built over a whole recording; null when none. */
@@ -54,12 +57,91 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
     return deps.analytics?.to ?? deps.history?.to ?? Date.now();
   }
 
+  function outsideData(res: ServerResponse, q: { from: number; to: number }): void {
+    const h = deps.history;
+    const dataFrom = Math.min(deps.analytics?.from ?? Infinity, h?.from ?? Infinity);
+    const dataTo = Math.max(deps.analytics?.to ?? -Infinity, h?.to ?? -Infinity);
+    const covered = Number.isFinite(dataFrom) && Number.isFinite(dataTo);
+    sendJson(res, 416, {
+      error: covered ? `the window ${iso(q.from)} to ${iso(q.to)} is outside the data, which covers ${iso(dataFrom)} to ${iso(dataTo)}` : 'no data yet: analytics needs station reports',
+      from: covered ? iso(dataFrom) : null,
+      to: covered ? iso(dataTo) : null,
+      fromMs: covered ? dataFrom : null,
+      toMs: covered ? dataTo : null,
+    });
+  }
+
+  function stationTimeline(res: ServerResponse, id: string, sp: URLSearchParams): void {
+    const station = deps.scene.stations.find((s) => s.id === id);
+    if (!station) {
+      sendJson(res, 404, { error: `no station "${id}" in scene ${deps.scene.id}`, station: id });
+      return;
+    }
+    const q = parseQuery(sp, now());
+    if ('error' in q) {
+      sendJson(res, 400, q);
+      return;
+    }
+    if (q.format !== 'json') {
+      sendJson(res, 400, { error: 'format: a station timeline is JSON only', parameter: 'format' });
+      return;
+    }
+    const store = storeFor(q.from);
+    const w = store ? clipWindow(store, q.from, q.to) : null;
+    if (!store || !w || 'error' in w) {
+      outsideData(res, q);
+      return;
+    }
+    const tl = store.timeline(id, w.from, w.to);
+    if (!tl) {
+      sendJson(res, 404, { error: `no station "${id}" in the analysed data`, station: id });
+      return;
+    }
+    sendJson(res, 200, timelineJson(tl, station, deps.scene.taktTime, w, store.to ?? w.to));
+  }
+
+  function bodyRoute(res: ServerResponse, vin: string, sp: URLSearchParams): void {
+    for (const key of sp.keys()) {
+      sendJson(res, 400, { error: `unknown parameter "${key}"; a route takes none`, parameter: key });
+      return;
+    }
+    // The live store first (a body now in the plant); else a store already built over the history.
+    const stores = [deps.analytics, fromHistory?.store].filter((s): s is StationTimelines => !!s);
+    for (const store of stores) {
+      store.sync();
+      const r = store.routes.get(vin);
+      if (r) {
+        sendJson(res, 200, routeJson(r, deps.scene, store.to ?? r.firstSeen));
+        return;
+      }
+    }
+    sendJson(res, 404, {
+      error: stores.length === 0 ? 'this server keeps no analytics (a cluster follower): ask the node that runs the source' : `no body "${vin}" in the data kept (bodies are kept while in the plant and for a while after they leave)`,
+      vin,
+    });
+  }
+
   return function handleAnalytics(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = url.pathname === '/api/kpis' ? 'kpis' : url.pathname === '/api/bottlenecks' ? 'bottlenecks' : null;
+    const p = url.pathname;
+    const stationMatch = /^\/api\/stations\/([^/]+)\/timeline$/.exec(p);
+    const bodyMatch = /^\/api\/bodies\/([^/]+)\/route$/.exec(p);
+    const route = p === '/api/kpis' ? 'kpis' : p === '/api/bottlenecks' ? 'bottlenecks' : stationMatch ? 'timeline' : bodyMatch ? 'route' : null;
     if (route === null) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { error: `method ${req.method} not allowed; use GET` }, { allow: 'GET, HEAD' });
+      return true;
+    }
+    if (route === 'timeline' || route === 'route') {
+      let id: string;
+      try {
+        id = decodeURIComponent((stationMatch ?? bodyMatch)![1]);
+      } catch {
+        sendJson(res, 400, { error: 'the id in the path is not valid percent-encoding' });
+        return true;
+      }
+      if (route === 'timeline') stationTimeline(res, id, url.searchParams);
+      else bodyRoute(res, id, url.searchParams);
       return true;
     }
     const q = parseQuery(url.searchParams, now());
@@ -70,17 +152,7 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
     const store = storeFor(q.from);
     const w = store ? clipWindow(store, q.from, q.to) : null;
     if (!store || !w || 'error' in w) {
-      const h = deps.history;
-      const dataFrom = Math.min(deps.analytics?.from ?? Infinity, h?.from ?? Infinity);
-      const dataTo = Math.max(deps.analytics?.to ?? -Infinity, h?.to ?? -Infinity);
-      const covered = Number.isFinite(dataFrom) && Number.isFinite(dataTo);
-      sendJson(res, 416, {
-        error: covered ? `the window ${iso(q.from)} to ${iso(q.to)} is outside the data, which covers ${iso(dataFrom)} to ${iso(dataTo)}` : 'no data yet: analytics needs station reports',
-        from: covered ? iso(dataFrom) : null,
-        to: covered ? iso(dataTo) : null,
-        fromMs: covered ? dataFrom : null,
-        toMs: covered ? dataTo : null,
-      });
+      outsideData(res, q);
       return true;
     }
     const report = analyse(store, q.from, q.to);
@@ -94,6 +166,67 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
     } else if (q.format === 'csv') sendCsv(res, bottlenecksCsv(report.bottlenecks), `bottlenecks-${stamp}.csv`, report);
     else sendJson(res, 200, { window: report.window, data: report.data, ...report.bottlenecks, notes: [...w.notes, ...report.bottlenecks.notes] });
     return true;
+  };
+}
+
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
+/** One station's timeline as JSON: epoch ms times (the client draws them), durations in seconds. */
+function timelineJson(tl: StationTimeline, station: { name: string; cycleTime: number }, taktTime: number, w: { from: number; to: number; notes: string[] }, dataTo: number) {
+  const breakdowns: Array<{ from: number; to: number; seconds: number; ongoing: boolean }> = [];
+  for (const iv of tl.intervals) {
+    if (iv.state !== 'down') continue;
+    const prev = breakdowns[breakdowns.length - 1];
+    // Intervals are consecutive: two down intervals in a row are one breakdown (a report with only a new job).
+    if (prev && prev.to === iv.from) {
+      prev.to = iv.to;
+      prev.seconds = seconds(prev.to - prev.from);
+    } else breakdowns.push({ from: iv.from, to: iv.to, seconds: seconds(iv.to - iv.from), ongoing: false });
+  }
+  const lastDown = breakdowns[breakdowns.length - 1];
+  if (lastDown && lastDown.to >= dataTo && tl.intervals[tl.intervals.length - 1]?.state === 'down') lastDown.ongoing = true;
+  return {
+    station: tl.station,
+    name: station.name,
+    window: { from: iso(w.from), to: iso(w.to), fromMs: w.from, toMs: w.to, seconds: seconds(w.to - w.from) },
+    taktTime,
+    nominalCycleTime: station.cycleTime,
+    intervals: tl.intervals,
+    jobs: tl.jobs.map((j) => ({ job: j.job, start: j.start, end: j.end, cycleSeconds: seconds(j.workMs), startKnown: j.startKnown })),
+    current: tl.current ? { job: tl.current.job, start: tl.current.start, workSeconds: seconds(tl.current.workMs) } : null,
+    breakdowns,
+    notes: w.notes,
+  };
+}
+
+/** A body's route as JSON, with the dwell time at each place (an open visit is timed up to `now`). */
+function routeJson(r: BodyRoute, scene: ResolvedScene, now: number) {
+  const names = new Map(scene.stations.map((s) => [s.id, s.name]));
+  const visits = r.visits.map((v) => {
+    const end = v.to ?? Math.max(now, v.from);
+    return {
+      kind: v.kind,
+      id: v.id,
+      name: v.kind === 'station' ? (names.get(v.id) ?? v.id) : v.id,
+      from: v.from,
+      to: v.to,
+      dwellSeconds: seconds(end - v.from),
+      open: v.to === null,
+      enteredBeforeData: v.enteredBeforeData,
+    };
+  });
+  const notes: string[] = [];
+  if (r.droppedVisits > 0) notes.push(`the first ${r.droppedVisits} visits are not kept`);
+  if (visits.some((v) => v.enteredBeforeData)) notes.push('the body was in the plant before the data began: its first dwell time is a lower bound');
+  return {
+    vin: r.id,
+    inPlant: r.removed === null,
+    firstSeen: r.firstSeen,
+    removed: r.removed,
+    visits,
+    stationSeconds: seconds(visits.reduce((a, v) => a + (v.kind === 'station' ? v.dwellSeconds * 1000 : 0), 0)),
+    totalSeconds: seconds((r.removed ?? Math.max(now, r.firstSeen)) - r.firstSeen),
+    notes,
   };
 }
 

@@ -72,7 +72,7 @@ export function createApiHandler(hub: Hub, health: HealthInfo, history: History 
         sendJson(res, 200, health());
         return true;
       default:
-        sendJson(res, 404, { error: `no API route ${p}`, routes: ['/api/scene', '/api/state', '/api/markers', '/api/kpis', '/api/bottlenecks', '/healthz', '/metrics'] });
+        sendJson(res, 404, { error: `no API route ${p}`, routes: ['/api/scene', '/api/state', '/api/markers', '/api/kpis', '/api/bottlenecks', '/api/stations/:id/timeline', '/api/bodies/:vin/route', '/healthz', '/metrics'] });
         return true;
     }
   };

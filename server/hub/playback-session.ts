@@ -1,12 +1,12 @@
 /**
  * A cursor in the history: a client's own, or a room's shared one that a presenter drives. The
- * cursor state lives in a private hub, and every member is fed from it through a ClientFeed exactly
+ * cursor state lives in a private hub, and every member is fed from it through a FeedGroup exactly
  * as from the main hub: a seek is a snapshot (a new hub, so a new epoch), playing on sends the
  * recorded changes as deltas. One client scrubbing its own cursor moves nobody else's view.
  */
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import { MAX_SPEED, MIN_SPEED } from '../../protocol/events.ts';
-import { ClientFeed, type FeedTransport } from './client-feed.ts';
+import { FeedGroup, sendToEach, type Broadcast, type FeedOptions, type FeedTransport } from './client-feed.ts';
 import type { History } from './history.ts';
 import type { Hub } from './twin-hub.ts';
 
@@ -17,39 +17,48 @@ export class PlaybackSession {
   playing = false;
   speed = 1;
   private hub: Hub | null = null;
-  private readonly members = new Map<FeedTransport, ClientFeed | null>();
-  private off: (() => void) | null = null;
+  private readonly members = new Set<FeedTransport>();
+  private group: FeedGroup | null = null;
   private reader: FrameChangeReader | null = null;
   private next = 0;
 
   constructor(
     private readonly history: History,
+    private readonly delivery: FeedOptions & { broadcast?: Broadcast } = {},
     transport?: FeedTransport,
-    private readonly maxInFlight = 2,
   ) {
-    if (transport) this.members.set(transport, null);
+    if (transport) this.members.add(transport);
   }
 
   /** A new member sees the cursor's state at once (a snapshot) and follows it from then on. */
   add(transport: FeedTransport): void {
     if (this.members.has(transport)) return;
-    this.members.set(transport, null);
-    if (this.hub) this.members.set(transport, this.feedFor(this.hub, transport));
+    this.members.add(transport);
+    this.group?.add(transport);
   }
 
   remove(transport: FeedTransport): void {
-    this.members.get(transport)?.close();
     this.members.delete(transport);
+    this.group?.feedOf(transport)?.close();
   }
 
   get size(): number {
     return this.members.size;
   }
 
-  private feedFor(hub: Hub, transport: FeedTransport): ClientFeed {
-    const feed = new ClientFeed(hub, transport, this.maxInFlight);
-    feed.begin();
-    return feed;
+  /** Catches up members that fell behind and have room again (called between ticks). */
+  pump(): void {
+    this.group?.pump();
+  }
+
+  /** The client asked for a fresh snapshot. */
+  resync(transport: FeedTransport): void {
+    this.group?.feedOf(transport)?.resync();
+  }
+
+  /** The member applied the cursor's frames up to `revision`. */
+  ack(transport: FeedTransport, revision: number): void {
+    this.group?.feedOf(transport)?.ack(revision);
   }
 
   /** Jumps to time t (clamped to the history's range) and sends the state there as a snapshot. */
@@ -57,17 +66,14 @@ export class PlaybackSession {
     const { from, to } = this.history;
     if (from === null || to === null) throw new Error('there is no history to play yet');
     const target = Math.min(Math.max(t, from), to);
-    this.off?.();
-    for (const feed of this.members.values()) feed?.close();
+    this.group?.close();
     const at = this.history.stateAt(target);
     this.hub = at.hub;
     this.reader = at.reader;
     this.next = at.next;
     this.time = target;
-    for (const transport of this.members.keys()) this.members.set(transport, this.feedFor(at.hub, transport));
-    this.off = at.hub.onTick((f, r, b) => {
-      for (const feed of this.members.values()) feed?.onTick(f, r, b);
-    });
+    this.group = new FeedGroup(at.hub, this.delivery.broadcast ?? sendToEach, this.delivery);
+    for (const transport of this.members) this.group.add(transport);
   }
 
   play(speed?: number): void {
@@ -109,8 +115,8 @@ export class PlaybackSession {
   }
 
   close(): void {
-    this.off?.();
-    for (const feed of this.members.values()) feed?.close();
+    this.group?.close();
+    this.group = null;
     this.members.clear();
     this.hub = null;
     this.playing = false;

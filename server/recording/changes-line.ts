@@ -1,57 +1,370 @@
 /**
- * One recording line for one hub commit, written straight from the hub's committed tables: the
- * recorder is on the hot path of every tick, and building change objects only to stringify them
- * cost several times the write itself. The output is exactly what format.ts's changeSchema reads:
- * times to the millisecond, joints to 1e-4 rad, no `quality` when it is `good`.
+ * One recording line per hub commit, written as bytes straight from the hub's committed tables into a
+ * growing buffer. The recorder is on the hot path of every tick: building change objects only to
+ * stringify them cost several times the write, and even template strings spent most of their time in
+ * string concatenation, flattening and UTF-8 encoding. Here ids and the fixed parts of each record are
+ * encoded once; numbers are written digit by digit.
+ *
+ * The output is exactly what format.ts's changeSchema reads: times to the millisecond, joints to
+ * 1e-4 rad, no `quality` when it is `good`.
  */
 import { JOINT_COUNT, bodyModels, qualities, robotStates, stationStates } from '../../protocol/state.ts';
 import { LocationKind } from '../../protocol/codec.ts';
 import type { CommitInfo, Hub } from '../hub/twin-hub.ts';
 
-const quoted = new WeakMap<Hub, { stations: string[]; robots: string[]; conveyors: string[] }>();
+const utf8 = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 
-function ids(hub: Hub) {
-  let q = quoted.get(hub);
+const C = {
+  lineHead: utf8('{"type":"changes","t":'),
+  rev: utf8(',"rev":'),
+  changes: utf8(',"changes":['),
+  lineEnd: utf8(']}\n'),
+  removeHead: utf8('{"type":"body-remove","id":'),
+  ts: utf8(',"ts":'),
+  location: utf8(',"location":'),
+  atStation: utf8('{"kind":"station","station":'),
+  onConveyor: utf8('{"kind":"conveyor","conveyor":'),
+  progress: utf8(',"progress":'),
+  nowhere: utf8('{"kind":"none"}'),
+  stationHead: utf8('{"type":"station","id":'),
+  job: utf8(',"job":'),
+  toolTrue: utf8('],"tool":true,"ts":'),
+  toolFalse: utf8('],"tool":false,"ts":'),
+  null: utf8('null'),
+};
+const stationState = stationStates.map((s) => utf8(`,"state":"${s}"`));
+const robotState = robotStates.map((s) => utf8(`,"state":"${s}","joints":[`));
+const qualityField = qualities.map((q, code) => (code === 0 ? new Uint8Array(0) : utf8(`,"quality":"${q}"`)));
+const COMMA = 0x2c;
+const CLOSE = 0x7d;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+
+/** Bytes appended to one buffer that grows as needed; `take()` hands them over and starts a new one. */
+export class ByteSink {
+  /** Written by the hot record writers below directly; everyone else goes through the methods. */
+  buf: Buffer;
+  pos = 0;
+
+  constructor(private readonly initial = 256 * 1024) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+
+  /** The bytes written so far (the sink starts afresh; the returned buffer is never written again). */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(Math.max(this.initial, this.pos));
+    this.pos = 0;
+    return out;
+  }
+
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.room(n);
+    // A loop beats TypedArray#set for the short pieces lines are made of.
+    if (n < 48) {
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) buf[p++] = b[i];
+      this.pos = p;
+    } else {
+      this.buf.set(b, this.pos);
+      this.pos += n;
+    }
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.pos++] = b;
+  }
+
+  /** Any text, UTF-8 encoded. */
+  text(s: string): void {
+    this.room(s.length * 3);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** A JSON string literal. */
+  json(s: string): void {
+    this.text(JSON.stringify(s));
+  }
+
+  lastInt = NaN;
+  private lastDigits = new Uint8Array(24);
+  private lastLength = 0;
+
+  /**
+   * An integer as decimal digits (exact below 2^53, as every epoch-ms time is). The last one written is
+   * kept: a commit's records mostly share one timestamp.
+   */
+  int(n: number): void {
+    if (n === this.lastInt) {
+      this.room(this.lastLength);
+      const buf = this.buf;
+      const d = this.lastDigits;
+      let p = this.pos;
+      for (let i = 0; i < this.lastLength; i++) buf[p++] = d[i];
+      this.pos = p;
+      return;
+    }
+    const start = this.pos;
+    this.digits(n);
+    const len = this.pos - start;
+    if (len <= this.lastDigits.length) {
+      this.lastInt = n;
+      this.lastLength = len;
+      for (let i = 0; i < len; i++) this.lastDigits[i] = this.buf[start + i];
+    }
+  }
+
+  private digits(n: number): void {
+    if (!Number.isSafeInteger(n)) return this.text(String(n));
+    if (n >= 0 && n < 10) {
+      this.byte(ZERO + n);
+      return;
+    }
+    this.room(17);
+    const buf = this.buf;
+    if (n < 0) {
+      buf[this.pos++] = MINUS;
+      n = -n;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    let at = this.pos + digits;
+    this.pos = at;
+    do {
+      const d = n % 10;
+      buf[--at] = ZERO + d;
+      n = (n - d) / 10;
+    } while (n > 0);
+  }
+
+  /** An angle to 1e-4 rad, always with four decimals ("-0.0412", "1.5708", "0.0000"). */
+  fixed4(x: number): void {
+    const n = Math.round(x * 1e4);
+    if (!Number.isSafeInteger(n)) return this.text(String(n / 1e4));
+    const a = n < 0 ? -n : n;
+    let frac = a % 10000;
+    const whole = (a - frac) / 10000;
+    if (whole < 10) {
+      // Every joint angle (|x| < 10 rad): one digit before the point, all written in place.
+      this.room(7);
+      const buf = this.buf;
+      let p = this.pos;
+      if (n < 0) buf[p++] = MINUS;
+      buf[p++] = ZERO + whole;
+      buf[p++] = DOT;
+      const d3 = frac % 10;
+      frac = (frac - d3) / 10;
+      const d2 = frac % 10;
+      frac = (frac - d2) / 10;
+      const d1 = frac % 10;
+      buf[p++] = ZERO + (frac - d1) / 10;
+      buf[p++] = ZERO + d1;
+      buf[p++] = ZERO + d2;
+      buf[p++] = ZERO + d3;
+      this.pos = p;
+      return;
+    }
+    if (n < 0) this.byte(MINUS);
+    this.digits(whole);
+    this.room(5);
+    const buf = this.buf;
+    buf[this.pos] = DOT;
+    buf[this.pos + 1] = ZERO + Math.floor(frac / 1000);
+    buf[this.pos + 2] = ZERO + (Math.floor(frac / 100) % 10);
+    buf[this.pos + 3] = ZERO + (Math.floor(frac / 10) % 10);
+    buf[this.pos + 4] = ZERO + (frac % 10);
+    this.pos += 5;
+  }
+}
+
+function put(buf: Buffer, p: number, b: Uint8Array): number {
+  buf.set(b, p);
+  return p + b.length;
+}
+
+/**
+ * An angle to 1e-4 rad with one digit before the point, in place (at most 7 bytes); returns the new
+ * position, or minus the start position when the angle needs the general path (|x| >= 10).
+ */
+function putAngle(buf: Buffer, p: number, x: number): number {
+  if (!(x > -10 && x < 10)) return -p;
+  // Small integers all the way (| 0): floating-point remainders cost several times more.
+  const n = Math.round(x * 1e4) | 0;
+  const a = n < 0 ? -n : n;
+  const whole = (a / 10000) | 0;
+  if (whole >= 10) return -p;
+  if (n < 0) buf[p++] = MINUS;
+  let frac = a - whole * 10000;
+  const d0 = (frac / 1000) | 0;
+  frac -= d0 * 1000;
+  const d1 = (frac / 100) | 0;
+  frac -= d1 * 100;
+  const d2 = (frac / 10) | 0;
+  buf[p++] = ZERO + whole;
+  buf[p++] = DOT;
+  buf[p++] = ZERO + d0;
+  buf[p++] = ZERO + d1;
+  buf[p++] = ZERO + d2;
+  buf[p++] = ZERO + (frac - d2 * 10);
+  return p;
+}
+
+type Quoted = {
+  stations: Uint8Array[];
+  robots: Uint8Array[];
+  conveyors: Uint8Array[];
+  robotHeads: Uint8Array[];
+  models: Uint8Array[];
+  /** Per body slot: the id last seen there and its record's start, encoded once per body, not per line. */
+  bodyIds: Array<string | null>;
+  bodyHeads: Uint8Array[];
+  colors: Map<string, Uint8Array>;
+};
+const quotedIds = new WeakMap<Hub, Quoted>();
+
+function idsOf(hub: Hub) {
+  let q = quotedIds.get(hub);
   if (!q) {
-    const quote = (list: string[]) => list.map((id) => JSON.stringify(id));
-    q = { stations: quote(hub.index.stationIds), robots: quote(hub.index.robotIds), conveyors: quote(hub.index.conveyorIds) };
-    quoted.set(hub, q);
+    const quote = (list: string[]) => list.map((id) => utf8(JSON.stringify(id)));
+    q = {
+      stations: quote(hub.index.stationIds),
+      robots: quote(hub.index.robotIds),
+      conveyors: quote(hub.index.conveyorIds),
+      robotHeads: hub.index.robotIds.map((id) => utf8(`{"type":"robot","id":${JSON.stringify(id)}`)),
+      models: bodyModels.map((m) => utf8(`,"model":"${m}","color":`)),
+      bodyIds: [],
+      bodyHeads: [],
+      colors: new Map(),
+    };
+    quotedIds.set(hub, q);
   }
   return q;
 }
 
-const qualityField = (code: number) => (code === 0 ? '' : `,"quality":"${qualities[code]}"`);
-/** A joint angle to 1e-4 rad as a decimal string, through integers: float printing dominated the writer. */
-function joint(j: number): string {
-  const n = Math.round(j * 1e4);
-  const a = n < 0 ? -n : n;
-  const frac = a % 10000;
-  return `${n < 0 ? '-' : ''}${(a - frac) / 10000}.${frac < 10 ? '000' : frac < 100 ? '00' : frac < 1000 ? '0' : ''}${frac}`;
-}
-
-export function changesLine(hub: Hub, c: CommitInfo): string {
+/** Appends the recording line of one commit (`{"type":"changes",…}` and a newline) to `out`. */
+export function writeChangesLine(out: ByteSink, hub: Hub, c: CommitInfo): void {
   const { stations, robots, bodies } = hub.tables;
-  const q = ids(hub);
-  const parts: string[] = [];
-  for (const r of c.removed) parts.push(`{"type":"body-remove","id":${JSON.stringify(r.id)},"ts":${Math.round(r.ts)}}`);
+  const q = idsOf(hub);
+  out.bytes(C.lineHead);
+  if (Number.isSafeInteger(c.time)) out.int(c.time);
+  else out.text(String(c.time));
+  out.bytes(C.rev);
+  out.int(c.revision);
+  out.bytes(C.changes);
+  let first = true;
+  const sep = () => {
+    if (first) first = false;
+    else out.byte(COMMA);
+  };
+  for (const r of c.removed) {
+    sep();
+    out.bytes(C.removeHead);
+    out.json(r.id);
+    out.bytes(C.ts);
+    out.int(Math.round(r.ts));
+    out.byte(CLOSE);
+  }
   for (const s of c.bodies) {
-    const kind = bodies.locKind[s];
-    const loc =
-      kind === LocationKind.station ? `{"kind":"station","station":${q.stations[bodies.locIndex[s]]}}`
-      : kind === LocationKind.conveyor ? `{"kind":"conveyor","conveyor":${q.conveyors[bodies.locIndex[s]]},"progress":${bodies.progress[s]}}`
-      : '{"kind":"none"}';
+    sep();
+    const id = bodies.ids[s] ?? '';
+    if (q.bodyIds[s] !== id) {
+      q.bodyIds[s] = id;
+      q.bodyHeads[s] = utf8(`{"type":"body","id":${JSON.stringify(id)}`);
+    }
+    out.bytes(q.bodyHeads[s]);
+    out.bytes(q.models[bodies.model[s]]);
     const color = bodies.colors[s];
-    parts.push(`{"type":"body","id":${JSON.stringify(bodies.ids[s])},"model":"${bodyModels[bodies.model[s]]}","color":${color === null ? 'null' : `"${color}"`},"location":${loc},"ts":${Math.round(bodies.ts[s])}${qualityField(bodies.quality[s])}}`);
+    if (color === null || color === undefined) out.bytes(C.null);
+    else {
+      let c = q.colors.get(color);
+      if (!c) {
+        c = utf8(JSON.stringify(color));
+        // Colours come from a small palette; a source inventing new ones must not grow this without bound.
+        if (q.colors.size < 4096) q.colors.set(color, c);
+      }
+      out.bytes(c);
+    }
+    out.bytes(C.location);
+    const kind = bodies.locKind[s];
+    if (kind === LocationKind.station) {
+      out.bytes(C.atStation);
+      out.bytes(q.stations[bodies.locIndex[s]]);
+      out.byte(CLOSE);
+    } else if (kind === LocationKind.conveyor) {
+      out.bytes(C.onConveyor);
+      out.bytes(q.conveyors[bodies.locIndex[s]]);
+      out.bytes(C.progress);
+      // Whatever the float holds, printed as JSON prints it, so a replay reads back the very value.
+      out.text(String(bodies.progress[s]));
+      out.byte(CLOSE);
+    } else out.bytes(C.nowhere);
+    out.bytes(C.ts);
+    out.int(Math.round(bodies.ts[s]));
+    out.bytes(qualityField[bodies.quality[s]]);
+    out.byte(CLOSE);
   }
   for (const i of c.stations) {
+    sep();
+    out.bytes(C.stationHead);
+    out.bytes(q.stations[i]);
+    out.bytes(stationState[stations.state[i]]);
+    out.bytes(C.ts);
+    out.int(Math.round(stations.ts[i]));
+    out.bytes(C.job);
     const job = stations.job[i];
     const jobId = job >= 0 ? bodies.ids[job] : null;
-    parts.push(`{"type":"station","id":${q.stations[i]},"state":"${stationStates[stations.state[i]]}","ts":${Math.round(stations.ts[i])},"job":${jobId === null || jobId === undefined ? 'null' : JSON.stringify(jobId)}${qualityField(stations.quality[i])}}`);
+    if (jobId === null || jobId === undefined) out.bytes(C.null);
+    else out.json(jobId);
+    out.bytes(qualityField[stations.quality[i]]);
+    out.byte(CLOSE);
   }
+  const j = robots.joints;
   for (const i of c.robots) {
+    // The bulk of every line: written in place, one room check per record.
+    const head = q.robotHeads[i];
+    const state = robotState[robots.state[i]];
+    const quality = qualityField[robots.quality[i]];
+    const tool = robots.tool[i] === 1 ? C.toolTrue : C.toolFalse;
+    out.room(1 + head.length + state.length + JOINT_COUNT * 8 + tool.length + quality.length + 1);
+    let buf = out.buf;
+    let p = out.pos;
+    if (first) first = false;
+    else buf[p++] = COMMA;
+    p = put(buf, p, head);
+    p = put(buf, p, state);
     const o = i * JOINT_COUNT;
-    const j = robots.joints;
-    parts.push(`{"type":"robot","id":${q.robots[i]},"state":"${robotStates[robots.state[i]]}","joints":[${joint(j[o])},${joint(j[o + 1])},${joint(j[o + 2])},${joint(j[o + 3])},${joint(j[o + 4])},${joint(j[o + 5])}],"tool":${robots.tool[i] === 1},"ts":${Math.round(robots.ts[i])}${qualityField(robots.quality[i])}}`);
+    for (let k = 0; k < JOINT_COUNT; k++) {
+      if (k > 0) buf[p++] = COMMA;
+      p = putAngle(buf, p, j[o + k]);
+      if (p < 0) {
+        // An angle of 10 rad or more (never from a real robot): the general path.
+        out.pos = -p;
+        out.fixed4(j[o + k]);
+        out.room(JOINT_COUNT * 8 + tool.length);
+        buf = out.buf;
+        p = out.pos;
+      }
+    }
+    p = put(buf, p, tool);
+    out.pos = p;
+    out.int(Math.round(robots.ts[i]));
+    out.bytes(quality);
+    out.byte(CLOSE);
   }
-  return `{"type":"changes","t":${c.time},"rev":${c.revision},"changes":[${parts.join(',')}]}\n`;
+  out.bytes(C.lineEnd);
 }

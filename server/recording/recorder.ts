@@ -7,7 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { createGzip, constants as zlibConstants, type Gzip } from 'node:zlib';
 import type { Hub } from '../hub/twin-hub.ts';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format.ts';
-import { changesLine } from './changes-line.ts';
+import { ByteSink, writeChangesLine } from './changes-line.ts';
 
 export type RecorderOptions = {
   keyframeIntervalMs?: number;
@@ -36,23 +36,19 @@ export function startRecorder(hub: Hub, file: string, options: RecorderOptions):
   out.on('error', fail);
   zip?.on('error', fail);
 
-  let pending: string[] = [];
-  let pendingBytes = 0;
+  // Lines are written as bytes into one buffer and handed to the stream in chunks.
+  const pending = new ByteSink();
+  const CHUNK = 256 * 1024;
   let lines = 0;
   let bytes = 0;
-  const pushLine = (line: string) => {
-    pending.push(line);
-    pendingBytes += line.length;
+  const push = (obj: unknown) => {
+    pending.text(JSON.stringify(obj) + '\n');
     lines++;
-    if (pendingBytes > 256 * 1024) flush();
   };
-  const push = (obj: unknown) => pushLine(JSON.stringify(obj) + '\n');
   const flush = () => {
     if (failed || pending.length === 0) return;
-    const chunk = pending.join('');
-    pending = [];
-    bytes += Buffer.byteLength(chunk);
-    pendingBytes = 0;
+    const chunk = pending.take();
+    bytes += chunk.length;
     sink.write(chunk);
     // A sync flush ends a deflate block, so a reader can decode everything written so far.
     zip?.flush(zlibConstants.Z_SYNC_FLUSH);
@@ -77,7 +73,9 @@ export function startRecorder(hub: Hub, file: string, options: RecorderOptions):
   flush();
 
   const off = hub.onCommit((c) => {
-    pushLine(changesLine(hub, c));
+    writeChangesLine(pending, hub, c);
+    lines++;
+    if (pending.length > CHUNK) flush();
     if (c.time - lastKeyframe >= keyframeIntervalMs) lastKeyframe = keyframe();
   });
   const timer = setInterval(flush, options.flushMs ?? 1000);

@@ -1,5 +1,9 @@
 /**
  * Browser benchmarks (issue 9), in headless Debian Chromium with software WebGL (SwiftShader):
+ * - rasterizer floor: the streaming frame time against every triangle of that view baked into one
+ *   static mesh (client/src/scene/raster-floor.ts), same page, camera and resolution;
+ * - useFrame share: the JavaScript of the frame's useFrame callbacks (client/src/scene/frame-probe.ts)
+ *   against the frame time, while streaming;
  * - bundle: the app shell (every script the page loads but the 3D chunk) against a React-only hello
  *   world, and the 3D chunk against an R3F + drei hello world; all three built in this run with the
  *   app's own Vite config (test/bench/baselines/);
@@ -117,7 +121,7 @@ async function drawCalls(page: Page): Promise<{ calls: number; triangles: number
   return { calls, triangles: Math.max(...samples.filter((s) => s.calls === calls).map((s) => s.triangles)) };
 }
 
-type Window = { frames: number; frameMs: number; commits: number; ms: number; revisions: number };
+type Window = { frames: number; frameMs: number; commits: number; ms: number; revisions: number; jsFrames: number; jsMs: number };
 
 /**
  * Frames, React commits and revisions over `ms` of page time. Frame time is the span between the
@@ -131,6 +135,7 @@ function measureWindow(page: Page, ms: number): Promise<Window> {
     const f0 = h.renderInfo().frames;
     const c0 = h.reactCommits();
     const r0 = h.revision();
+    const j0 = h.frameJs();
     const t0 = performance.now();
     const stamps = [];
     let on = true;
@@ -148,6 +153,8 @@ function measureWindow(page: Page, ms: number): Promise<Window> {
       commits: h.reactCommits() - c0,
       ms: performance.now() - t0,
       revisions: h.revision() - r0,
+      jsFrames: h.frameJs().frames - j0.frames,
+      jsMs: h.frameJs().ms - j0.ms,
     };
   })()`) as Promise<Window>;
 }
@@ -158,6 +165,8 @@ const NAMES = {
   calls: 'browser: draw calls at scale 10 vs scale 1',
   commits: 'browser: React commits per second while streaming',
   frame: 'browser: frame time streaming vs no updates (scale 10)',
+  floor: 'browser: frame time streaming vs one merged static mesh (scale 10)',
+  js: 'browser: useFrame JavaScript vs frame time (scale 10, streaming)',
   ttff: 'browser: time to first frame vs R3F hello world',
 };
 
@@ -214,6 +223,8 @@ export const browserBench: Benchmark = {
           [NAMES.calls, { op: '==', value: 1 }],
           [NAMES.commits, { op: '==', value: 0 }],
           [NAMES.frame, { op: '<=', value: 1.15 }],
+          [NAMES.floor, { op: '<=', value: 2.5 }],
+          [NAMES.js, { op: '<=', value: 0.1 }],
           [NAMES.ttff, { op: '<=', value: 1.5 }],
         ] as const)
           rows.push(skipped('browser', name, target, note));
@@ -282,6 +293,16 @@ export const browserBench: Benchmark = {
           await measureStill();
         }
       }
+      // The rasterizer floor: the same triangles as one static mesh, same page, camera and resolution.
+      const floor: Window[] = [];
+      let floorTriangles = 0;
+      if (!ctx.quick) {
+        ten.hub.stop();
+        floorTriangles = (await p.page.evaluate('window.__linetwin.rasterFloor(true)')) as number;
+        await sleep(1000);
+        for (let i = 0; i < pairs; i++) floor.push(await measureWindow(p.page, windowMs));
+        await p.page.evaluate('window.__linetwin.rasterFloor(false)');
+      }
       await p.close();
       await ten.close();
 
@@ -314,6 +335,17 @@ export const browserBench: Benchmark = {
             pairRatios: ratios.map((r) => sig(r, 2)).join('/'),
             stillRevisions: sum(still.map((w) => w.revisions)),
             robots: ten.scene.robots.length,
+          }),
+          row('browser', NAMES.floor, median(live.map(frameMs)) / median(floor.map(frameMs)), { op: '<=', value: 2.5 }, {
+            liveFrameMs: sig(median(live.map(frameMs))),
+            floorFrameMs: sig(median(floor.map(frameMs))),
+            floorTriangles,
+            liveTriangles: calls10.triangles,
+          }),
+          row('browser', NAMES.js, median(live.map((w) => w.jsMs / Math.max(1, w.jsFrames) / w.frameMs)), { op: '<=', value: 0.1 }, {
+            useFrameMsPerFrame: sig(median(live.map((w) => w.jsMs / Math.max(1, w.jsFrames))), 3),
+            liveFrameMs: sig(median(live.map(frameMs))),
+            framesMeasured: sum(live.map((w) => w.jsFrames)),
           }),
           row('browser', NAMES.ttff, median(ttff.app) / median(ttff.hello), { op: '<=', value: 1.5 }, {
             appMs: Math.round(median(ttff.app)),

@@ -18,7 +18,7 @@ import { buildWorkload, type Workload } from './workload.ts';
 
 export type FanoutRequest =
   | { type: 'init'; scale: number; ticks: number; warmupS: number; maxInFlight: number }
-  /** Ticks [from, to) as fast as every client takes them: a tick waits until no client has maxInFlight frames outstanding. */
+  /** Ticks [from, to) as fast as every client takes them: a tick waits until no client has maxInFlight frames unwritten. */
   | { type: 'burst'; mode: 'hub' | 'raw'; from: number; to: number }
   /** Hub ticks [from, to) on a fixed clock, whatever the clients do (the slow-client test). */
   | { type: 'steady'; from: number; to: number; intervalMs: number }
@@ -78,14 +78,16 @@ async function init(req: Extract<FanoutRequest, { type: 'init' }>): Promise<Fano
   const hub = createHub({ scene: w.scene, tickMs: 1 << 30 });
   const source = pushSource(w.initial, w.startTime);
   // Every benchmark client connects from 127.0.0.1: lift the per-address connection limit meant for the internet.
-  const app = createApp({ hub, sources: [source], maxInFlight: req.maxInFlight, limits: { connectionsPerMinute: 1_000_000 } });
+  const app = createApp({ hub, sources: [source], feed: { maxQueued: req.maxInFlight }, limits: { connectionsPerMinute: 1_000_000 } });
   const raw = await startRawBroadcaster();
   const state: Live = { w, hub, app, source, raw, maxInFlight: req.maxInFlight, nextTick: 0, slow: null, wake: null };
   app.io.on('connection', (socket) => {
     // The app's own handler ran first and added this socket's feed last.
     const feed = [...app.feeds].at(-1);
     if (socket.handshake.query.role === 'slow' && feed) state.slow = { socket, feed };
-    // Acks arrive as engine.io data, which Socket.IO applies a moment later: look after that.
+    // A transport that finished a write may take the next frame; it turns writable just after its drain event.
+    socket.conn.transport.on('drain', () => process.nextTick(() => state.wake?.()));
+    // Acknowledgements arrive as engine.io data, which Socket.IO applies a moment later: look after that.
     socket.conn.on('data', () => process.nextTick(() => state.wake?.()));
     socket.on('disconnect', () => {
       if (state.slow?.socket === socket) state.slow = null;
@@ -127,7 +129,7 @@ async function burst(req: Extract<FanoutRequest, { type: 'burst' }>): Promise<Fa
   const s = live;
   if (!s) throw new Error('not initialised');
   const feedsBelow = (n: number) => () => {
-    for (const f of s.app.feeds) if (f.inFlight >= n) return false;
+    for (const f of s.app.feeds) if (f.queued >= n) return false;
     return true;
   };
   let mismatches = 0;
@@ -136,10 +138,10 @@ async function burst(req: Extract<FanoutRequest, { type: 'burst' }>): Promise<Fa
   if (req.mode === 'hub') {
     if (req.from !== s.nextTick) throw new Error(`hub burst must start at tick ${s.nextTick}, not ${req.from}`);
     for (let i = req.from; i < req.to; i++) {
-      await until(s, feedsBelow(s.maxInFlight), 'client acks');
+      await until(s, feedsBelow(s.maxInFlight), 'client transports to take the next frame');
       mismatches += hubTick(s);
     }
-    await until(s, feedsBelow(1), 'the last acks');
+    await until(s, feedsBelow(1), 'the last frames to be written');
   } else {
     for (let i = req.from; i < req.to; i++) {
       const frame = s.w.frames[i];
@@ -183,7 +185,7 @@ async function steady(req: Extract<FanoutRequest, { type: 'steady' }>): Promise<
     else if (wait < -req.intervalMs) late++;
     mismatches += hubTick(s);
     if (slow) {
-      maxInFlight = Math.max(maxInFlight, slow.feed.inFlight);
+      maxInFlight = Math.max(maxInFlight, slow.feed.queued);
       maxBuffered = Math.max(maxBuffered, bufferedBytes(slow.socket));
     }
   }
@@ -195,7 +197,7 @@ async function steady(req: Extract<FanoutRequest, { type: 'steady' }>): Promise<
           framesSent: slow.feed.framesSent - before.frames,
           bytesSent: slow.feed.bytesSent - before.bytes,
           skippedTicks: slow.feed.skippedTicks - before.skipped,
-          maxInFlightAllowed: slow.feed.maxInFlight,
+          maxInFlightAllowed: slow.feed.maxQueued,
         }
       : null;
   return { type: 'steady-done', lateTicks: late, slow: stats, mismatches };

@@ -3,9 +3,9 @@
  * (fanout-server.ts) so its CPU is measured apart from the clients, which live here.
  *
  * fan-out: the same ticks of a busy plant go to N clients twice, through the real app (hub, feeds,
- * Socket.IO, acks) and through a bare `ws` broadcaster sending the very same frames. Both are
- * driven as fast as the clients take them (a tick waits while any client has two frames
- * outstanding), alternating runs so drift hits both alike.
+ * Socket.IO, the clients' acknowledgements) and through a bare `ws` broadcaster sending the very same
+ * frames. Both are driven as fast as the clients take them (a tick waits while any client has two
+ * frames not yet written to its socket), alternating runs so drift hits both alike.
  *
  * slow client: the hub on a fixed clock with N clients, then the same with one more client behind a
  * link throttled to a tenth of a client's share; the others must not notice, and the server must
@@ -14,10 +14,12 @@
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
+import { readHeader } from '../../protocol/codec.ts';
 import { PROTOCOL_VERSION } from '../../protocol/events.ts';
 import type { FanoutReply, FanoutRequest } from './fanout-server.ts';
 import { median, row, sig, sum, tsChild, waitUntil, type BenchContext, type Benchmark, type Row } from './harness.ts';
 import { startThrottleProxy } from './throttle-proxy.ts';
+import { wireParser } from '../../protocol/wire.ts';
 
 const serverFile = path.join(import.meta.dirname, 'fanout-server.ts');
 const MAX_IN_FLIGHT = 2;
@@ -26,7 +28,7 @@ type Counter = { bytes: number; frames: number; lastAt: number; snapshots: numbe
 type BenchClient = Counter & { close(): void };
 
 function sioClient(url: string, query: Record<string, string> = {}): BenchClient {
-  const socket: Socket = io(url, {
+  const socket: Socket = io(url, { parser: wireParser,
     transports: ['websocket'],
     // One connection per client: without forceNew all clients would share one multiplexed socket.
     forceNew: true,
@@ -34,16 +36,35 @@ function sioClient(url: string, query: Record<string, string> = {}): BenchClient
     auth: { protocolVersion: PROTOCOL_VERSION },
     query,
   });
-  const c: BenchClient = { bytes: 0, frames: 0, lastAt: 0, snapshots: 0, close: () => socket.close() };
-  socket.on('state:snapshot', (_frame: ArrayBuffer, ack: () => void) => {
+  // Acknowledges like the browser: the newest revision it holds, at most every 100 ms.
+  let ackTimer: NodeJS.Timeout | null = null;
+  let revision = 0;
+  const ackSoon = (frame: Uint8Array) => {
+    revision = readHeader(frame).revision;
+    ackTimer ??= setTimeout(() => {
+      ackTimer = null;
+      socket.emit('state:ack', revision);
+    }, 100);
+  };
+  const c: BenchClient = {
+    bytes: 0,
+    frames: 0,
+    lastAt: 0,
+    snapshots: 0,
+    close: () => {
+      if (ackTimer) clearTimeout(ackTimer);
+      socket.close();
+    },
+  };
+  socket.on('state:snapshot', (frame: Uint8Array) => {
     c.snapshots++;
-    ack();
+    ackSoon(frame);
   });
-  socket.on('state:delta', (frame: ArrayBuffer, ack: () => void) => {
+  socket.on('state:delta', (frame: Uint8Array) => {
     c.bytes += frame.byteLength;
     c.frames++;
     c.lastAt = performance.now();
-    ack();
+    ackSoon(frame);
   });
   return c;
 }

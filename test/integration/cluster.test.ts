@@ -16,6 +16,8 @@ import { twinClient, waitFor } from '../fixtures/client.ts';
 import { stationStates, type StateSnapshot } from '../../protocol/state.ts';
 import { readHeader } from '../../protocol/codec.ts';
 import { io } from 'socket.io-client';
+import { wireParser } from '../../protocol/wire.ts';
+import { PROTOCOL_VERSION } from '../../protocol/events.ts';
 
 const scene = tinyScene();
 let redisPort = 0;
@@ -130,7 +132,7 @@ describe('several nodes over Redis', () => {
     churn(3);
     await waitFor(() => ingest.hub.revision > held.revision, 'new revisions');
     // A bare client that holds that revision: what does the ingest node send first?
-    const moved = io(ingest.url, { transports: ['websocket'], auth: { protocolVersion: 1, ...held } });
+    const moved = io(ingest.url, { parser: wireParser, transports: ['websocket'], auth: { protocolVersion: PROTOCOL_VERSION, ...held } });
     cleanup.push(() => void moved.close());
     const first = await new Promise<{ kind: string; base: number; revision: number }>((resolve) => {
       for (const kind of ['snapshot', 'delta'] as const)

@@ -15,6 +15,8 @@ import { FrameError } from '../../protocol/codec.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 import { scriptedSource } from '../fixtures/scripted-source.ts';
 import { twinClient, waitFor } from '../fixtures/client.ts';
+import { wireParser } from '../../protocol/wire.ts';
+import { PROTOCOL_VERSION } from '../../protocol/events.ts';
 
 const scene = tinyScene();
 let app: App;
@@ -51,7 +53,7 @@ describe('fuzzing', () => {
   it('[FZ1] 100,000 random client events: no throw, the server keeps serving, state unchanged', async () => {
     const before = hub.snapshot();
     const revision = hub.revision;
-    const socket: Socket = io(url, { transports: ['websocket'], auth: { protocolVersion: 1 } });
+    const socket: Socket = io(url, { parser: wireParser, transports: ['websocket'], auth: { protocolVersion: PROTOCOL_VERSION } });
     await new Promise<void>((r) => socket.on("connect", () => r()));
     const events = fc.sample(
       fc.tuple(fc.constantFrom('playback:command', 'state:resync', 'state:delta', 'no:such', 'session:hello', '__proto__', 'constructor'), fc.array(anyValue, { maxLength: 3 }), fc.boolean()),

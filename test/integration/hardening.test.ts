@@ -7,6 +7,8 @@ import { tinyScene } from '../fixtures/tiny-scene.ts';
 import { scriptedSource } from '../fixtures/scripted-source.ts';
 import { twinClient, waitFor } from '../fixtures/client.ts';
 import type { CommandResult } from '../../protocol/events.ts';
+import { wireParser } from '../../protocol/wire.ts';
+import { PROTOCOL_VERSION } from '../../protocol/events.ts';
 
 const scene = tinyScene();
 const apps: App[] = [];
@@ -27,7 +29,7 @@ async function start(opts: Parameters<typeof createApp>[0] extends infer O ? Par
 
 /** Connects and resolves with 'connected' or the connect_error message. */
 function connect(url: string, opts: Parameters<typeof io>[1] = {}): Promise<{ socket: Socket; result: string }> {
-  const socket = io(url, { transports: ['websocket'], reconnection: false, ...opts });
+  const socket = io(url, { parser: wireParser, transports: ['websocket'], reconnection: false, ...opts });
   sockets.push(socket);
   return new Promise((resolve) => {
     socket.on('connect', () => resolve({ socket, result: 'connected' }));
@@ -35,7 +37,7 @@ function connect(url: string, opts: Parameters<typeof io>[1] = {}): Promise<{ so
   });
 }
 
-const auth = { protocolVersion: 1 };
+const auth = { protocolVersion: PROTOCOL_VERSION };
 
 describe('hardening', () => {
   it('[SEC1] /metrics reports clients, changes, frames, ticks, rejects and event-loop figures in Prometheus format', async () => {
@@ -74,7 +76,7 @@ describe('hardening', () => {
     // Listen from the start: the hello arrives right after the connection.
     const roleOf = (token?: string) =>
       new Promise<string>((resolve) => {
-        const socket = io(url, { transports: ['websocket'], reconnection: false, auth: { ...auth, token } });
+        const socket = io(url, { parser: wireParser, transports: ['websocket'], reconnection: false, auth: { ...auth, token } });
         sockets.push(socket);
         socket.on('session:hello', (h) => resolve(h.role));
         socket.on('connect_error', (e) => resolve(e.message));

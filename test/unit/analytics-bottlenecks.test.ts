@@ -7,6 +7,8 @@ import { StationTimelines } from '../../server/analytics/station-timelines.ts';
 import { bottleneckKpis } from '../../server/analytics/bottlenecks.ts';
 import { LineSimulation } from '../../server/sources/simulator/line-simulation.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
+import { FrameChangeReader } from '../../protocol/frame-changes.ts';
+import { lineKpis, stationKpis } from '../../server/analytics/kpis.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0); // 08:00
@@ -256,6 +258,38 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     const k = bottleneckKpis(store, T0 + 1800_000, store.to!);
     expect(k.main).toBe('S2');
     expect(byId(k).S2.total).toBeGreaterThan(0.9);
+  });
+
+  it('BN10 a live hub feeds the timelines from its commits exactly as from its delta frames', () => {
+    const scene = lineScene({ S1: 40, S2: 70, S3: 45 });
+    const hub = createHub({ scene, tickMs: 1 << 30 });
+    const sim = new LineSimulation(scene, { seed: 11, startTime: T0 });
+    for (const c of sim.fullState()) hub.sink.apply(c);
+    hub.sink.time?.(T0);
+    hub.tick();
+    const fromCommits = new StationTimelines(scene);
+    const stop = fromCommits.attachToHub(hub);
+    // The reference: every tick's frame decoded into changes.
+    const fromFrames = new StationTimelines(scene);
+    const reader = new FrameChangeReader(hub.index);
+    const first = reader.read(hub.snapshotFrame());
+    fromFrames.init(first.changes, first.header.time);
+    const off = hub.onTick((frame) => {
+      const read = reader.read(frame);
+      for (const c of read.changes) fromFrames.apply(c);
+      fromFrames.advance(read.header.time);
+    });
+    for (let t = T0 + 1000; t <= T0 + 3600_000; t += 1000) {
+      sim.runUntil(t, (c) => hub.sink.apply(c), { sample: false });
+      hub.sink.time?.(t);
+      hub.tick();
+    }
+    stop();
+    off();
+    expect(fromCommits.to).toBe(fromFrames.to);
+    expect(bottleneckKpis(fromCommits, T0, fromCommits.to!)).toEqual(bottleneckKpis(fromFrames, T0, fromFrames.to!));
+    for (let i = 0; i < scene.stations.length; i++) expect(stationKpis(fromCommits, i, T0, fromCommits.to!)).toEqual(stationKpis(fromFrames, i, T0, fromFrames.to!));
+    expect(lineKpis(fromCommits, T0, fromCommits.to!)).toEqual(lineKpis(fromFrames, T0, fromFrames.to!));
   });
 });
 

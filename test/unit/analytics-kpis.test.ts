@@ -259,7 +259,7 @@ describe('store lifecycle', () => {
     expect(a.stations[0].jobsCompleted).toBeGreaterThan(20);
   });
 
-  it('TL3 attachToHub: stations the hub never heard of stay unknown; reports arrive through delta frames', () => {
+  it('TL3 attachToHub: stations the hub never heard of stay unknown; reports arrive through the hub commits', () => {
     const scene = scene2();
     const hub = createHub({ scene, tickMs: 1 << 30 });
     hub.sink.apply({ type: 'station', id: 'A', state: 'working', ts: s(0), job: null });

@@ -116,7 +116,7 @@ describe('playback session', () => {
       10_000,
     );
     const sent: Array<{ kind: string; frame: Uint8Array }> = [];
-    const session = new PlaybackSession(history, { send: (kind, frame, ack) => { sent.push({ kind, frame }); ack(); } });
+    const session = new PlaybackSession(history, {}, { queued: () => 0, send: (kind, frame) => void sent.push({ kind, frame }) });
     return { history, truth, sent, session };
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHub } from '../../server/hub/twin-hub.ts';
-import { ClientFeed, type FrameKind } from '../../server/hub/client-feed.ts';
+import { FeedGroup, sendToEach, type FrameKind } from '../../server/hub/client-feed.ts';
 import { SnapshotBuilder } from '../../protocol/frame-to-snapshot.ts';
 import { readHeader, FrameType } from '../../protocol/codec.ts';
 import type { Change } from '../../protocol/changes.ts';
@@ -160,38 +160,104 @@ describe('hub', () => {
     expect(seen[0]).toMatch(/no station "NOPE"/);
   });
 
-  it('[HUB7] a client that does not ack gets at most maxInFlight frames, then one catch-up to the newest', () => {
-    const hub = createHub({ scene, epoch: 'E' });
-    const fast: Array<[FrameKind, Uint8Array]> = [];
-    const slow: Array<[FrameKind, Uint8Array, () => void]> = [];
-    const fastFeed = new ClientFeed(hub, { send: (k, f, ack) => { fast.push([k, f]); ack(); } }, 2);
-    const slowFeed = new ClientFeed(hub, { send: (k, f, ack) => slow.push([k, f, ack]) }, 2);
-    hub.onTick((f, r, b) => { fastFeed.onTick(f, r, b); slowFeed.onTick(f, r, b); });
-    fastFeed.begin();
-    slowFeed.begin();
-    for (let i = 0; i < 50; i++) {
+  /** A transport whose write queue the test controls: `queue` frames are "not yet written". */
+  function fakeTransport() {
+    const got: Array<[FrameKind, Uint8Array]> = [];
+    return { got, queue: 0, queued() { return this.queue; }, send(kind: FrameKind, frame: Uint8Array) { got.push([kind, frame]); } };
+  }
+  function busyTicks(hub: ReturnType<typeof createHub>, n: number, from = 0): void {
+    for (let i = from; i < from + n; i++) {
       hub.sink.apply(station('S1', stationStates[i % 5], i));
       hub.sink.apply(station('S2', stationStates[(i + 1) % 5], i));
       hub.tick();
     }
-    expect(fast.length).toBe(51); // snapshot + every delta
-    expect(slow.length).toBe(2); // snapshot + one delta, then conflated
-    expect(slowFeed.skippedTicks).toBe(49);
-    // The fast client's deltas are the very same bytes for each tick [HUB9].
-    slow[0][2]();
-    expect(slow.length).toBe(3);
-    const catchUp = readHeader(slow[2][1]);
-    expect(catchUp).toMatchObject({ type: FrameType.delta, baseRevision: 1, revision: 50, records: 2 });
-    const b = new SnapshotBuilder(hub.index, 'E');
-    b.apply(slow[0][1]);
-    b.apply(slow[1][1]);
-    b.apply(slow[2][1]);
-    expect(b.state).toEqual(hub.snapshot());
-    // A duplicate ack does not open a second slot.
-    slow[0][2]();
-    slow[1][2]();
-    slow[2][2]();
-    expect(slowFeed.inFlight).toBe(0);
+  }
+  function replay(hub: ReturnType<typeof createHub>, frames: Uint8Array[]) {
+    const b = new SnapshotBuilder(hub.index, hub.epoch);
+    for (const f of frames) b.apply(f);
+    return b.state;
+  }
+
+  it('[HUB7][HUB9] up-to-date clients share one broadcast per tick; a client whose transport is full is skipped, then gets one catch-up', () => {
+    const hub = createHub({ scene, epoch: 'E' });
+    const broadcasts: Array<{ frame: Uint8Array; to: number }> = [];
+    const group = new FeedGroup(hub, (frame, to) => {
+      broadcasts.push({ frame, to: to.length });
+      sendToEach(frame, to);
+    }, { maxQueued: 2 });
+    const fast = fakeTransport();
+    const slow = fakeTransport();
+    group.add(fast);
+    const slowFeed = group.add(slow);
+    busyTicks(hub, 3);
+    expect(broadcasts.map((b) => b.to)).toEqual([2, 2, 2]);
+    // The slow client's socket stops taking bytes: its queue stays full for 40 ticks.
+    slow.queue = 2;
+    busyTicks(hub, 40, 3);
+    expect(fast.got).toHaveLength(1 + 43); // snapshot + every delta
+    expect(slow.got).toHaveLength(1 + 3);
+    expect(slowFeed.skippedTicks).toBe(40);
+    // Every up-to-date client got the very same bytes (one encoding per tick).
+    expect(fast.got[1][1]).toBe(broadcasts[0].frame);
+    // It drains while the hub is quiet: the next pump sends one catch-up delta to the newest revision.
+    slow.queue = 0;
+    group.pump();
+    expect(slow.got).toHaveLength(5);
+    expect(readHeader(slow.got[4][1])).toMatchObject({ type: FrameType.delta, baseRevision: 3, revision: 43, records: 2 });
+    expect(replay(hub, slow.got.map((g) => g[1]))).toEqual(hub.snapshot());
+    // And from then on it is back in the shared broadcast.
+    busyTicks(hub, 1, 43);
+    expect(broadcasts.at(-1)!.to).toBe(2);
+    expect(replay(hub, fast.got.map((g) => g[1]))).toEqual(hub.snapshot());
+  });
+
+  it('[HUB7] a client that acknowledges and then leaves frames unacknowledged too long is held, and caught up when it acks', () => {
+    const hub = createHub({ scene, epoch: 'E' });
+    let now = 0;
+    const group = new FeedGroup(hub, sendToEach, { maxQueued: 2, staleMs: 1000, clock: () => now });
+    const frozen = fakeTransport();
+    const tool = fakeTransport();
+    const frozenFeed = group.add(frozen);
+    group.add(tool); // never acknowledges: paced by its transport alone
+    frozenFeed.ack(hub.revision);
+    // 50 ticks at 20 Hz, no acknowledgement: the first second is sent, then the client is held.
+    for (let i = 0; i < 50; i++) {
+      now += 50;
+      busyTicks(hub, 1, i);
+    }
+    expect(tool.got).toHaveLength(51);
+    expect(frozen.got.length).toBeGreaterThanOrEqual(1 + 19);
+    expect(frozen.got.length).toBeLessThanOrEqual(1 + 21);
+    expect(frozenFeed.skippedTicks).toBe(51 - frozen.got.length);
+    // It wakes and acknowledges what it applied: one catch-up delta to the newest, not a backlog.
+    const before = frozen.got.length;
+    frozenFeed.ack(frozenFeed.sentRevision);
+    expect(frozen.got).toHaveLength(before + 1);
+    expect(readHeader(frozen.got.at(-1)![1]).revision).toBe(hub.revision);
+    expect(replay(hub, frozen.got.map((g) => g[1]))).toEqual(hub.snapshot());
+    // An acknowledgement beyond what was sent (a revision of another cursor) acknowledges only what was sent.
+    frozenFeed.ack(1e9);
+    expect(frozenFeed.ackedRevision).toBe(frozenFeed.sentRevision);
+  });
+
+  it('[HUB7] a resync asked for while the transport is full is answered with a snapshot once it has room', () => {
+    const hub = createHub({ scene, epoch: 'E' });
+    const t = fakeTransport();
+    const group = new FeedGroup(hub, sendToEach, { maxQueued: 2 });
+    const feed = group.add(t);
+    busyTicks(hub, 2);
+    t.queue = 5;
+    feed.resync();
+    busyTicks(hub, 2, 2);
+    expect(t.got).toHaveLength(3);
+    t.queue = 0;
+    busyTicks(hub, 1, 4);
+    expect(t.got).toHaveLength(4);
+    expect(t.got[3][0]).toBe('snapshot');
+    expect(replay(hub, [t.got[3][1]])).toEqual(hub.snapshot());
+    group.close();
+    busyTicks(hub, 1, 5);
+    expect(t.got).toHaveLength(4);
   });
 
   it('[HUB8] a freed body slot is not reused in the same tick', () => {

@@ -12,6 +12,8 @@ import { qualityCode } from '../../../protocol/state.ts';
 import type { SceneLayout } from '../live/layout.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useCommitProbe } from '../scene/commit-probe.ts';
+import { EQUIPMENT_TINT, heatColorOf } from '../scene/Stations.tsx';
+import { analyticsFeed } from '../store/analytics-feed.ts';
 import { buildConveyors } from '../scene/Conveyors.tsx';
 import { cheapMaterials } from '../scene/materials.ts';
 import { SLAB_HEIGHT } from '../scene/shapes.ts';
@@ -34,14 +36,15 @@ export function ModelEquipment({ scene, layout, live, lib }: Props) {
   useCommitProbe();
   const built = useMemo(() => buildEquipment(scene, layout, live, lib), [scene, layout, live, lib]);
   useEffect(() => () => built.dispose(), [built]);
-  const seen = useRef({ version: -1, x: NaN, y: NaN, z: NaN });
+  const seen = useRef({ version: -1, heat: -1, x: NaN, y: NaN, z: NaN });
 
   useFrame(({ camera }) => {
     const s = seen.current;
     const p = camera.position;
     const moved = (p.x - s.x) ** 2 + (p.y - s.y) ** 2 + (p.z - s.z) ** 2 > 1 || Number.isNaN(s.x);
-    if (!moved && live.stationVersion === s.version) return;
+    if (!moved && live.stationVersion === s.version && analyticsFeed.heatVersion === s.heat) return;
     s.version = live.stationVersion;
+    s.heat = analyticsFeed.heatVersion;
     s.x = p.x;
     s.y = p.y;
     s.z = p.z;
@@ -199,8 +202,15 @@ function buildEquipment(scene: ResolvedScene, layout: SceneLayout, live: LiveSta
   if (chunks.length > 0) sets.push(new StaticLodSet(chunks, lib.equipment['conveyor-section'], lib.conveyorFar, limits.conveyors, { name: 'conveyor-sections', receive: shadows }));
   const belts = buildConveyors(scene, { levelBelts: false });
 
-  // Equipment of a station whose data is not good is dimmed, as the procedural shapes are.
-  const colorOf = (si: number) => (live.stationQuality[si] === qualityCode.good ? WHITE : DIM);
+  // Equipment of a station whose data is not good is dimmed, as the procedural shapes are; in a heatmap
+  // mode it is tinted with the station's heat colour (the slab in front carries the full colour).
+  const tint = new Color();
+  const heat = new Color();
+  const colorOf = (si: number) => {
+    if (live.stationQuality[si] !== qualityCode.good) return DIM;
+    if (analyticsFeed.mode === 'state' || analyticsFeed.heat.length < (si + 1) * 3) return WHITE;
+    return tint.copy(WHITE).lerp(heatColorOf(si, heat), EQUIPMENT_TINT);
+  };
 
   return {
     sets,

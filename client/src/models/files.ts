@@ -2,7 +2,7 @@
  * The generated model files the client draws (assets/models/, made by `npm run assets`) and where the
  * server serves them. URLs are relative to the page, so the client also works under a path prefix.
  */
-import { robotModelIds, toolKinds, type RobotModelId, type StationKind, type ToolKind } from '../../../protocol/scene-schema.ts';
+import { robotModelIds, toolKinds, type RobotModelId, type StationKind, type ToolKind } from '../../../protocol/scene-kinds.ts';
 import { bodyModels, type BodyModel } from '../../../protocol/state.ts';
 
 export const equipmentNames = ['skid', 'conveyor-section', 'safety-fence', 'welding-fixture', 'paint-booth', 'inspection-tunnel', 'agv', 'press'] as const;

@@ -8,7 +8,7 @@ import { Color } from 'three';
 import type { GLTF } from 'three-stdlib';
 import { ROBOT_NODES } from '../../../protocol/model-rules.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
-import { toolKinds, type RobotModelId, type ToolKind } from '../../../protocol/scene-schema.ts';
+import { toolKinds, type RobotModelId, type ToolKind } from '../../../protocol/scene-kinds.ts';
 import { bodyModels, type BodyModel } from '../../../protocol/state.ts';
 import { litMaterial } from '../scene/materials.ts';
 import { panelStackShape, ShapeBuilder, stationShape, toolShape } from '../scene/shapes.ts';

@@ -14,6 +14,7 @@ import {
   type RoomResult,
   type ServerToClientEvents,
 } from '../../../protocol/events.ts';
+import { wireParser } from '../../../protocol/wire.ts';
 import { FrameApplier } from '../live/apply-frame.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin, type ConnectionStatus } from '../store/store.ts';
@@ -25,6 +26,10 @@ import { room, storedToken } from './room.ts';
 export const STALE_AFTER_MS = 3000;
 /** A resync that got no snapshot in this time is asked for again. */
 const RESYNC_RETRY_MS = 2000;
+/** The applied revision is reported to the server at most this often (it paces a slow client by it). */
+const ACK_EVERY_MS = 100;
+/** While the handshake keeps failing, the server's protocol version is looked up at most this often. */
+const VERSION_CHECK_MS = 10_000;
 /** A playback command unanswered for this long is reported as failed. */
 const COMMAND_TIMEOUT_MS = 5000;
 
@@ -33,6 +38,11 @@ export type ConnectionOptions = {
   url?: string;
   /** Called when the server serves a different scene than the one loaded (it was restarted with another). */
   onSceneChanged?: (sceneId: string) => void;
+  /**
+   * Called when the server speaks another protocol version (it was upgraded while this page stayed open).
+   * After an upgrade that changed the wire encoding the handshake itself fails, so this is found out over HTTP.
+   */
+  onProtocolChanged?: (serverVersion: number) => void;
   sceneId: string;
 };
 
@@ -73,8 +83,8 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   };
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = options.url
-    ? io(options.url, { auth, reconnectionDelay: 500, reconnectionDelayMax: 4000 })
-    : io({ auth, reconnectionDelay: 500, reconnectionDelayMax: 4000 });
+    ? io(options.url, { auth, parser: wireParser, reconnectionDelay: 500, reconnectionDelayMax: 4000 })
+    : io({ auth, parser: wireParser, reconnectionDelay: 500, reconnectionDelayMax: 4000 });
 
   const askResync = () => {
     const now = performance.now();
@@ -84,17 +94,23 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     socket.emit('state:resync');
   };
 
-  const onFrame = (frame: ArrayBuffer, ack: () => void) => {
+  // One acknowledgement per ACK_EVERY_MS at most, carrying the newest revision applied by then.
+  let ackTimer = 0;
+  const sendAck = () => {
+    ackTimer = 0;
+    if (socket.connected && live.hasState) socket.emit('state:ack', live.revision);
+  };
+
+  const onFrame = (frame: ArrayBuffer) => {
     const outcome = applier.apply(frame);
     if (outcome.kind === 'applied') {
       if (outcome.type === 'snapshot') resyncAskedAt = -Infinity;
+      if (!ackTimer) ackTimer = window.setTimeout(sendAck, ACK_EVERY_MS);
       setStatus('live');
     } else {
       if (outcome.kind === 'error') console.warn(`[linetwin] frame refused (${outcome.message}); asking for a snapshot`);
       askResync();
     }
-    // Acknowledge even a refused frame: the hub counts unacknowledged frames and would otherwise stop sending.
-    if (typeof ack === 'function') ack();
   };
 
   socket.on('session:hello', (hello: Hello) => {
@@ -143,12 +159,29 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     room.disconnected();
     if (!closed) setStatus(everConnected ? 'reconnecting' : 'connecting');
   });
+  let versionCheckedAt = -Infinity;
+  const checkServerVersion = async () => {
+    const now = performance.now();
+    if (now - versionCheckedAt < VERSION_CHECK_MS) return;
+    versionCheckedAt = now;
+    try {
+      const res = await fetch(`${options.url ?? ''}/healthz`, { cache: 'no-store', signal: AbortSignal.timeout(5000) });
+      const v = ((await res.json()) as { protocolVersion?: unknown }).protocolVersion;
+      if (!closed && typeof v === 'number' && v !== PROTOCOL_VERSION) options.onProtocolChanged?.(v);
+    } catch {
+      // The server is away: that is what the reconnecting badge says already.
+    }
+  };
   socket.on('connect_error', () => {
     setStatus(everConnected ? 'reconnecting' : 'connecting');
   });
 
   const watchdog = window.setInterval(() => {
-    if (!socket.connected) return;
+    if (!socket.connected) {
+      // Not connected for whatever reason (server away, or a handshake it refuses): is it another version?
+      void checkServerVersion();
+      return;
+    }
     // A paused cursor gets no frames, and a quiet line none either: a status whose cursor moved (or any status
     // in playback) shows the server is there and nothing changed.
     const since = performance.now() - Math.max(live.lastFrameAt, connectedAt, playback.heardAt);
@@ -212,6 +245,7 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
       detach();
       detachRoom();
       window.clearInterval(watchdog);
+      window.clearTimeout(ackTimer);
       socket.removeAllListeners();
       socket.disconnect();
     },

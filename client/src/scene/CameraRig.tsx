@@ -42,6 +42,11 @@ export function CameraRig({ scene }: { scene: ResolvedScene }) {
     const fly = (position: readonly [number, number, number], target: readonly [number, number, number], duration: number) => {
       const c = controls.current;
       if (!c) return;
+      // Spend the momentum a drag left in the damped controls first: it would otherwise keep turning the camera
+      // during and after the flight, and a followed view would land beside the presenter's.
+      c.enableDamping = false;
+      c.update();
+      c.enableDamping = true;
       const tw = tween.current;
       tw.fromPos.copy(camera.position);
       tw.fromTarget.copy(c.target);

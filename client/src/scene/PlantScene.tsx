@@ -14,6 +14,7 @@ import { useTwin, type Selection } from '../store/store.ts';
 import { provideToTestHook, setReady } from '../test-hook.ts';
 import { CameraRig } from './CameraRig.tsx';
 import { useCommitProbe } from './commit-probe.ts';
+import { useFrameProbe } from './frame-probe.ts';
 import { Floor, planBounds } from './Floor.tsx';
 import { Highlight } from './Highlight.tsx';
 import { TourHighlight } from './TourHighlight.tsx';
@@ -108,6 +109,7 @@ const anchor = new Vector3();
 /** Exposes the renderer and projections to window.__linetwin; flags ready after a frame drew real state. */
 function HookBridge({ ctx }: { ctx: LocateContext }) {
   useCommitProbe();
+  useFrameProbe();
   const gl = useThree((s) => s.gl);
   const camera = useThree((s) => s.camera);
   const three = useThree((s) => s.scene);
@@ -138,14 +140,14 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
         renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles, frames: gl.info.render.frame, geometries: gl.info.memory.geometries, textures: gl.info.memory.textures }),
         camera: () => {
           const t = (controls as unknown as { target?: Vector3 } | null)?.target;
+          if (!t) return null;
           const r = (v: number) => Math.round(v * 1000) / 1000;
-          return {
-            position: [r(camera.position.x), r(camera.position.y), r(camera.position.z)],
-            target: t ? [r(t.x), r(t.y), r(t.z)] : null,
-          };
+          return { position: [r(camera.position.x), r(camera.position.y), r(camera.position.z)], target: [r(t.x), r(t.y), r(t.z)] };
         },
+        // Loaded only when a benchmark asks: it is no part of the app's own bundle.
+        rasterFloor: async (on) => (await import('./raster-floor.ts')).showRasterFloor(three, on),
       }),
-    [ctx, gl, camera, controls],
+    [ctx, gl, camera, controls, three],
   );
 
   useFrame(() => {

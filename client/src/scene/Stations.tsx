@@ -1,10 +1,12 @@
 /**
  * Stations: one instanced mesh of equipment per station kind, one of floor slabs and one of stack-light
- * lamps coloured by state (plus their poles). Colours are rewritten only when a station record arrived.
+ * lamps coloured by state (plus their poles). Colours are rewritten only when a station record arrived
+ * or the heatmap changed. In a heatmap mode the slabs (and the equipment, tinted) show the KPI colour
+ * while the stack lights keep showing the state: same meshes, same draw calls, only instance colours.
  */
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame } from '@react-three/fiber';
-import { Color, MeshBasicMaterial, type InstancedMesh } from 'three';
+import { Color, MeshBasicMaterial, SRGBColorSpace, type InstancedMesh } from 'three';
 import { litMaterial } from './materials.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { StationKind } from '../../../protocol/scene-schema.ts';
@@ -15,6 +17,8 @@ import { stationStateColor } from '../palette.ts';
 import { fade, makeInstanced, scratchColor, scratchObject, setPick } from './instancing.ts';
 import { beaconLampShape, beaconPoleShape, slabShape, stationShape } from './shapes.ts';
 import { useCommitProbe } from './commit-probe.ts';
+import { analyticsFeed } from '../store/analytics-feed.ts';
+import { provideToTestHook } from '../test-hook.ts';
 
 type Props = {
   scene: ResolvedScene;
@@ -28,21 +32,49 @@ type Props = {
 const stateColors = stationStates.map((s) => new Color(stationStateColor[s]));
 const UNKNOWN = new Color('#999999');
 const LAMP_UNKNOWN = new Color(0x4b5058);
+const heatColor = new Color();
+const readBack = new Color();
+/** How strongly equipment is tinted by the heat colour (the slab carries it fully). */
+export const EQUIPMENT_TINT = 0.55;
+
+/** The heat colour of station i in the feed's mode (sRGB in the feed, linear here), into `out`. */
+export function heatColorOf(i: number, out: Color): Color {
+  const h = analyticsFeed.heat;
+  return out.setRGB(h[i * 3], h[i * 3 + 1], h[i * 3 + 2], SRGBColorSpace);
+}
 
 export function Stations({ scene, layout, live, equipmentMask }: Props) {
   useCommitProbe();
   const built = useMemo(() => buildStations(scene, layout, equipmentMask), [scene, layout, equipmentMask]);
   useEffect(() => () => built.dispose(), [built]);
 
-  const seen = useRef(-1);
+  // The colour each slab was given, as the GPU gets it: the test hook reads the instance buffer itself.
+  useEffect(
+    () =>
+      provideToTestHook({
+        stationColor: (id) => {
+          const i = layout.index.station.get(id);
+          if (i === undefined) return null;
+          built.slabs.getColorAt(i, readBack);
+          return `#${readBack.getHexString()}`;
+        },
+      }),
+    [built, layout],
+  );
+
+  const seen = useRef({ station: -1, heat: -1 });
   useFrame(() => {
-    if (live.stationVersion === seen.current) return;
-    seen.current = live.stationVersion;
+    const s = seen.current;
+    if (live.stationVersion === s.station && analyticsFeed.heatVersion === s.heat) return;
+    s.station = live.stationVersion;
+    s.heat = analyticsFeed.heatVersion;
+    const heat = analyticsFeed.mode !== 'state' && analyticsFeed.heat.length === live.stationCount * 3;
     const { slabs, lamps } = built;
     for (let i = 0; i < live.stationCount; i++) {
       const good = live.stationQuality[i] === qualityCode.good;
       const color = stateColors[live.stationState[i]] ?? UNKNOWN;
-      slabs.setColorAt(i, good ? color : fade(scratchColor.copy(color)));
+      const slab = heat ? heatColorOf(i, heatColor) : color;
+      slabs.setColorAt(i, good ? slab : fade(scratchColor.copy(slab)));
       lamps.setColorAt(i, good ? color : LAMP_UNKNOWN);
     }
     slabs.instanceColor!.needsUpdate = true;
@@ -50,8 +82,10 @@ export function Stations({ scene, layout, live, equipmentMask }: Props) {
     // Equipment of a station whose data is not good is dimmed too, so the whole station reads as "unknown".
     for (const { mesh, stations } of built.equipment) {
       for (let j = 0; j < stations.length; j++) {
-        if (live.stationQuality[stations[j]] === qualityCode.good) scratchColor.setRGB(1, 1, 1);
-        else scratchColor.setRGB(0.62, 0.64, 0.68);
+        const si = stations[j];
+        if (live.stationQuality[si] !== qualityCode.good) scratchColor.setRGB(0.62, 0.64, 0.68);
+        else if (heat) scratchColor.setRGB(1, 1, 1).lerp(heatColorOf(si, heatColor), EQUIPMENT_TINT);
+        else scratchColor.setRGB(1, 1, 1);
         mesh.setColorAt(j, scratchColor);
       }
       mesh.instanceColor!.needsUpdate = true;

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { Hello, PlaybackStatus } from '../../../protocol/events.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
+import type { HeatmapMode } from './heat-scale.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'stale' | 'incompatible';
 export type EntityKind = 'station' | 'robot' | 'body';
@@ -51,6 +52,8 @@ export type TwinStore = {
   room: RoomState | null;
   /** Kiosk mode only: looping the tour, or a visitor exploring by hand. */
   kiosk: 'tour' | 'explore' | null;
+  /** What colours the station slabs: their state (default) or a KPI over the analysis window. */
+  heatmap: HeatmapMode;
   setScene(scene: ResolvedScene): void;
   setHello(hello: Hello): void;
   setStatus(status: ConnectionStatus): void;
@@ -67,6 +70,7 @@ export type TwinStore = {
   setTour(tour: TourView | null): void;
   setRoom(room: RoomState | null): void;
   setKiosk(mode: 'tour' | 'explore' | null): void;
+  setHeatmap(mode: HeatmapMode): void;
 };
 
 let toastIds = 0;
@@ -87,6 +91,7 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   tour: null,
   room: null,
   kiosk: null,
+  heatmap: 'state',
   setScene: (scene) => set({ scene, cameraPreset: scene.cameras[0]?.id ?? null }),
   setHello: (hello) => set({ hello }),
   setStatus: (status) => {
@@ -137,5 +142,8 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   },
   setKiosk: (kiosk) => {
     if (get().kiosk !== kiosk) set({ kiosk });
+  },
+  setHeatmap: (heatmap) => {
+    if (get().heatmap !== heatmap) set({ heatmap });
   },
 }));

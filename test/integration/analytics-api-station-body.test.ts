@@ -1,0 +1,154 @@
+/**
+ * GET /api/stations/:id/timeline and GET /api/bodies/:vin/route (docs/analytics.md) against a real HTTP
+ * server around createAnalyticsHandler, fed through a real hub with hand-timed changes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Change } from '../../protocol/changes.ts';
+import type { BodyLocation, StationState } from '../../protocol/state.ts';
+import { createHub, type Hub } from '../../server/hub/twin-hub.ts';
+import { StationTimelines } from '../../server/analytics/station-timelines.ts';
+import { createAnalyticsHandler } from '../../server/http/analytics-routes.ts';
+import { tinyScene } from '../fixtures/tiny-scene.ts';
+
+const scene = tinyScene();
+const at = (mm: number, ss = 0) => Date.UTC(2026, 0, 5, 8, mm, ss);
+const st = (id: string, state: StationState, ts: number, job?: string | null): Change => ({ type: 'station', id, state, ts, ...(job !== undefined ? { job } : {}) });
+const body = (id: string, location: BodyLocation, ts: number): Change => ({ type: 'body', id, model: 'sedan', color: null, location, ts });
+const atStation = (station: string): BodyLocation => ({ kind: 'station', station });
+const onConveyor = (conveyor: string, progress: number): BodyLocation => ({ kind: 'conveyor', conveyor, progress });
+
+/**
+ * 08:00 all starved. VIN1 enters S1 at 08:01 (S1 works until 08:02), rides C1 08:02–08:03, is at S2
+ * 08:03–08:06 (S2 down 08:04–08:05), on C2 08:06–08:07, at S3 08:07–08:08, leaves at 08:08. VIN2 enters S1 at
+ * 08:05 and is still there at 08:10.
+ */
+function drive(hub: Hub): void {
+  const steps: Array<[number, Change[]]> = [
+    [at(0), [st('S1', 'starved', at(0)), st('S2', 'starved', at(0)), st('S3', 'starved', at(0))]],
+    [at(1), [body('VIN1', atStation('S1'), at(1)), st('S1', 'working', at(1), 'VIN1')]],
+    [at(2), [body('VIN1', onConveyor('C1', 0), at(2)), st('S1', 'starved', at(2), null)]],
+    [at(2, 30), [body('VIN1', onConveyor('C1', 0.5), at(2, 30))]],
+    [at(3), [body('VIN1', atStation('S2'), at(3)), st('S2', 'working', at(3), 'VIN1')]],
+    [at(4), [st('S2', 'down', at(4))]],
+    [at(5), [st('S2', 'working', at(5)), body('VIN2', atStation('S1'), at(5)), st('S1', 'working', at(5), 'VIN2')]],
+    [at(6), [body('VIN1', onConveyor('C2', 0), at(6)), st('S2', 'starved', at(6), null)]],
+    [at(7), [body('VIN1', atStation('S3'), at(7)), st('S3', 'working', at(7), 'VIN1')]],
+    [at(8), [{ type: 'body-remove', id: 'VIN1', ts: at(8) }, st('S3', 'starved', at(8), null)]],
+    [at(10), []],
+  ];
+  for (const [t, changes] of steps) {
+    for (const c of changes) hub.sink.apply(c);
+    hub.sink.time?.(t);
+    hub.tick();
+  }
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+});
+
+async function setup(withAnalytics = true) {
+  const hub = createHub({ scene, tickMs: 1 << 30 });
+  hub.sink.time?.(at(0) - 1000);
+  hub.tick();
+  const analytics = withAnalytics ? new StationTimelines(scene) : null;
+  analytics?.attachToHub(hub);
+  drive(hub);
+  const handle = createAnalyticsHandler({ analytics, history: null, scene, hub });
+  const server = createServer((req, res) => {
+    if (handle(req, res)) return;
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'fallback' }));
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const get = async (url: string, method = 'GET') => {
+  const r = await fetch(url, { method });
+  const text = await r.text();
+  return { status: r.status, type: r.headers.get('content-type') ?? '', json: () => JSON.parse(text) };
+};
+
+describe('station timeline and body route API', () => {
+  it('API-T1 /api/stations/:id/timeline: state intervals, jobs with cycle times, current job and breakdowns', async () => {
+    const url = await setup();
+    const r = await get(`${url}/api/stations/S2/timeline?from=${at(0)}&to=${new Date(at(10)).toISOString()}`);
+    expect(r.status).toBe(200);
+    expect(r.type).toMatch(/application\/json/);
+    const tl = r.json();
+    expect(tl).toMatchObject({ station: 'S2', name: 'Respot', taktTime: 60, nominalCycleTime: 55 });
+    expect(tl.window).toMatchObject({ fromMs: at(0), toMs: at(10), seconds: 600 });
+    expect(tl.intervals).toEqual([
+      { from: at(0), to: at(3), state: 'starved' },
+      { from: at(3), to: at(4), state: 'working' },
+      { from: at(4), to: at(5), state: 'down' },
+      { from: at(5), to: at(6), state: 'working' },
+      { from: at(6), to: at(10), state: 'starved' },
+    ]);
+    // Net cycle time: two minutes working on VIN1, the breakdown in between not counted.
+    expect(tl.jobs).toEqual([{ job: 'VIN1', start: at(3), end: at(6), cycleSeconds: 120, startKnown: true }]);
+    expect(tl.breakdowns).toEqual([{ from: at(4), to: at(5), seconds: 60, ongoing: false }]);
+    expect(tl.current).toBeNull();
+    const s1 = (await get(`${url}/api/stations/S1/timeline?window=15m`)).json();
+    expect(s1.current).toEqual({ job: 'VIN2', start: at(5), workSeconds: 300 });
+  });
+
+  it('API-T2 timeline errors: unknown station 404, bad times 400 naming the parameter, outside the data 416, POST 405', async () => {
+    const url = await setup();
+    const unknown = await get(`${url}/api/stations/NOPE/timeline`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.json()).toMatchObject({ station: 'NOPE' });
+    expect(unknown.json().error).toMatch(/no station "NOPE"/);
+    for (const [q, param] of [['from=yesterday', 'from'], ['to=12:00', 'to'], ['window=forever', 'window'], [`from=${at(5)}&to=${at(1)}`, 'from'], ['format=csv', 'format'], ['colour=red', 'colour']]) {
+      const r = await get(`${url}/api/stations/S1/timeline?${q}`);
+      expect(r.status, q).toBe(400);
+      expect(r.json().parameter, q).toBe(param);
+      expect(typeof r.json().error).toBe('string');
+    }
+    const outside = await get(`${url}/api/stations/S1/timeline?from=${at(30)}&to=${at(40)}`);
+    expect(outside.status).toBe(416);
+    expect(outside.json()).toMatchObject({ toMs: at(10) });
+    expect((await get(`${url}/api/stations/S1/timeline`, 'POST')).status).toBe(405);
+    // Percent-encoded ids are decoded; an id with a slash cannot name a station.
+    expect((await get(`${url}/api/stations/%53%31/timeline?window=1h`)).json().station).toBe('S1');
+    expect((await get(`${url}/api/stations/%E0%A4%A/timeline`)).status).toBe(400);
+  });
+
+  it('API-R1 /api/bodies/:vin/route: visits in order with dwell times, a body still in the plant timed up to now', async () => {
+    const url = await setup();
+    const r = await get(`${url}/api/bodies/VIN1/route`);
+    expect(r.status).toBe(200);
+    const route = r.json();
+    expect(route).toMatchObject({ vin: 'VIN1', inPlant: false, firstSeen: at(1), removed: at(8), totalSeconds: 420, stationSeconds: 300 });
+    expect(route.visits.map((v: { kind: string; id: string; dwellSeconds: number }) => [v.kind, v.id, v.dwellSeconds])).toEqual([
+      ['station', 'S1', 60],
+      ['conveyor', 'C1', 60],
+      ['station', 'S2', 180],
+      ['conveyor', 'C2', 60],
+      ['station', 'S3', 60],
+    ]);
+    expect(route.visits[2]).toMatchObject({ name: 'Respot', from: at(3), to: at(6), open: false });
+    const vin2 = (await get(`${url}/api/bodies/VIN2/route`)).json();
+    expect(vin2).toMatchObject({ inPlant: true, removed: null });
+    expect(vin2.visits).toEqual([{ kind: 'station', id: 'S1', name: 'Framing', from: at(5), to: null, dwellSeconds: 300, open: true, enteredBeforeData: false }]);
+  });
+
+  it('API-R2 route errors: unknown VIN 404, any parameter 400, no analytics 404 saying why', async () => {
+    const url = await setup();
+    const r = await get(`${url}/api/bodies/NOPE/route`);
+    expect(r.status).toBe(404);
+    expect(r.json()).toMatchObject({ vin: 'NOPE' });
+    const p = await get(`${url}/api/bodies/VIN1/route?from=1`);
+    expect(p.status).toBe(400);
+    expect(p.json().parameter).toBe('from');
+    const none = await setup(false);
+    const n = await get(`${none}/api/bodies/VIN1/route`);
+    expect(n.status).toBe(404);
+    expect(n.json().error).toMatch(/no analytics/);
+  });
+});
