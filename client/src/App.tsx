@@ -32,6 +32,7 @@ import { Kiosk } from './kiosk/Kiosk.tsx';
 import { room } from './net/room.ts';
 import { tourPlayer } from './tour/tour-player.ts';
 import { urlParams } from './url-params.ts';
+import { i18n } from './i18n/i18n.ts';
 
 export function App() {
   return (
@@ -64,7 +65,7 @@ function SceneLoader() {
       } catch (e) {
         if (cancelled) return;
         const wait = Math.min(10, 2 + n * 2);
-        const reason = e instanceof TypeError || (e instanceof DOMException && e.name === 'TimeoutError') ? 'the server is not reachable' : e instanceof Error ? e.message : String(e);
+        const reason = e instanceof TypeError || (e instanceof DOMException && e.name === 'TimeoutError') ? i18n.t('loading.unreachable') : e instanceof Error ? e.message : String(e);
         setLoad({ phase: 'retrying', reason, retryInS: wait, attempt: n + 1 });
         timer = window.setTimeout(() => void attempt(n + 1), wait * 1000);
       }
@@ -159,7 +160,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   const first = scene.cameras[0];
   return (
     <div className={urlParams.kiosk ? 'twin kiosk-mode' : 'twin'}>
-      <div className="viewport" ref={viewport} data-quality={quality.level} role="img" aria-label={`3D view of ${scene.name}: click a station, robot or car body for details`}>
+      <div className="viewport" ref={viewport} data-quality={quality.level} role="img" aria-label={i18n.t('view.aria', { name: scene.name })}>
         <Canvas
           shadows={quality.shadows ? 'percentage' : false}
           flat

@@ -219,7 +219,8 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
   it('[E2E-SF4] trainer and trainee: the trainee follows the trainer\'s selection, tour step, camera and time; looks around and snaps back', async () => {
     const url = await serve(makeApp());
     const small = { width: 800, height: 560 };
-    const trainer = await open(url, '', { token: await auth.sign('presenter'), viewport: small });
+    // ?tour=test opens the tour paused at its first step: the steps move only when the trainer says so.
+    const trainer = await open(url, 'tour=test', { token: await auth.sign('presenter'), viewport: small });
     let trainee: Page | null = null;
     try {
       await page_click(trainer, 'follow-open');
@@ -237,8 +238,8 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
       await hook(trainer, (h) => h.select('station', 'S3'));
       await expect.poll(() => hook(t, (h) => h.selection())).toEqual({ kind: 'station', id: 'S3' });
       // Tour step.
-      await trainer.click('[data-testid="tour-start-test"]');
-      await trainer.click('[data-testid="tour-play"]');
+      expect(await hook(trainer, (h) => h.tour())).toMatchObject({ id: 'test', step: 0, playing: false });
+      await expect.poll(() => hook(t, (h) => h.tour()?.step)).toBe(0);
       await trainer.click('[data-testid="tour-next"]');
       await expect.poll(() => hook(t, (h) => h.tour()?.step)).toBe(1);
       await expect(t.textContent('[data-testid="tour-title"]')).resolves.toBe('Inspection');

@@ -3,15 +3,20 @@
  * values are written into the DOM through refs by a 4 Hz loop, so streaming state causes no React commits.
  */
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/i18n.ts';
 import { LocationKind } from '../../../protocol/codec.ts';
 import { robotModels } from '../../../protocol/kinematics.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import { bodyModels, JOINT_COUNT, qualities, qualityCode, robotStates, stationStates, type Quality } from '../../../protocol/state.ts';
 import type { LiveState } from '../live/live-state.ts';
 import type { SceneLayout } from '../live/layout.ts';
-import { inkOn, qualityLabel, robotStateColor, staleIcon, stateIcon, stationStateColor, UNPAINTED_COLOR, STALE_COLOR } from '../palette.ts';
+import { inkOn, robotStateColor, staleIcon, stateIcon, stationStateColor, UNPAINTED_COLOR, STALE_COLOR } from '../palette.ts';
 import { useTwin, type EntityKind, type Selection } from '../store/store.ts';
-import { formatDateTime, titleCase } from './format.ts';
+import { formatDateTime } from './format.ts';
+
+const t = (key: string, options?: Record<string, unknown>): string => i18n.t(key, options ?? {});
+const modelName = (model: string | undefined): string => (model ? t(`panel.model_${model}`, { defaultValue: model }) : '?');
 
 type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState };
 
@@ -42,6 +47,8 @@ function setText(el: Element | null, text: string): void {
 }
 
 export function EntityPanel({ scene, layout, live }: Props) {
+  // Re-renders the fixed parts on a language change; the live loop writes its words in the new language by itself.
+  useTranslation();
   const selection = useTwin((s) => s.selection);
   const refs = useRef<LiveRefs>(emptyRefs());
 
@@ -57,7 +64,7 @@ export function EntityPanel({ scene, layout, live }: Props) {
   const r = refs.current;
   const close = () => useTwin.getState().select(null);
   return (
-    <aside className="panel" data-testid="entity-panel" data-kind={selection.kind} aria-label={`${selection.kind} ${selection.id}`}>
+    <aside className="panel" data-testid="entity-panel" data-kind={selection.kind} aria-label={`${kindLabel(selection.kind)} ${selection.id}`}>
       <div className="panel-head">
         <div>
           <div className="panel-kind">{kindLabel(selection.kind)}</div>
@@ -67,17 +74,17 @@ export function EntityPanel({ scene, layout, live }: Props) {
             {selection.id}
           </code>
         </div>
-        <button type="button" className="panel-close" aria-label="Close" onClick={close}>
+        <button type="button" className="panel-close" aria-label={t('common.close')} onClick={close}>
           ×
         </button>
       </div>
       <div className="panel-gone" ref={(el) => void (r.gone = el)} hidden>
-        This body has left the line (or is not reported any more).
+        {t('panel.gone')}
       </div>
       <div className="panel-stale" data-testid="entity-stale" ref={(el) => void (r.stale = el)} hidden />
       <dl className="facts">
         {selection.kind !== 'body' && (
-          <Fact label="State">
+          <Fact label={t('panel.state')}>
             <span className="state-pill" ref={(el) => void (r.swatch = el)}>
               <span className="state-icon" aria-hidden="true" />
               <span data-testid="entity-state" ref={(el) => void (r.state = el)} />
@@ -85,15 +92,15 @@ export function EntityPanel({ scene, layout, live }: Props) {
           </Fact>
         )}
         <StaticFacts selection={selection} scene={scene} refs={refs} />
-        <Fact label="Quality">
+        <Fact label={t('panel.quality')}>
           <span ref={(el) => void (r.quality = el)} />
         </Fact>
-        <Fact label="Source time">
+        <Fact label={t('panel.sourceTime')}>
           <span ref={(el) => void (r.time = el)} className="mono" />
         </Fact>
       </dl>
       {selection.kind === 'robot' && (
-        <table className="joints" aria-label="Joint angles">
+        <table className="joints" aria-label={t('panel.joints')}>
           <thead>
             <tr>
               {Array.from({ length: JOINT_COUNT }, (_, j) => (
@@ -124,18 +131,18 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function kindLabel(kind: EntityKind): string {
-  return kind === 'station' ? 'Station' : kind === 'robot' ? 'Robot' : 'Car body';
+  return t(`panel.kind.${kind}`);
 }
 
 function titleOf(sel: NonNullable<Selection>, scene: ResolvedScene, live: LiveState): string {
   if (sel.kind === 'station') return scene.stations.find((s) => s.id === sel.id)?.name ?? sel.id;
   if (sel.kind === 'robot') {
     const r = scene.robots.find((x) => x.id === sel.id);
-    return r ? `${robotModels[r.model]?.name ?? r.model} robot` : sel.id;
+    return r ? t('panel.robotTitle', { model: robotModels[r.model]?.name ?? r.model }) : sel.id;
   }
   // A body's style never changes, so reading it once when the panel opens is enough.
   const slot = live.bodySlotOf(sel.id);
-  return slot >= 0 ? `${titleCase(bodyModels[live.bodyModel[slot]] ?? 'car')} body` : 'Car body';
+  return slot >= 0 ? t('panel.bodyTitle', { model: modelName(bodyModels[live.bodyModel[slot]]) }) : t('panel.kind.body');
 }
 
 function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Selection>; scene: ResolvedScene; refs: RefObject<LiveRefs> }) {
@@ -146,10 +153,10 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
     const area = scene.areas.find((a) => a.id === s.area);
     return (
       <>
-        <Fact label="Kind">{s.kind}</Fact>
-        <Fact label="Area">{area?.name ?? s.area}</Fact>
-        <Fact label="Cycle time">{s.cycleTime} s nominal</Fact>
-        <Fact label="Current job">
+        <Fact label={t('panel.kindLabel')}>{s.kind}</Fact>
+        <Fact label={t('panel.area')}>{area?.name ?? s.area}</Fact>
+        <Fact label={t('panel.cycleTime')}>{t('panel.nominal', { seconds: s.cycleTime })}</Fact>
+        <Fact label={t('panel.currentJob')}>
           <span ref={(el) => void (r.job = el)} className="mono" />
         </Fact>
       </>
@@ -162,12 +169,12 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
     const area = scene.areas.find((a) => a.id === st?.area);
     return (
       <>
-        <Fact label="Kind">
+        <Fact label={t('panel.kindLabel')}>
           {robotModels[rb.model]?.name ?? rb.model} ({rb.model})
         </Fact>
-        <Fact label="Station">{st ? `${st.id} · ${st.name}` : rb.station}</Fact>
-        <Fact label="Area">{area?.name ?? '—'}</Fact>
-        <Fact label="Tool">
+        <Fact label={t('panel.station')}>{st ? `${st.id} · ${st.name}` : rb.station}</Fact>
+        <Fact label={t('panel.area')}>{area?.name ?? '—'}</Fact>
+        <Fact label={t('panel.tool')}>
           {rb.tool} · <span ref={(el) => void (r.tool = el)} />
         </Fact>
       </>
@@ -175,13 +182,13 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
   }
   return (
     <>
-      <Fact label="Model">
+      <Fact label={t('panel.model')}>
         <span ref={(el) => void (r.model = el)} />
       </Fact>
-      <Fact label="Colour">
+      <Fact label={t('panel.colour')}>
         <span className="chip" ref={(el) => void (r.colorSwatch = el)} /> <span ref={(el) => void (r.color = el)} />
       </Fact>
-      <Fact label="Location">
+      <Fact label={t('panel.location')}>
         <span ref={(el) => void (r.location = el)} />
       </Fact>
     </>
@@ -190,7 +197,7 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
 
 function writeQuality(refs: LiveRefs, q: number, ts: number): void {
   const name: Quality = qualities[q] ?? 'bad';
-  setText(refs.quality, qualityLabel[name]);
+  setText(refs.quality, t(`quality.${name}`));
   refs.quality?.classList.toggle('warn', name !== 'good');
   // The note says since when: the source time is the last report the state shown comes from.
   const note = refs.stale;
@@ -201,26 +208,23 @@ function writeQuality(refs: LiveRefs, q: number, ts: number): void {
   note.dataset.quality = name;
   setText(
     note,
-    name === 'stale'
-      ? `Stale since ${since ?? 'the start'}: no update from the source since then. The state shown is the last one reported.`
-      : since
-        ? `Bad data since ${since}: the source marks this value unreliable. The state shown may be wrong.`
-        : 'No data yet: nothing has been reported for this entity.',
+    name === 'stale' ? t('panel.staleSince', { since: since ?? t('panel.theStart') }) : since ? t('panel.badSince', { since }) : t('panel.noData'),
   );
 }
 
 function writeState(refs: LiveRefs, word: string, color: string, good: boolean): void {
-  setText(refs.state, word);
+  const shown = t(`state.${word}`);
+  setText(refs.state, shown);
   const pill = refs.swatch;
   if (!pill) return;
   const bg = good ? color : STALE_COLOR;
-  if (pill.dataset.key !== `${word}|${bg}`) {
-    pill.dataset.key = `${word}|${bg}`;
+  if (pill.dataset.key !== `${shown}|${bg}`) {
+    pill.dataset.key = `${shown}|${bg}`;
     pill.style.background = bg;
     pill.style.color = inkOn(bg);
     const icon = pill.firstElementChild as HTMLElement | null;
     if (icon) icon.innerHTML = good ? (stateIcon[word as keyof typeof stateIcon] ?? '') : staleIcon;
-    pill.title = good ? word : `${word} (last known; data not good)`;
+    pill.title = good ? shown : t('panel.lastKnown', { state: shown });
   }
 }
 
@@ -234,7 +238,7 @@ function writeLive(sel: NonNullable<Selection>, refs: LiveRefs, scene: ResolvedS
     writeQuality(refs, live.stationQuality[i], live.stationTs[i]);
     setText(refs.time, formatDateTime(live.stationTs[i]));
     const job = live.stationJob[i];
-    setText(refs.job, job >= 0 ? (live.bodyIds[job] ?? '—') : '— (none)');
+    setText(refs.job, job >= 0 ? (live.bodyIds[job] ?? '—') : t('panel.noJob'));
     return;
   }
   if (sel.kind === 'robot') {
@@ -244,7 +248,7 @@ function writeLive(sel: NonNullable<Selection>, refs: LiveRefs, scene: ResolvedS
     writeState(refs, word, robotStateColor[word], live.robotQuality[i] === qualityCode.good);
     writeQuality(refs, live.robotQuality[i], live.robotTs[i]);
     setText(refs.time, formatDateTime(live.robotTs[i]));
-    setText(refs.tool, live.robotTool[i] === 1 ? 'active' : 'idle');
+    setText(refs.tool, live.robotTool[i] === 1 ? t('panel.toolActive') : t('panel.toolIdle'));
     for (let j = 0; j < JOINT_COUNT; j++) setText(refs.joints[j] ?? null, `${(live.robotTarget[i * JOINT_COUNT + j] * RAD).toFixed(1)}°`);
     return;
   }
@@ -255,20 +259,20 @@ function writeLive(sel: NonNullable<Selection>, refs: LiveRefs, scene: ResolvedS
     if (refs.stale) refs.stale.hidden = true;
     return;
   }
-  setText(refs.model, titleCase(bodyModels[live.bodyModel[s]] ?? '?'));
+  setText(refs.model, modelName(bodyModels[live.bodyModel[s]]));
   const hex = live.bodyColorHex[s];
   const named = hex ? scene.mix.colors.find((c) => c.hex.toLowerCase() === hex.toLowerCase()) : undefined;
-  setText(refs.color, hex ? (named ? `${named.name} (${hex})` : hex) : 'unpainted (body in white)');
+  setText(refs.color, hex ? (named ? `${named.name} (${hex})` : hex) : t('panel.unpainted'));
   if (refs.colorSwatch) refs.colorSwatch.style.background = hex ?? UNPAINTED_COLOR;
   writeQuality(refs, live.bodyQuality[s], live.bodyTs[s]);
   setText(refs.time, formatDateTime(live.bodyTs[s]));
   const kind = live.bodyLocKind[s];
   const li = live.bodyLocIndex[s];
-  let where = 'unknown';
+  let where = t('panel.unknown');
   if (kind === LocationKind.station && scene.stations[li]) where = `${scene.stations[li].id} · ${scene.stations[li].name}`;
   else if (kind === LocationKind.conveyor && scene.conveyors[li]) {
     const c = scene.conveyors[li];
-    where = `conveyor ${c.id} (${c.from} → ${c.to}), ${Math.round(live.bodyProgress[s] * 100)} %`;
+    where = t('panel.conveyor', { id: c.id, from: c.from, to: c.to, percent: Math.round(live.bodyProgress[s] * 100) });
   }
   setText(refs.location, where);
 }

@@ -1,4 +1,5 @@
 import { Component, type ReactNode } from 'react';
+import { i18n } from '../i18n/i18n.ts';
 
 type State = { error: Error | null; attempt: number };
 
@@ -35,15 +36,13 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
     return (
       <div className="screen" role="alert">
         <div className="screen-card">
-          <h1>The plant view needs a moment</h1>
+          <h1>{i18n.t('error.title')}</h1>
           <p>
-            {webgl
-              ? 'This browser could not start 3D graphics (WebGL). Enabling hardware acceleration, or another browser, usually helps.'
-              : 'Something went wrong while drawing the plant. The live data is safe on the server.'}
+            {webgl ? i18n.t('error.webgl') : i18n.t('error.generic')}
           </p>
-          <p className="muted">Trying again in {RETRY_S} s…</p>
+          <p className="muted">{i18n.t('error.retrying', { seconds: RETRY_S })}</p>
           <button type="button" className="btn" onClick={this.retry}>
-            Try again now
+            {i18n.t('common.tryAgainNow')}
           </button>
         </div>
       </div>

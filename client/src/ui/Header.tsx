@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin } from '../store/store.ts';
@@ -7,6 +8,7 @@ import { SourceHealth } from './SourceHealth.tsx';
 import { formatTime } from './format.ts';
 
 export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState }) {
+  const { t } = useTranslation();
   const source = useTwin((s) => s.hello?.source);
   const clock = useRef<HTMLSpanElement>(null);
 
@@ -34,15 +36,15 @@ export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState 
         <div>
           <h1 className="plant-name">{scene.name}</h1>
           <div className="plant-meta">
-            {scene.stations.length} stations · {scene.robots.length} robots · takt {scene.taktTime} s
-            {source ? ` · source: ${source}` : ''}
+            {t('header.meta', { stations: scene.stations.length, robots: scene.robots.length, takt: scene.taktTime })}
+            {source ? t('header.source', { source }) : ''}
           </div>
         </div>
       </div>
       <div className="topbar-right">
         <SourceHealth />
-        <div className="clock" title="Plant time of the state shown (source time)">
-          <span className="clock-label">plant time</span>
+        <div className="clock" title={t('header.plantTimeTitle')}>
+          <span className="clock-label">{t('header.plantTime')}</span>
           <span ref={clock} className="clock-value">
             --:--:--
           </span>

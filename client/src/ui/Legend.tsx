@@ -1,33 +1,34 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { stationStates } from '../../../protocol/state.ts';
-import { inkOn, staleIcon, stateIcon, stationStateColor, stationStateMeaning, STALE_COLOR, UNPAINTED_COLOR } from '../palette.ts';
+import { inkOn, staleIcon, stateIcon, stationStateColor, STALE_COLOR, UNPAINTED_COLOR } from '../palette.ts';
 
-/** Static: rendered once, so it costs nothing while states stream. */
+/** Static: rendered once (and on a language change), so it costs nothing while states stream. */
 export function Legend() {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(true);
   return (
-    <section className={open ? 'legend' : 'legend closed'} data-testid="legend" aria-label="Legend">
+    <section className={open ? 'legend' : 'legend closed'} data-testid="legend" aria-label={t('legend.title')}>
       <button type="button" className="legend-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        Legend <span aria-hidden="true">{open ? '▾' : '▸'}</span>
+        {t('legend.title')} <span aria-hidden="true">{open ? '▾' : '▸'}</span>
       </button>
       <ul className="legend-list">
         {stationStates.map((s) => (
-          <li key={s} className="legend-row" title={`${s}: ${stationStateMeaning[s]}`}>
+          <li key={s} className="legend-row" title={`${t(`state.${s}`)}: ${t(`stateMeaning.${s}`)}`}>
             <span className="swatch" style={{ background: stationStateColor[s], color: inkOn(stationStateColor[s]) }} dangerouslySetInnerHTML={{ __html: stateIcon[s] }} />
-            <span className="legend-name">{s}</span>
-            <span className="legend-meaning">{stationStateMeaning[s]}</span>
+            <span className="legend-name">{t(`state.${s}`)}</span>
+            <span className="legend-meaning">{t(`stateMeaning.${s}`)}</span>
           </li>
         ))}
-        <li className="legend-row legend-note" title="The last known state, greyed out: the data is stale or of bad quality">
+        <li className="legend-row legend-note" title={t('legend.fadedTitle')}>
           <span className="swatch" style={{ background: STALE_COLOR, color: '#fff' }} dangerouslySetInnerHTML={{ __html: staleIcon }} />
-          <span className="legend-name">faded</span>
-          <span className="legend-meaning">data stale or bad quality</span>
+          <span className="legend-name">{t('legend.faded')}</span>
+          <span className="legend-meaning">{t('legend.fadedMeaning')}</span>
         </li>
       </ul>
       {open && (
         <p className="legend-foot">
-          Slab and stack light: station state. Glow at a robot&apos;s tool: tool active. <span className="chip" style={{ background: UNPAINTED_COLOR }} /> body
-          in white (unpainted).
+          {t('legend.foot')} <span className="chip" style={{ background: UNPAINTED_COLOR }} /> {t('legend.bodyInWhite')}
         </p>
       )}
     </section>

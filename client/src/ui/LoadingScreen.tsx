@@ -1,6 +1,9 @@
+import { useTranslation } from 'react-i18next';
+
 type Props = { phase: 'loading' } | { phase: 'retrying'; reason: string; retryInS: number; attempt: number };
 
 export function LoadingScreen(props: Props) {
+  const { t } = useTranslation();
   return (
     <div className="screen" role="status" aria-live="polite">
       <div className="screen-card">
@@ -11,14 +14,11 @@ export function LoadingScreen(props: Props) {
         </div>
         <h1>linetwin</h1>
         {props.phase === 'loading' ? (
-          <p>Loading the plant…</p>
+          <p>{t('loading.plant')}</p>
         ) : (
           <>
-            <p>Waiting for the plant server: {props.reason}.</p>
-            <p className="muted">
-              Trying again in {props.retryInS} s (attempt {props.attempt}). This page will continue by itself once the
-              server is back.
-            </p>
+            <p>{t('loading.waiting', { reason: props.reason })}</p>
+            <p className="muted">{t('loading.retry', { seconds: props.retryInS, attempt: props.attempt })}</p>
           </>
         )}
       </div>

@@ -5,6 +5,8 @@
  * commits only when what is shown changes.
  */
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/i18n.ts';
 import { fetchHealth, problemsOf, type HealthReport, type SourceReport } from '../net/health.ts';
 import { formatTime } from './format.ts';
 
@@ -15,6 +17,7 @@ const kindLabel: Record<string, string> = { simulator: 'Simulator', replay: 'Rep
 const nf = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
 export function SourceHealth() {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [report, setReport] = useState<HealthReport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -82,7 +85,7 @@ export function SourceHealth() {
   }, [open]);
 
   const trouble = problems.length > 0 || error !== null;
-  const summary = error !== null ? 'Health unknown' : problems.length === 0 ? 'Sources OK' : problems.length === 1 ? problems[0] : `${problems[0]} +${problems.length - 1}`;
+  const summary = error !== null ? t('health.unknown') : problems.length === 0 ? t('health.ok') : problems.length === 1 ? problems[0] : `${problems[0]} +${problems.length - 1}`;
   return (
     <div className="health" ref={root} data-testid="source-health" data-state={trouble ? 'warn' : 'ok'}>
       <button
@@ -91,22 +94,22 @@ export function SourceHealth() {
         data-testid="source-health-toggle"
         aria-expanded={open}
         aria-haspopup="dialog"
-        title={trouble ? `Data sources: ${[...problems, ...(error ? [error] : [])].join('; ')}` : 'Data sources: all well. Click for details.'}
+        title={trouble ? t('health.troubleTitle', { problems: [...problems, ...(error ? [error] : [])].join('; ') }) : t('health.okTitle')}
         onClick={() => setOpen((o) => !o)}
       >
         <span className="health-dot" aria-hidden="true" />
         {summary}
       </button>
       {open && (
-        <div className="health-panel" role="dialog" aria-label="Data source health">
+        <div className="health-panel" role="dialog" aria-label={t('health.dialog')}>
           <div className="health-head">
-            <span>Data sources</span>
-            <span className="muted">refreshed every {OPEN_POLL_MS / 1000} s</span>
+            <span>{t('health.title')}</span>
+            <span className="muted">{t('health.refreshed', { seconds: OPEN_POLL_MS / 1000 })}</span>
           </div>
-          {error !== null && <p className="health-error">The health report is unavailable: {error}.</p>}
-          {report === null && error === null && <p className="muted">Loading…</p>}
+          {error !== null && <p className="health-error">{t('health.unavailable', { error })}</p>}
+          {report === null && error === null && <p className="muted">{t('common.loading')}</p>}
           {report?.sources.map((s, i) => <SourceRow key={`${i}-${s.kind}`} source={s} />)}
-          {report && report.sources.length === 0 && <p className="muted">This server has no data source.</p>}
+          {report && report.sources.length === 0 && <p className="muted">{t('health.noSource')}</p>}
           {report && <HubFoot report={report} />}
         </div>
       )}
@@ -115,13 +118,14 @@ export function SourceHealth() {
 }
 
 function SourceRow({ source: s }: { source: SourceReport }) {
+  const { t } = useTranslation();
   const rejects = Object.entries(s.rejects ?? {}).filter(([, n]) => typeof n === 'number' && n > 0);
   const facts: Array<[string, string, boolean?]> = [];
-  if (typeof s.messageRate === 'number') facts.push(['Rate', `${nf.format(s.messageRate)} msg/s`]);
-  if (typeof s.messagesTotal === 'number') facts.push(['Total', `${nf.format(s.messagesTotal)} messages`]);
-  if (typeof s.lastMessageAt === 'number') facts.push(['Last message', ago(s.lastMessageAt)]);
-  if (typeof s.staleEntities === 'number') facts.push(['Stale entities', nf.format(s.staleEntities), s.staleEntities > 0]);
-  if (s.rejects) facts.push(['Rejects', rejects.length === 0 ? 'none' : rejects.map(([r, n]) => `${r} ${nf.format(n)}`).join(' · '), rejects.length > 0]);
+  if (typeof s.messageRate === 'number') facts.push([t('health.rate'), t('health.rateValue', { rate: nf.format(s.messageRate) })]);
+  if (typeof s.messagesTotal === 'number') facts.push([t('health.total'), t('health.totalValue', { count: nf.format(s.messagesTotal) })]);
+  if (typeof s.lastMessageAt === 'number') facts.push([t('health.lastMessage'), ago(s.lastMessageAt)]);
+  if (typeof s.staleEntities === 'number') facts.push([t('health.staleEntities'), nf.format(s.staleEntities), s.staleEntities > 0]);
+  if (s.rejects) facts.push([t('health.rejects'), rejects.length === 0 ? t('common.none') : rejects.map(([r, n]) => `${r} ${nf.format(n)}`).join(' · '), rejects.length > 0]);
   const conn = s.connection ?? null;
   return (
     <div className="source-row" data-testid="source-row" data-kind={s.kind} data-connection={conn ?? ''}>
@@ -140,33 +144,32 @@ function SourceRow({ source: s }: { source: SourceReport }) {
           ))}
         </dl>
       ) : (
-        <p className="muted source-none">This source reports no details.</p>
+        <p className="muted source-none">{t('health.noDetails')}</p>
       )}
     </div>
   );
 }
 
 function HubFoot({ report }: { report: HealthReport }) {
+  const { t } = useTranslation();
   const rejected = Object.entries(report.changes?.rejected ?? {}).filter(([, n]) => n > 0);
   const h = report.history;
   return (
     <div className="health-foot">
-      {typeof report.changes?.in === 'number' && <span>{nf.format(report.changes.in)} changes in</span>}
-      {rejected.length > 0 && <span className="warn">rejected: {rejected.map(([r, n]) => `${r} ${nf.format(n)}`).join(' · ')}</span>}
+      {typeof report.changes?.in === 'number' && <span>{t('health.changesIn', { count: nf.format(report.changes.in) })}</span>}
+      {rejected.length > 0 && <span className="warn">{t('health.rejected', { list: rejected.map(([r, n]) => `${r} ${nf.format(n)}`).join(' · ') })}</span>}
       {h && h.from !== null && h.to !== null && (
-        <span>
-          history {formatTime(h.from)}–{formatTime(h.to)}
-        </span>
+        <span>{t('health.history', { from: formatTime(h.from), to: formatTime(h.to) })}</span>
       )}
-      {typeof report.clients === 'number' && <span>{report.clients} viewers</span>}
+      {typeof report.clients === 'number' && <span>{t('health.viewers', { count: report.clients })}</span>}
     </div>
   );
 }
 
 function ago(t: number): string {
   const s = Math.max(0, Math.round((Date.now() - t) / 1000));
-  if (s < 2) return 'just now';
-  if (s < 120) return `${s} s ago`;
-  if (s < 7200) return `${Math.round(s / 60)} min ago`;
+  if (s < 2) return i18n.t('health.justNow');
+  if (s < 120) return i18n.t('health.secondsAgo', { seconds: s });
+  if (s < 7200) return i18n.t('health.minutesAgo', { minutes: Math.round(s / 60) });
   return formatTime(t);
 }

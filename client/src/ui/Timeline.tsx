@@ -4,6 +4,8 @@
  * speed change (human speed); the cursor, the clock and the track are written by an animation-frame loop.
  */
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/i18n.ts';
 import { PLAYBACK_SPEEDS, type PlaybackCommand } from '../../../protocol/events.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
@@ -61,6 +63,7 @@ function togglePlay(): void {
 }
 
 export function Timeline({ scene, live }: Props) {
+  const { t } = useTranslation();
   const pb = useTwin((s) => s.playback);
   const hasRange = useTwin((s) => s.range !== null);
   const station = useTwin((s) => stationOf(scene, s.selection));
@@ -217,7 +220,7 @@ export function Timeline({ scene, live }: Props) {
     // Going back from just after a marker (while playing, say) should reach the one before it.
     const target = dir > 0 ? times.find((m) => m > cursor + 500) : times.findLast((m) => m < cursor - 1500);
     if (target === undefined) {
-      useTwin.getState().showToast(dir > 0 ? 'No later marker in the history' : 'No earlier marker in the history', 'info');
+      useTwin.getState().showToast(i18n.t(dir > 0 ? 'timeline.noLaterMarker' : 'timeline.noEarlierMarker'), 'info');
       return;
     }
     void playback.seek(target);
@@ -226,9 +229,9 @@ export function Timeline({ scene, live }: Props) {
   const mode = pb?.mode ?? 'live';
   const playing = pb ? pb.mode === 'live' || pb.playing : false;
   const disabled = !pb || !hasRange;
-  const modeLabel = mode === 'playback' ? (pb?.playing ? `Playback ×${pb.speed}` : 'Paused') : liveSource || !pb ? 'Live' : 'Shared replay';
+  const modeLabel = mode === 'playback' ? (pb?.playing ? t('timeline.playbackAt', { speed: pb.speed }) : t('timeline.paused')) : liveSource || !pb ? t('timeline.live') : t('timeline.sharedReplay');
   return (
-    <section ref={rootRef} className={`timeline mode-${mode}`} data-testid="timeline" data-mode={mode} aria-label="Timeline">
+    <section ref={rootRef} className={`timeline mode-${mode}`} data-testid="timeline" data-mode={mode} aria-label={t('timeline.aria')}>
       <div className="tl-now">
         <div className="tl-time mono" data-testid="timeline-time" ref={timeRef} aria-live="off">
           --:--:--
@@ -241,11 +244,11 @@ export function Timeline({ scene, live }: Props) {
           <span className="tl-day" ref={dayRef} />
         </div>
       </div>
-      <div className="tl-controls" role="group" aria-label="Playback controls">
-        <button type="button" className="tl-btn" disabled={disabled} onClick={() => jumpToMarker(-1)} title="Previous marker (Shift+←)" aria-label="Previous marker">
+      <div className="tl-controls" role="group" aria-label={t('timeline.controls')}>
+        <button type="button" className="tl-btn" disabled={disabled} onClick={() => jumpToMarker(-1)} title={t('timeline.prevMarkerTitle')} aria-label={t('timeline.prevMarker')}>
           <Icon d="prevMarker" />
         </button>
-        <button type="button" className="tl-btn" disabled={disabled} onClick={() => send({ type: 'step', direction: -1 })} title="Step back one second (←)" aria-label="Step back">
+        <button type="button" className="tl-btn" disabled={disabled} onClick={() => send({ type: 'step', direction: -1 })} title={t('timeline.stepBackTitle')} aria-label={t('timeline.stepBack')}>
           <Icon d="stepBack" />
         </button>
         <button
@@ -255,15 +258,15 @@ export function Timeline({ scene, live }: Props) {
           data-playing={playing}
           disabled={disabled}
           onClick={togglePlay}
-          title={playing ? (mode === 'live' ? 'Pause: hold the view at this moment (space)' : 'Pause (space)') : 'Play (space)'}
-          aria-label={playing ? 'Pause' : 'Play'}
+          title={playing ? (mode === 'live' ? t('timeline.pauseLiveTitle') : t('timeline.pauseTitle')) : t('timeline.playTitle')}
+          aria-label={playing ? t('timeline.pause') : t('timeline.play')}
         >
           <Icon d={playing ? 'pause' : 'play'} />
         </button>
-        <button type="button" className="tl-btn" disabled={disabled} onClick={() => send({ type: 'step', direction: 1 })} title="Step forward one second (→)" aria-label="Step forward">
+        <button type="button" className="tl-btn" disabled={disabled} onClick={() => send({ type: 'step', direction: 1 })} title={t('timeline.stepForwardTitle')} aria-label={t('timeline.stepForward')}>
           <Icon d="stepFwd" />
         </button>
-        <button type="button" className="tl-btn" disabled={disabled} onClick={() => jumpToMarker(1)} title="Next marker (Shift+→)" aria-label="Next marker">
+        <button type="button" className="tl-btn" disabled={disabled} onClick={() => jumpToMarker(1)} title={t('timeline.nextMarkerTitle')} aria-label={t('timeline.nextMarker')}>
           <Icon d="nextMarker" />
         </button>
       </div>
@@ -274,12 +277,12 @@ export function Timeline({ scene, live }: Props) {
           ref={trackRef}
           role="slider"
           tabIndex={-1}
-          aria-label={station ? `Time; breakdowns, and state changes of ${station}` : 'Time; breakdowns across the plant'}
+          aria-label={station ? t('timeline.trackStation', { station }) : t('timeline.track')}
         />
-        {!hasRange && pb && <div className="tl-empty">This server keeps no history to scrub (start it with --history).</div>}
+        {!hasRange && pb && <div className="tl-empty">{t('timeline.noHistory')}</div>}
       </div>
-      <label className="tl-speed" title={mode === 'playback' ? 'Playback speed' : 'Speed applies to playback: pause or scrub first'}>
-        <span className="tl-speed-label">Speed</span>
+      <label className="tl-speed" title={mode === 'playback' ? t('timeline.speedTitle') : t('timeline.speedHint')}>
+        <span className="tl-speed-label">{t('timeline.speed')}</span>
         <select
           value={pb?.mode === 'playback' ? String(pb.speed) : '1'}
           disabled={disabled || mode !== 'playback'}
@@ -295,14 +298,14 @@ export function Timeline({ scene, live }: Props) {
       {/* The slot keeps its width in every mode: the track must not change scale under a dragging hand. */}
       <div className="tl-live-slot">
         {mode === 'playback' && liveSource && (
-          <button type="button" className="tl-live" data-testid="timeline-live" onClick={() => send({ type: 'live' })} title="Back to the live plant">
+          <button type="button" className="tl-live" data-testid="timeline-live" onClick={() => send({ type: 'live' })} title={t('timeline.backToLive')}>
             <span className="tl-mode-dot" aria-hidden="true" />
-            Live
+            {t('timeline.live')}
           </button>
         )}
         {mode === 'playback' && !liveSource && pb && (
-          <button type="button" className="tl-live tl-follow" data-testid="timeline-follow" onClick={() => send({ type: 'live' })} title="Follow the replay everyone else sees">
-            Follow replay
+          <button type="button" className="tl-live tl-follow" data-testid="timeline-follow" onClick={() => send({ type: 'live' })} title={t('timeline.followReplayTitle')}>
+            {t('timeline.followReplay')}
           </button>
         )}
       </div>
