@@ -165,6 +165,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           shadows={quality.shadows ? 'percentage' : false}
           flat
           dpr={quality.dpr}
+          performance={{ min: 0.5 }}
           camera={{ fov: 42, near: 1, far: 3000, position: first ? first.position : [0, 120, 140] }}
           gl={{ antialias: quality.antialias, powerPreference: 'high-performance' }}
           onPointerMissed={(e) => {

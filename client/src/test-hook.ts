@@ -61,6 +61,8 @@ export type LinetwinTestHook = {
   kiosk(): 'tour' | 'explore' | null;
   language(): string;
   setLanguage(lang: string): void;
+  /** Weld sparks flying now (particles drawn). */
+  sparks(): number;
 };
 
 declare global {
@@ -81,6 +83,7 @@ type Providers = {
   bottleneckMarker: LinetwinTestHook['bottleneckMarker'];
   camera: LinetwinTestHook['camera'];
   route: LinetwinTestHook['route'];
+  sparks: LinetwinTestHook['sparks'];
 };
 
 const none: Providers = {
@@ -95,6 +98,7 @@ const none: Providers = {
   bottleneckMarker: () => null,
   camera: () => null,
   route: () => null,
+  sparks: () => 0,
 };
 
 let providers: Providers = { ...none };
@@ -144,6 +148,7 @@ export function installTestHook(): void {
       return r ? { ...r, views: room.received } : null;
     },
     kiosk: () => useTwin.getState().kiosk,
+    sparks: () => providers.sparks(),
     language: () => currentLanguage(),
     setLanguage: (lang) => {
       const l = toLanguage(lang);

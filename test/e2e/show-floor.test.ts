@@ -15,6 +15,7 @@ import { tokenAuth } from '../../server/auth/roles.ts';
 import { createSimulatorSource } from '../../server/sources/simulator/index.ts';
 import type { PlaybackStatus } from '../../protocol/events.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
+import { scriptedSource } from '../fixtures/scripted-source.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const staticDir = path.join(root, 'dist/client');
@@ -49,6 +50,8 @@ type Hook = {
   language(): string;
   playback(): PlaybackStatus | null;
   renderInfo(): { calls: number; geometries: number; textures: number };
+  sparks(): number;
+  screenPosition(kind: string, id: string): { x: number; y: number } | null;
 };
 
 let browser: Browser;
@@ -319,6 +322,43 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
       expect(await hook(page, (h) => h.language())).toBe('en');
       expect(pageErrors).toEqual([]);
     } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
+  it('[E2E-SF6] sparks fly while the welding robot\'s tool is active and stop after; hovering a station tags it by name', async () => {
+    const now = Date.now();
+    const pose = [0, -0.3, -0.5, 0, -0.6, 0];
+    const script = scriptedSource([
+      ...scene.stations.map((st) => ({ type: 'station' as const, id: st.id, state: 'working' as const, ts: now })),
+      { type: 'robot', id: 'R1', state: 'working', ts: now, tool: false, joints: pose },
+    ]);
+    const app = createApp({ hub: createHub({ scene }), sources: [script], staticDir, assetsDir });
+    apps.push(app);
+    const url = await serve(app);
+    let tool = false;
+    // Reports keep coming, as from a real line, so the page stays live.
+    const beat = setInterval(() => script.push({ type: 'robot', id: 'R1', state: 'working', ts: Date.now(), tool, joints: pose }), 300);
+    const page = await open(url, '');
+    try {
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await hook(page, (h) => h.sparks())).toBe(0);
+      tool = true;
+      await expect.poll(() => hook(page, (h) => h.sparks()), { timeout: 10_000 }).toBeGreaterThan(0);
+      tool = false;
+      await expect.poll(() => hook(page, (h) => h.sparks()), { timeout: 10_000 }).toBe(0);
+
+      const at = (await hook(page, (h) => h.screenPosition('station', 'S1')))!;
+      expect(at).not.toBeNull();
+      await page.mouse.move(at.x - 5, at.y + 5);
+      await page.mouse.move(at.x, at.y, { steps: 3 });
+      await expect.poll(() => page.locator('[data-testid="hover-label"]').textContent(), { timeout: 10_000 }).toBe('S1 · Framing');
+      expect(await page.locator('[data-testid="hover-label"]').isVisible()).toBe(true);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      clearInterval(beat);
       await page.close();
     }
   });

@@ -17,7 +17,8 @@ const ease = (t: number) => (t < 0.5 ? 4 * t * t * t : 1 - Math.pow(-2 * t + 2, 
 
 type Tween = { fromPos: Vector3; fromTarget: Vector3; toPos: Vector3; toTarget: Vector3; t: number; active: boolean; duration: number; lift: number };
 
-export function CameraRig({ scene }: { scene: ResolvedScene }) {
+/** `adaptive`: moving the camera lowers the resolution for a moment (AdaptiveDpr in HallLook). */
+export function CameraRig({ scene, adaptive = false }: { scene: ResolvedScene; adaptive?: boolean }) {
   useCommitProbe();
   const controls = useRef<OrbitControlsImpl>(null);
   const camera = useThree((s) => s.camera);
@@ -88,6 +89,7 @@ export function CameraRig({ scene }: { scene: ResolvedScene }) {
       ref={controls}
       makeDefault
       enableDamping
+      regress={adaptive}
       dampingFactor={0.12}
       maxPolarAngle={Math.PI * 0.47}
       minDistance={6}

@@ -62,7 +62,7 @@ export function Highlight({ ctx }: { ctx: LocateContext }) {
         {selection && (
           <Html center zIndexRange={[20, 10]} style={{ pointerEvents: 'none' }}>
             <div ref={tag} className="tag3d" data-hidden="0">
-              {selection.id}
+              {selection.kind === 'station' ? `${selection.id} · ${ctx.scene.stations.find((s) => s.id === selection.id)?.name ?? ''}` : selection.id}
             </div>
           </Html>
         )}

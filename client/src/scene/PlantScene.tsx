@@ -19,6 +19,9 @@ import { Floor, planBounds } from './Floor.tsx';
 import { Highlight } from './Highlight.tsx';
 import { TourHighlight } from './TourHighlight.tsx';
 import { ViewSync } from './ViewSync.tsx';
+import { WeldSparks } from './WeldSparks.tsx';
+import { HallLook } from './HallLook.tsx';
+import { HoverLabel, setHovered } from './HoverLabel.tsx';
 import type { PickFn } from './instancing.ts';
 import { entityAnchor, type LocateContext } from './locate.ts';
 import { buildRigs } from './robot-rig.ts';
@@ -48,16 +51,34 @@ export function PlantScene({ scene, layout, live, shadows }: Props) {
     useTwin.getState().select(picked);
   };
 
+  const onMove = (e: ThreeEvent<PointerEvent>) => {
+    // Touch screens tap to select; a hover tag would only flash under the finger.
+    e.stopPropagation();
+    if (e.pointerType === 'touch') return;
+    let found: Selection = null;
+    for (const hit of e.intersections) {
+      const pick = hit.object.userData.pick as PickFn | undefined;
+      if (pick && hit.instanceId !== undefined) {
+        found = pick(hit.instanceId);
+        if (found) break;
+      }
+    }
+    setHovered(found);
+  };
+
   return (
     <>
       <Lights scene={scene} shadows={shadows} />
-      <group onClick={onClick}>
+      <group onClick={onClick} onPointerMove={onMove} onPointerOut={() => setHovered(null)}>
         <Floor scene={scene} />
         <PlantObjects scene={scene} layout={layout} live={live} rigs={rigs} />
       </group>
       <Highlight ctx={ctx} />
       <TourHighlight ctx={ctx} />
-      <CameraRig scene={scene} />
+      <WeldSparks ctx={ctx} />
+      <HoverLabel ctx={ctx} />
+      <CameraRig scene={scene} adaptive={shadows} />
+      {shadows && <HallLook />}
       <ViewSync />
       <HookBridge ctx={ctx} />
     </>
