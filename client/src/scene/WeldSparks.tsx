@@ -1,7 +1,8 @@
 /**
  * Weld sparks: while a spot-welding robot's tool is active (`tool` in its live state), short-lived sparks fly
  * from its gun. A fixed pool of particles in one instanced mesh: one draw call whether one robot welds or a
- * hundred, none when nobody welds, and no allocation per frame.
+ * hundred, and no allocation per frame. With no spark flying it still draws one collapsed instance: the draw
+ * calls then do not depend on the moment a frame is counted (the scale benchmarks compare exact counts).
  */
 import { useEffect, useMemo } from 'react';
 import { useFrame } from '@react-three/fiber';
@@ -31,13 +32,13 @@ export function WeldSparks({ ctx }: { ctx: LocateContext }) {
       POOL,
     );
     mesh.name = 'weld-sparks';
-    mesh.count = 0;
-    mesh.visible = false;
+    mesh.count = 1;
+    mesh.setMatrixAt(0, new Matrix4().makeScale(0, 0, 0));
     mesh.frustumCulled = false;
     mesh.raycast = () => {};
-    return { mesh, pos: new Float32Array(POOL * 3), vel: new Float32Array(POOL * 3), life: new Float32Array(POOL), max: new Float32Array(POOL), next: 0 };
+    return { mesh, pos: new Float32Array(POOL * 3), vel: new Float32Array(POOL * 3), life: new Float32Array(POOL), max: new Float32Array(POOL), next: 0, flying: 0, drawn: 1 };
   }, []);
-  useEffect(() => provideToTestHook({ sparks: () => (sim.mesh.visible ? sim.mesh.count : 0) }), [sim]);
+  useEffect(() => provideToTestHook({ sparks: () => sim.flying }), [sim]);
   useEffect(
     () => () => {
       sim.mesh.geometry.dispose();
@@ -91,11 +92,15 @@ export function WeldSparks({ ctx }: { ctx: LocateContext }) {
       m.makeScale(k, k, k).setPosition(pos[s * 3], pos[s * 3 + 1], pos[s * 3 + 2]);
       mesh.setMatrixAt(n++, m);
     }
-    if (n > 0 || mesh.count > 0) {
-      mesh.count = n;
-      mesh.instanceMatrix.needsUpdate = true;
+    sim.flying = n;
+    if (n === 0) {
+      if (sim.drawn === 0) return;
+      m.makeScale(0, 0, 0);
+      mesh.setMatrixAt(0, m);
     }
-    mesh.visible = n > 0;
+    sim.drawn = n;
+    mesh.count = Math.max(1, n);
+    mesh.instanceMatrix.needsUpdate = true;
   });
   return <primitive object={sim.mesh} />;
 }
