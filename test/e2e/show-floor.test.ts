@@ -32,7 +32,16 @@ const testTour = {
     { title: text('Body shop', '车身车间'), text: text('The area.', '这个区域。'), duration: 2.5, frame: { kind: 'area', id: 'A' } },
   ],
 };
-const scene = tinyScene({ tours: [testTour] });
+/** A replay clip, then back to the present: the view goes into playback and returns to live. */
+const clipTour = {
+  id: 'clip',
+  name: text('Clip tour', '回放导览'),
+  steps: [
+    { title: text('A minute ago', '一分钟前'), text: text('Replayed.', '回放。'), duration: 30, frame: { kind: 'station', id: 'S2' }, replay: { from: -40, to: -10, speed: 2 } },
+    { title: text('Now', '现在'), text: text('Live again.', '再次实时。'), duration: 30, frame: { kind: 'station', id: 'S3' } },
+  ],
+};
+const scene = tinyScene({ tours: [testTour, clipTour] });
 const auth = tokenAuth('show-floor-e2e-secret');
 
 type Vec = [number, number, number];
@@ -147,6 +156,15 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
       await expect.poll(() => hook(page, (h) => h.tour()?.step)).toBe(step);
       await page.click('[data-testid="tour-close"]');
       await expect.poll(() => hook(page, (h) => h.tour())).toBeNull();
+
+      // A step with a replay clip plays that stretch of history at its speed; the next step returns to live.
+      await page.click('[data-testid="tour-start-clip"]');
+      await expect.poll(() => hook(page, (h) => h.playback()?.mode), { timeout: 10_000 }).toBe('playback');
+      const clip = (await hook(page, (h) => h.playback()))!;
+      expect(clip).toMatchObject({ playing: true, speed: 2 });
+      expect(clip.time).toBeLessThan(clip.to! - 5_000);
+      await page.click('[data-testid="tour-next"]');
+      await expect.poll(() => hook(page, (h) => h.playback()?.mode), { timeout: 10_000 }).toBe('live');
       expect(pageErrors).toEqual([]);
     } finally {
       await page.close();
@@ -223,11 +241,16 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
     const url = await serve(makeApp());
     const small = { width: 800, height: 560 };
     // ?tour=test opens the tour paused at its first step: the steps move only when the trainer says so.
-    const trainer = await open(url, 'tour=test', { token: await auth.sign('presenter'), viewport: small });
+    const trainer = await open(url, 'tour=test', { viewport: small });
     let trainee: Page | null = null;
     try {
+      // The trainer pastes the presenter token once; the page reconnects with it in the handshake.
       await page_click(trainer, 'follow-open');
+      expect(await trainer.locator('[data-testid="room-create"]').count()).toBe(0);
+      await trainer.fill('[data-testid="presenter-token"]', await auth.sign('presenter'));
+      await trainer.press('[data-testid="presenter-token"]', 'Enter');
       await page_click(trainer, 'room-create');
+      expect(trainer.url()).not.toMatch(/token|eyJ/);
       const code = (await trainer.textContent('[data-testid="room-code"]'))!.trim();
       expect(code).toMatch(/^[A-Z2-9]{5}$/);
       await expect.poll(() => trainer.locator('[data-testid="room-qr"]').count()).toBe(1);
