@@ -15,6 +15,8 @@ import { PlantScene } from './scene/PlantScene.tsx';
 import { ModelNotice } from './models/ModelNotice.tsx';
 import { qualities, stationStates } from '../../protocol/state.ts';
 import { useTwin } from './store/store.ts';
+import { startAnalyticsFeed } from './store/analytics-feed.ts';
+import { startRouteFeed } from './store/body-route.ts';
 import { provideToTestHook } from './test-hook.ts';
 import { CameraButtons } from './ui/CameraButtons.tsx';
 import { EntityPanel } from './ui/EntityPanel.tsx';
@@ -142,6 +144,16 @@ function Twin({ scene }: { scene: ResolvedScene }) {
       connection.close();
     };
   }, [live, scene, layout]);
+
+  // The engineer view's data (KPIs, heatmap, bottleneck; the followed body's route): polled outside React.
+  useEffect(() => {
+    const stopFeed = startAnalyticsFeed(scene.stations.map((s) => s.id));
+    const stopRoute = startRouteFeed();
+    return () => {
+      stopFeed();
+      stopRoute();
+    };
+  }, [scene]);
 
   const first = scene.cameras[0];
   return (

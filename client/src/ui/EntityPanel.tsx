@@ -11,7 +11,9 @@ import type { LiveState } from '../live/live-state.ts';
 import type { SceneLayout } from '../live/layout.ts';
 import { inkOn, qualityLabel, robotStateColor, staleIcon, stateIcon, stationStateColor, UNPAINTED_COLOR, STALE_COLOR } from '../palette.ts';
 import { useTwin, type EntityKind, type Selection } from '../store/store.ts';
+import { BodyRoutePanel } from './BodyRoutePanel.tsx';
 import { formatDateTime, titleCase } from './format.ts';
+import { StationInsights } from './StationInsights.tsx';
 
 type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState };
 
@@ -110,6 +112,8 @@ export function EntityPanel({ scene, layout, live }: Props) {
           </tbody>
         </table>
       )}
+      {selection.kind === 'station' && <StationInsights key={selection.id} id={selection.id} />}
+      {selection.kind === 'body' && <BodyRoutePanel key={selection.id} vin={selection.id} />}
     </aside>
   );
 }

@@ -3,6 +3,8 @@ import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin } from '../store/store.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { KpiBar } from './KpiBar.tsx';
+import { SearchBox } from './SearchBox.tsx';
 import { SourceHealth } from './SourceHealth.tsx';
 import { formatTime } from './format.ts';
 
@@ -40,6 +42,8 @@ export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState 
         </div>
       </div>
       <div className="topbar-right">
+        <SearchBox scene={scene} live={live} />
+        <KpiBar />
         <SourceHealth />
         <div className="clock" title="Plant time of the state shown (source time)">
           <span className="clock-label">plant time</span>
