@@ -36,6 +36,13 @@ export function App() {
   );
 }
 
+const sceneRequest = (): Promise<Response> => fetch('/api/scene', { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
+
+// Both start the moment this code runs, before React renders anything: the scene request is in flight while
+// the GPU probe (a throwaway WebGL context, slow on software rasterisers) runs, instead of one after the other.
+let firstSceneRequest: Promise<Response> | null = typeof window === 'undefined' ? null : sceneRequest();
+const startupQuality = typeof window === 'undefined' ? null : chooseQuality();
+
 type LoadState = { phase: 'loading' } | { phase: 'retrying'; reason: string; retryInS: number; attempt: number };
 
 /** Fetches /api/scene until it succeeds; the plant is drawn only once its description is known. */
@@ -49,7 +56,9 @@ function SceneLoader() {
     let timer = 0;
     const attempt = async (n: number) => {
       try {
-        const res = await fetch('/api/scene', { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
+        const early = firstSceneRequest;
+        firstSceneRequest = null;
+        const res = await (early ?? sceneRequest());
         // A proxy in front of a stopped server answers 502-504: to a person that is "not reachable".
         if (res.status >= 502 && res.status <= 504) throw new TypeError('unreachable');
         if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`.trim());
@@ -100,7 +109,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   const live = useMemo(() => new LiveState(scene.stations.length, scene.robots.length), [scene]);
   const layout = useMemo(() => buildLayout(scene), [scene]);
   const quality = useMemo(() => {
-    const q = chooseQuality();
+    const q = startupQuality ?? chooseQuality();
     setCheapMaterials(q.level === 'low');
     return q;
   }, []);
