@@ -5,9 +5,8 @@
  * there is none.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { useFrame } from '@react-three/fiber';
-import { Html } from '@react-three/drei';
-import { AdditiveBlending, CylinderGeometry, DoubleSide, Group, Mesh, MeshBasicMaterial, RingGeometry } from 'three';
+import { useFrame, useThree } from '@react-three/fiber';
+import { AdditiveBlending, CylinderGeometry, DoubleSide, Group, Mesh, MeshBasicMaterial, RingGeometry, Vector3 } from 'three';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { SceneLayout } from '../live/layout.ts';
 import { BOTTLENECK_COLOR } from '../palette.ts';
@@ -18,11 +17,27 @@ import { stationHeight } from './locate.ts';
 import { formatTime } from '../ui/format.ts';
 
 const BEAM = 14;
+const anchor = new Vector3();
 
 export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layout: SceneLayout }) {
   useCommitProbe();
-  const label = useRef<HTMLDivElement>(null);
-  const labelGroup = useRef<Group>(null);
+  const gl = useThree((s) => s.gl);
+  const camera = useThree((s) => s.camera);
+  // The label is a plain element over the canvas, placed by projecting its anchor in useFrame: no React
+  // root of its own, and its text changes only when the bottleneck does.
+  const label = useMemo(() => {
+    const el = document.createElement('div');
+    el.className = 'tag3d-bottleneck';
+    el.dataset.testid = 'bottleneck-label';
+    el.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;visibility:hidden;z-index:9;';
+    return el;
+  }, []);
+  useEffect(() => {
+    const host = gl.domElement.parentElement;
+    host?.appendChild(label);
+    return () => label.remove();
+  }, [gl, label]);
+  const labelAt = useRef({ x: 0, y: 0, z: 0, px: NaN, py: NaN });
   const built = useMemo(() => {
     const ringGeo = new RingGeometry(0.86, 1, 48);
     ringGeo.rotateX(-Math.PI / 2);
@@ -67,8 +82,7 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
       seen.current = f.bottleneckVersion;
       const i = f.bottleneck;
       g.visible = i >= 0;
-      const el = label.current;
-      if (el) el.style.visibility = g.visible ? 'visible' : 'hidden';
+      const el = label;
       if (i >= 0) {
         const x = layout.stationPos[i * 3], y = layout.stationPos[i * 3 + 1], z = layout.stationPos[i * 3 + 2];
         g.position.set(x, y, z);
@@ -76,13 +90,34 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
         const r = Math.hypot(layout.stationSize[i * 2], layout.stationSize[i * 2 + 1]) / 2 + 1.2;
         built.ring.scale.set(r, 1, r);
         built.beam.position.y = stationHeight[scene.stations[i].kind] ?? 3;
-        labelGroup.current?.position.set(x, y + (stationHeight[scene.stations[i].kind] ?? 3) + 2.2, z);
+        const at = labelAt.current;
+        at.x = x;
+        at.y = y + (stationHeight[scene.stations[i].kind] ?? 3) + 2.2;
+        at.z = z;
         const s = scene.stations[i];
         const since = f.bottleneckInfo ? ` · active since ${formatTime(f.bottleneckInfo.sinceMs)}` : '';
-        if (el) el.textContent = `Bottleneck: ${s.id} ${s.name}${since}`;
+        el.textContent = `Bottleneck: ${s.id} ${s.name}${since}`;
       }
     }
-    if (!g.visible) return;
+    if (!g.visible) {
+      if (label.style.visibility !== 'hidden') label.style.visibility = 'hidden';
+      return;
+    }
+    const at = labelAt.current;
+    anchor.set(at.x, at.y, at.z).project(camera);
+    const onScreen = anchor.z > -1 && anchor.z < 1 && Math.abs(anchor.x) <= 1.1 && Math.abs(anchor.y) <= 1.1;
+    const vis = onScreen ? 'visible' : 'hidden';
+    if (label.style.visibility !== vis) label.style.visibility = vis;
+    if (onScreen) {
+      const w = gl.domElement.clientWidth, h = gl.domElement.clientHeight;
+      const px = Math.round(((anchor.x + 1) / 2) * w), py = Math.round(((1 - anchor.y) / 2) * h);
+      // Written only when it moved by a pixel: a still camera costs no style change.
+      if (px !== at.px || py !== at.py) {
+        at.px = px;
+        at.py = py;
+        label.style.transform = `translate(${px}px, ${py}px) translate(-50%, -100%)`;
+      }
+    }
     // A slow pulse: unmistakable without flickering; from the clock, so it costs nothing to keep.
     const k = 0.5 + 0.5 * Math.sin(state.clock.elapsedTime * 3);
     const p = 1 + 0.08 * k;
@@ -90,14 +125,5 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
     (built.ring.material as MeshBasicMaterial).opacity = 0.6 + 0.4 * k;
   });
 
-  return (
-    <>
-      <primitive object={built.group} />
-      <group ref={labelGroup}>
-        <Html center zIndexRange={[19, 9]} style={{ pointerEvents: 'none' }}>
-          <div ref={label} className="tag3d-bottleneck" data-testid="bottleneck-label" style={{ visibility: 'hidden' }} />
-        </Html>
-      </group>
-    </>
-  );
+  return <primitive object={built.group} />;
 }
