@@ -48,7 +48,7 @@ export const BOTTLENECK_COLOR = '#8e24aa';
 export const ROUTE_COLOR = '#1f6feb';
 export const BUFFER_COLOR = '#3d5a80';
 export const BUFFER_FULL_COLOR = '#b2182b';
-export const BUFFER_TRACK_COLOR = '#dfe3e8';
+export const BUFFER_TRACK_COLOR = '#8d99a6';
 
 const svg = (body: string) =>
   `<svg viewBox="0 0 16 16" width="1em" height="1em" aria-hidden="true" focusable="false">${body}</svg>`;

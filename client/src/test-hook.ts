@@ -46,6 +46,8 @@ export type LinetwinTestHook = {
   selection(): Selection;
   /** The route ribbon in 3D: visible, the body it follows, how many points and which stations it passes. */
   route(): { visible: boolean; vin: string | null; points: number; stations: string[] } | null;
+  /** A conveyor's buffer gauge as drawn: bodies counted on it, its capacity, the fill bar's height (m) and colour. */
+  bufferFill(conveyorId: string): { count: number; capacity: number; height: number; color: string } | null;
 };
 
 declare global {
@@ -66,6 +68,7 @@ type Providers = {
   bottleneckMarker: LinetwinTestHook['bottleneckMarker'];
   camera: LinetwinTestHook['camera'];
   route: LinetwinTestHook['route'];
+  bufferFill: LinetwinTestHook['bufferFill'];
 };
 
 const none: Providers = {
@@ -80,6 +83,7 @@ const none: Providers = {
   bottleneckMarker: () => null,
   camera: () => null,
   route: () => null,
+  bufferFill: () => null,
 };
 
 let providers: Providers = { ...none };
@@ -121,5 +125,6 @@ export function installTestHook(): void {
     camera: () => providers.camera(),
     selection: () => useTwin.getState().selection,
     route: () => providers.route(),
+    bufferFill: (id) => providers.bufferFill(id),
   };
 }

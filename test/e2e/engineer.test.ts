@@ -12,7 +12,7 @@ import { createHub } from '../../server/hub/twin-hub.ts';
 import { History } from '../../server/hub/history.ts';
 import { createApp, type App } from '../../server/app.ts';
 import type { PlaybackStatus } from '../../protocol/events.ts';
-import { stationStateColor } from '../../client/src/palette.ts';
+import { BUFFER_FULL_COLOR, stationStateColor } from '../../client/src/palette.ts';
 import { heatScales } from '../../client/src/store/heat-scale.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 import { scriptedSource } from '../fixtures/scripted-source.ts';
@@ -29,6 +29,7 @@ type Hook = {
   camera(): { position: [number, number, number]; target: [number, number, number] } | null;
   selection(): { kind: string; id: string } | null;
   route(): { visible: boolean; vin: string | null; points: number; stations: string[] } | null;
+  bufferFill(id: string): { count: number; capacity: number; height: number; color: string } | null;
   playback(): PlaybackStatus | null;
   reactCommits(): number;
   renderInfo(): { calls: number; triangles: number; frames: number };
@@ -71,6 +72,8 @@ beforeAll(async () => {
   url = lines[0].url;
   histUrl = lines[1].url;
   // The body moves on: S1, then conveyor C1, then S2 (states unchanged, so the KPIs stay as constructed).
+  // A second body waits on C2, whose capacity is 1: that buffer is full.
+  for (const l of lines) l.script.push({ type: 'body', id: 'WAITING-1', model: 'suv', color: null, location: { kind: 'conveyor', conveyor: 'C2', progress: 1 }, ts: Date.now() });
   await sleep(300);
   for (const l of lines) l.script.push({ type: 'body', id: VIN, model: 'sedan', color: null, location: { kind: 'conveyor', conveyor: 'C1', progress: 0.4 }, ts: Date.now() });
   await sleep(300);
@@ -151,7 +154,7 @@ describe('the engineer view', { timeout: 90_000 }, () => {
     await page.selectOption('[data-testid="heatmap-mode"]', 'state');
     await expect.poll(() => colours(page), { timeout: 15_000 }).toSatisfy(close(stateWant));
     // The KPI bar shows the line's numbers from /api/kpis.
-    expect(await page.textContent('[data-testid="kpi-wip"]')).toBe('1');
+    expect(await page.textContent('[data-testid="kpi-wip"]')).toBe('2');
     expect(await page.textContent('[data-testid="kpi-bottleneck"]')).toBe('S2');
     await page.close();
     expect(pageErrors).toEqual([]);
@@ -167,6 +170,17 @@ describe('the engineer view', { timeout: 90_000 }, () => {
     expect(Math.abs(marker.x - s.position[0])).toBeLessThan(0.01);
     expect(Math.abs(marker.z - s.position[2])).toBeLessThan(0.01);
     expect(await page.textContent('[data-testid="bottleneck-label"]')).toContain('S2');
+    await page.close();
+  });
+
+  it('[E2E-EV5] buffer gauges: C2 (capacity 1) holds one body and is drawn full and red; C1 is empty', async () => {
+    const page = await open();
+    await expect.poll(() => hook(page, (h) => h.bufferFill('C2'))).toMatchObject({ count: 1, capacity: 1, color: BUFFER_FULL_COLOR.toLowerCase() });
+    const c2 = (await hook(page, (h) => h.bufferFill('C2')))!;
+    const c1 = (await hook(page, (h) => h.bufferFill('C1')))!;
+    expect(c1).toMatchObject({ count: 0, capacity: 2 });
+    expect(c2.height).toBeGreaterThan(2);
+    expect(c1.height).toBeLessThan(0.1);
     await page.close();
   });
 

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame } from '@react-three/fiber';
-import { BoxGeometry, Color, MeshBasicMaterial } from 'three';
+import { BoxGeometry, Color, Matrix4, MeshBasicMaterial, Vector3 } from 'three';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { pointOnPath, type SceneLayout } from '../live/layout.ts';
@@ -15,6 +15,7 @@ import { countOnConveyors, fillRatio } from './buffer-fill.ts';
 import { useCommitProbe } from './commit-probe.ts';
 import { litMaterial } from './materials.ts';
 import { makeInstanced, matricesChanged, scratchObject } from './instancing.ts';
+import { provideToTestHook } from '../test-hook.ts';
 
 /** Gauge height at full capacity, metres: visible from the overview, lower than most equipment. */
 const GAUGE_H = 2.4;
@@ -27,7 +28,7 @@ export function BufferFill({ scene, layout, live }: { scene: ResolvedScene; layo
   const built = useMemo(() => {
     const n = scene.conveyors.length;
     const geo = new BoxGeometry(1, 1, 1).translate(0, 0.5, 0);
-    const trackMat = new MeshBasicMaterial({ color: BUFFER_TRACK_COLOR, transparent: true, opacity: 0.55, depthWrite: false });
+    const trackMat = new MeshBasicMaterial({ color: BUFFER_TRACK_COLOR, transparent: true, opacity: 0.45, depthWrite: false });
     const fillMat = litMaterial({ roughness: 0.6, metalness: 0 });
     const track = makeInstanced(geo, trackMat, n, { name: 'buffer-tracks' });
     const fill = makeInstanced(geo, fillMat, n, { name: 'buffer-fill' });
@@ -43,7 +44,7 @@ export function BufferFill({ scene, layout, live }: { scene: ResolvedScene; layo
       base[c * 4 + 3] = yaw;
       scratchObject.position.set(base[c * 4], base[c * 4 + 1], base[c * 4 + 2]);
       scratchObject.rotation.set(0, yaw, 0);
-      scratchObject.scale.set(0.42, GAUGE_H, 0.42);
+      scratchObject.scale.set(0.62, GAUGE_H, 0.62);
       scratchObject.updateMatrix();
       track.setMatrixAt(c, scratchObject.matrix);
     });
@@ -54,6 +55,22 @@ export function BufferFill({ scene, layout, live }: { scene: ResolvedScene; layo
     return { track, fill, base, counts: new Int32Array(n), shown: new Int32Array(n).fill(-1), dispose: () => (geo.dispose(), trackMat.dispose(), fillMat.dispose()) };
   }, [scene, layout]);
   useEffect(() => () => built.dispose(), [built]);
+  useEffect(
+    () =>
+      provideToTestHook({
+        bufferFill: (id) => {
+          const c = layout.index.conveyor.get(id);
+          if (c === undefined) return null;
+          // Read back from the instance buffers: what is drawn, not what was meant.
+          const m = new Matrix4();
+          built.fill.getMatrixAt(c, m);
+          const color = new Color();
+          built.fill.getColorAt(c, color);
+          return { count: built.shown[c], capacity: scene.conveyors[c].capacity, height: new Vector3().setFromMatrixScale(m).y, color: `#${color.getHexString()}` };
+        },
+      }),
+    [built, layout, scene],
+  );
 
   const seen = useRef(-1);
   useFrame(() => {
@@ -70,7 +87,7 @@ export function BufferFill({ scene, layout, live }: { scene: ResolvedScene; layo
       scratchObject.position.set(base[c * 4], base[c * 4 + 1], base[c * 4 + 2]);
       scratchObject.rotation.set(0, base[c * 4 + 3], 0);
       // An empty buffer keeps a sliver, so "empty" reads as a gauge at zero rather than no gauge.
-      scratchObject.scale.set(0.34, Math.max(0.04, GAUGE_H * r), 0.34);
+      scratchObject.scale.set(0.5, Math.max(0.04, GAUGE_H * r), 0.5);
       scratchObject.updateMatrix();
       fill.setMatrixAt(c, scratchObject.matrix);
       fill.setColorAt(c, r >= 1 ? FULL : FILL);

@@ -27,23 +27,27 @@ export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState 
 
   return (
     <header className="topbar">
-      <div className="brand">
-        <div className="brand-mark" aria-hidden="true">
-          <span />
-          <span />
-          <span />
-        </div>
-        <div>
-          <h1 className="plant-name">{scene.name}</h1>
-          <div className="plant-meta">
-            {scene.stations.length} stations · {scene.robots.length} robots · takt {scene.taktTime} s
-            {source ? ` · source: ${source}` : ''}
+      <div className="topbar-left">
+        <div className="brand">
+          <div className="brand-mark" aria-hidden="true">
+            <span />
+            <span />
+            <span />
           </div>
+          <div>
+            <h1 className="plant-name">{scene.name}</h1>
+            <div className="plant-meta">
+              {scene.stations.length} stations · {scene.robots.length} robots · takt {scene.taktTime} s
+              {source ? ` · source: ${source}` : ''}
+            </div>
+          </div>
+        </div>
+        <div className="topbar-tools">
+          <SearchBox scene={scene} live={live} />
+          <KpiBar />
         </div>
       </div>
       <div className="topbar-right">
-        <SearchBox scene={scene} live={live} />
-        <KpiBar />
         <SourceHealth />
         <div className="clock" title="Plant time of the state shown (source time)">
           <span className="clock-label">plant time</span>

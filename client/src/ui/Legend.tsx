@@ -58,18 +58,17 @@ export function Legend() {
           <div className="heat-nodata">
             <span className="chip" style={{ background: NO_DATA_HEX }} /> no data in the window
           </div>
-          <div className="legend-meaning">
+          <div className="heat-window">
             Over the {inPlayback ? `${WINDOW} up to the playback time` : `last ${WINDOW}`}. Stack lights still show the live state.
           </div>
         </div>
       )}
       {open && (
         <p className="legend-foot">
-          <span className="chip" style={{ background: BOTTLENECK_COLOR }} /> ring and beacon: the bottleneck now (longest active period).{' '}
-          <span className="chip" style={{ background: BUFFER_COLOR }} />
-          <span className="chip" style={{ background: BUFFER_FULL_COLOR }} /> bar at a conveyor: bodies on it of its capacity (red: full).{' '}
+          <span className="chip" style={{ background: BOTTLENECK_COLOR }} /> ring and beam: bottleneck now. <span className="chip" style={{ background: BUFFER_COLOR }} />
+          <span className="chip" style={{ background: BUFFER_FULL_COLOR }} /> gauge by a conveyor: bodies on it of its capacity (red: full).{' '}
           <span className="chip" style={{ background: ROUTE_COLOR }} /> ribbon: the selected body&apos;s route. Glow at a robot&apos;s tool: tool active.{' '}
-          <span className="chip" style={{ background: UNPAINTED_COLOR }} /> body in white (unpainted).
+          <span className="chip" style={{ background: UNPAINTED_COLOR }} /> body in white.
         </p>
       )}
     </section>
