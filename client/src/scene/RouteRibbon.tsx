@@ -55,12 +55,14 @@ export function RouteRibbon({ layout }: { layout: SceneLayout }) {
     geo.setAttribute('position', pos);
     geo.setIndex(new BufferAttribute(index, 1));
     geo.setDrawRange(0, 0);
-    const mat = new MeshBasicMaterial({ color: ROUTE_COLOR, transparent: true, opacity: 0.75, side: DoubleSide, depthWrite: false, toneMapped: false, polygonOffset: true, polygonOffsetFactor: -2 });
+    // Drawn over everything (no depth test), translucent: a route on the floor would hide under the bodies,
+    // conveyors and machines it runs through, which are exactly where it matters.
+    const mat = new MeshBasicMaterial({ color: ROUTE_COLOR, transparent: true, opacity: 0.55, side: DoubleSide, depthWrite: false, depthTest: false, toneMapped: false });
     const mesh = new Mesh(geo, mat);
     mesh.name = 'route-ribbon';
     mesh.visible = false;
     mesh.frustumCulled = false;
-    mesh.renderOrder = 4;
+    mesh.renderOrder = 8;
     mesh.raycast = () => {};
     return { mesh, pos, centre: new Float32Array(MAX_POINTS * 3), count: 0, stations: [] as string[], dispose: () => (geo.dispose(), mat.dispose()) };
   }, []);

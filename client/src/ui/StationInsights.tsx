@@ -61,7 +61,8 @@ export function StationInsights({ id }: { id: string }) {
         cursor: { show: false },
         scales: { x: { time: true } },
         axes: [
-          { size: 24, font: '10px system-ui', ticks: { size: 3 } },
+          // Plain hh:mm: uPlot's default time labels add a second line (the date) that has no room here.
+          { size: 24, font: '10px system-ui', ticks: { size: 3 }, values: (_u, v) => v.map((x) => new Date(x).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false })) },
           { size: 34, font: '10px system-ui', ticks: { size: 3 }, values: (_u, v) => v.map((x) => `${x}s`) },
         ],
         series: [
