@@ -1,6 +1,6 @@
 /**
- * Wire codec: compact binary state frames (little-endian), encoded once per tick and sent as one
- * Socket.IO binary attachment to every client that is up to date.
+ * Wire codec: compact binary state frames (little-endian), encoded once per tick and broadcast as the
+ * binary argument of one Socket.IO event (MessagePack, protocol/wire.ts) to every client that is up to date.
  *
  * Frame = header (44 bytes) + tagged records + UTF-8 JSON body metadata.
  *   header: u8 magic 0x4C, u8 codec version, u8 type (1 snapshot, 2 delta), u8 0,

@@ -15,6 +15,8 @@ import { PlantScene } from './scene/PlantScene.tsx';
 import { ModelNotice } from './models/ModelNotice.tsx';
 import { qualities, stationStates } from '../../protocol/state.ts';
 import { useTwin } from './store/store.ts';
+import { startAnalyticsFeed } from './store/analytics-feed.ts';
+import { startRouteFeed } from './store/body-route.ts';
 import { provideToTestHook } from './test-hook.ts';
 import { CameraButtons } from './ui/CameraButtons.tsx';
 import { EntityPanel } from './ui/EntityPanel.tsx';
@@ -42,6 +44,13 @@ export function App() {
   );
 }
 
+const sceneRequest = (): Promise<Response> => fetch('/api/scene', { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
+
+// Both start the moment this code runs, before React renders anything: the scene request is in flight while
+// the GPU probe (a throwaway WebGL context, slow on software rasterisers) runs, instead of one after the other.
+let firstSceneRequest: Promise<Response> | null = typeof window === 'undefined' ? null : sceneRequest();
+const startupQuality = typeof window === 'undefined' ? null : chooseQuality();
+
 type LoadState = { phase: 'loading' } | { phase: 'retrying'; reason: string; retryInS: number; attempt: number };
 
 /** Fetches /api/scene until it succeeds; the plant is drawn only once its description is known. */
@@ -55,7 +64,9 @@ function SceneLoader() {
     let timer = 0;
     const attempt = async (n: number) => {
       try {
-        const res = await fetch('/api/scene', { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
+        const early = firstSceneRequest;
+        firstSceneRequest = null;
+        const res = await (early ?? sceneRequest());
         // A proxy in front of a stopped server answers 502-504: to a person that is "not reachable".
         if (res.status >= 502 && res.status <= 504) throw new TypeError('unreachable');
         if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`.trim());
@@ -106,7 +117,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   const live = useMemo(() => new LiveState(scene.stations.length, scene.robots.length), [scene]);
   const layout = useMemo(() => buildLayout(scene), [scene]);
   const quality = useMemo(() => {
-    const q = chooseQuality();
+    const q = startupQuality ?? chooseQuality();
     setCheapMaterials(q.level === 'low');
     return q;
   }, []);
@@ -156,6 +167,16 @@ function Twin({ scene }: { scene: ResolvedScene }) {
       connection.close();
     };
   }, [live, scene, layout]);
+
+  // The engineer view's data (KPIs, heatmap, bottleneck; the followed body's route): polled outside React.
+  useEffect(() => {
+    const stopFeed = startAnalyticsFeed(scene.stations.map((s) => s.id));
+    const stopRoute = startRouteFeed();
+    return () => {
+      stopFeed();
+      stopRoute();
+    };
+  }, [scene]);
 
   const first = scene.cameras[0];
   return (

@@ -40,6 +40,16 @@ export const qualityLabel: Record<Quality, string> = {
 export const STALE_COLOR = '#6f7782';
 export const UNPAINTED_COLOR = '#c9ced4';
 
+/**
+ * Engineer-view overlays. Purple marks the bottleneck: no state colour and neither heatmap scale uses it,
+ * so the marker stands out in every mode. Blue, the selection's colour, draws the followed body's route.
+ */
+export const BOTTLENECK_COLOR = '#8e24aa';
+export const ROUTE_COLOR = '#1f6feb';
+export const BUFFER_COLOR = '#3d5a80';
+export const BUFFER_FULL_COLOR = '#b2182b';
+export const BUFFER_TRACK_COLOR = '#8d99a6';
+
 const svg = (body: string) =>
   `<svg viewBox="0 0 16 16" width="1em" height="1em" aria-hidden="true" focusable="false">${body}</svg>`;
 

@@ -7,7 +7,29 @@ export type RenderQuality = { level: 'high' | 'low'; shadows: boolean; antialias
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
 
+const RENDERER_KEY = 'linetwin:renderer';
+
+/**
+ * The GPU's name, from a throwaway WebGL context (costly on a software rasteriser: a whole context). It is
+ * remembered per browser, so a kiosk that reloads or a returning visitor does not pay for it again.
+ */
 export function rendererName(): string {
+  try {
+    const known = JSON.parse(localStorage.getItem(RENDERER_KEY) ?? 'null') as { ua?: string; name?: string } | null;
+    if (known && known.ua === navigator.userAgent && typeof known.name === 'string') return known.name;
+  } catch {
+    // No storage (private mode) or a bad entry: ask the GPU.
+  }
+  const name = probeRenderer();
+  try {
+    if (name !== 'unknown') localStorage.setItem(RENDERER_KEY, JSON.stringify({ ua: navigator.userAgent, name }));
+  } catch {
+    // Storage full or refused: probe again next time.
+  }
+  return name;
+}
+
+function probeRenderer(): string {
   try {
     const canvas = document.createElement('canvas');
     const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;

@@ -63,6 +63,8 @@ export type LinetwinTestHook = {
   setLanguage(lang: string): void;
   /** Weld sparks flying now (particles drawn). */
   sparks(): number;
+  /** A conveyor's buffer gauge as drawn: bodies counted on it, its capacity, the fill bar's height (m) and colour. */
+  bufferFill(conveyorId: string): { count: number; capacity: number; height: number; color: string } | null;
 };
 
 declare global {
@@ -84,6 +86,7 @@ type Providers = {
   camera: LinetwinTestHook['camera'];
   route: LinetwinTestHook['route'];
   sparks: LinetwinTestHook['sparks'];
+  bufferFill: LinetwinTestHook['bufferFill'];
 };
 
 const none: Providers = {
@@ -99,6 +102,7 @@ const none: Providers = {
   camera: () => null,
   route: () => null,
   sparks: () => 0,
+  bufferFill: () => null,
 };
 
 let providers: Providers = { ...none };
@@ -154,5 +158,6 @@ export function installTestHook(): void {
       const l = toLanguage(lang);
       if (l) setLanguage(l);
     },
+    bufferFill: (id) => providers.bufferFill(id),
   };
 }

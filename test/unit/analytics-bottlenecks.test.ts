@@ -242,11 +242,7 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
 
   it('BN8 the same simulated line through a live hub (attachToHub) finds the same bottleneck', () => {
     const scene = lineScene({ S1: 40, S2: 70, S3: 45 });
-    const hub = createHub({ scene, tickMs: 1 << 30 });
-    const sim = new LineSimulation(scene, { seed: 3, startTime: T0 });
-    for (const c of sim.fullState()) hub.sink.apply(c);
-    hub.sink.time?.(T0);
-    hub.tick();
+    const { hub, sim } = simulatedHub(scene, 3);
     const store = new StationTimelines(scene);
     const stop = store.attachToHub(hub);
     for (let t = T0 + 1000; t <= T0 + 2 * 3600_000; t += 1000) {
@@ -262,11 +258,7 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
 
   it('BN10 a live hub feeds the timelines from its commits exactly as from its delta frames', () => {
     const scene = lineScene({ S1: 40, S2: 70, S3: 45 });
-    const hub = createHub({ scene, tickMs: 1 << 30 });
-    const sim = new LineSimulation(scene, { seed: 11, startTime: T0 });
-    for (const c of sim.fullState()) hub.sink.apply(c);
-    hub.sink.time?.(T0);
-    hub.tick();
+    const { hub, sim } = simulatedHub(scene, 11);
     const fromCommits = new StationTimelines(scene);
     const stop = fromCommits.attachToHub(hub);
     // The reference: every tick's frame decoded into changes.
@@ -292,6 +284,16 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     expect(lineKpis(fromCommits, T0, fromCommits.to!)).toEqual(lineKpis(fromFrames, T0, fromFrames.to!));
   });
 });
+
+/** A hub holding the simulated line's state at T0, and the simulation to run on from there. */
+function simulatedHub(scene: ResolvedScene, seed: number) {
+  const hub = createHub({ scene, tickMs: 1 << 30 });
+  const sim = new LineSimulation(scene, { seed, startTime: T0 });
+  for (const c of sim.fullState()) hub.sink.apply(c);
+  hub.sink.time?.(T0);
+  hub.tick();
+  return { hub, sim };
+}
 
 /**
  * The definition evaluated minute by minute: the momentary bottleneck of each minute is the longest

@@ -129,17 +129,17 @@ function Kpis({ live }: { live: LiveState }) {
 
   return (
     <div className="kiosk-kpis" data-testid="kiosk-kpis">
-      <div className="kpi">
-        <span ref={jph} className="kpi-value" data-testid="kpi-jph">
+      <div className="kiosk-kpi">
+        <span ref={jph} className="kiosk-kpi-value" data-testid="kpi-jph">
           –
         </span>
-        <span className="kpi-label">{t('kiosk.jph')}</span>
+        <span className="kiosk-kpi-label">{t('kiosk.jph')}</span>
       </div>
-      <div className="kpi">
-        <span ref={today} className="kpi-value" data-testid="kpi-today">
+      <div className="kiosk-kpi">
+        <span ref={today} className="kiosk-kpi-value" data-testid="kpi-today">
           –
         </span>
-        <span className="kpi-label">{t('kiosk.today')}</span>
+        <span className="kiosk-kpi-label">{t('kiosk.today')}</span>
       </div>
     </div>
   );

@@ -57,6 +57,15 @@ function modelsServed(): Promise<string | null> {
   return served;
 }
 
+// Start on load, not when the 3D view first renders: the canvas only renders its children once WebGL is up
+// and measured, and the models (download and meshopt decoding) would wait for that. The first frame is
+// ready sooner when they come in meanwhile.
+if (typeof window !== 'undefined' && modelsWanted()) {
+  void modelsServed().then((problem) => {
+    if (problem === null) useGLTF.preload(builtinFiles as string[], false, false, withMeshopt);
+  });
+}
+
 function ServedGate(props: Props) {
   const problem = use(modelsServed());
   if (problem === null) return <ModelPlant {...props} />;

@@ -55,6 +55,9 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   let connectedAt = 0;
   let resyncAskedAt = -Infinity;
   let resyncs = 0;
+  /** A connection attempt failed or dropped: from then on, the server's protocol version is worth checking. */
+  let failed = false;
+  let versionCheckedAt = -Infinity;
   let closed = false;
   /** Epoch of the server we were connected to, and where our own cursor was when the connection dropped. */
   let lastEpoch: string | null = null;
@@ -82,9 +85,9 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     cb(data);
   };
 
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = options.url
-    ? io(options.url, { auth, parser: wireParser, reconnectionDelay: 500, reconnectionDelayMax: 4000 })
-    : io({ auth, parser: wireParser, reconnectionDelay: 500, reconnectionDelayMax: 4000 });
+  // WebSocket first (no long-polling handshake before the first frame); polling where a proxy refuses it.
+  const ioOptions = { auth, parser: wireParser, transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelay: 500, reconnectionDelayMax: 4000 };
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = options.url ? io(options.url, ioOptions) : io(ioOptions);
 
   const askResync = () => {
     const now = performance.now();
@@ -153,15 +156,17 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     if (live.hasState) setStatus('live');
   });
   socket.on('disconnect', () => {
+    failed = true;
     const last = playback.status;
     if (last?.mode === 'playback') resume = { time: playback.cursor() ?? last.time, playing: last.playing, speed: last.speed };
     playback.disconnected();
     room.disconnected();
     if (!closed) setStatus(everConnected ? 'reconnecting' : 'connecting');
   });
-  let versionCheckedAt = -Infinity;
   const checkServerVersion = async () => {
     const now = performance.now();
+    // Only once a connection attempt failed: a page that is still making its first connection has no reason to ask.
+    if (!failed) return;
     if (now - versionCheckedAt < VERSION_CHECK_MS) return;
     versionCheckedAt = now;
     try {
@@ -173,6 +178,7 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     }
   };
   socket.on('connect_error', () => {
+    failed = true;
     setStatus(everConnected ? 'reconnecting' : 'connecting');
   });
 

@@ -12,7 +12,11 @@ import { PlantObjects } from '../models/ModelPlant.tsx';
 import { useModelStatus } from '../models/model-status.ts';
 import { useTwin, type Selection } from '../store/store.ts';
 import { provideToTestHook, setReady } from '../test-hook.ts';
+import { BottleneckMarker } from './BottleneckMarker.tsx';
+import { BufferFill } from './BufferFill.tsx';
 import { CameraRig } from './CameraRig.tsx';
+import { DeepLink } from './DeepLink.tsx';
+import { RouteRibbon } from './RouteRibbon.tsx';
 import { useCommitProbe } from './commit-probe.ts';
 import { useFrameProbe } from './frame-probe.ts';
 import { Floor, planBounds } from './Floor.tsx';
@@ -80,6 +84,10 @@ export function PlantScene({ scene, layout, live, shadows }: Props) {
       <CameraRig scene={scene} adaptive={shadows} />
       {shadows && <HallLook />}
       <ViewSync />
+      <BufferFill scene={scene} layout={layout} live={live} />
+      <RouteRibbon layout={layout} />
+      <BottleneckMarker scene={scene} layout={layout} />
+      <DeepLink />
       <HookBridge ctx={ctx} />
     </>
   );

@@ -13,7 +13,9 @@ import type { LiveState } from '../live/live-state.ts';
 import type { SceneLayout } from '../live/layout.ts';
 import { inkOn, robotStateColor, staleIcon, stateIcon, stationStateColor, UNPAINTED_COLOR, STALE_COLOR } from '../palette.ts';
 import { useTwin, type EntityKind, type Selection } from '../store/store.ts';
+import { BodyRoutePanel } from './BodyRoutePanel.tsx';
 import { formatDateTime } from './format.ts';
+import { StationInsights } from './StationInsights.tsx';
 
 const t = (key: string, options?: Record<string, unknown>): string => i18n.t(key, options ?? {});
 const modelName = (model: string | undefined): string => (model ? t(`panel.model_${model}`, { defaultValue: model }) : '?');
@@ -117,6 +119,8 @@ export function EntityPanel({ scene, layout, live }: Props) {
           </tbody>
         </table>
       )}
+      {selection.kind === 'station' && <StationInsights key={selection.id} id={selection.id} />}
+      {selection.kind === 'body' && <BodyRoutePanel key={selection.id} vin={selection.id} />}
     </aside>
   );
 }

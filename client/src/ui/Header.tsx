@@ -4,6 +4,8 @@ import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin } from '../store/store.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { KpiBar } from './KpiBar.tsx';
+import { SearchBox } from './SearchBox.tsx';
 import { SourceHealth } from './SourceHealth.tsx';
 import { formatTime } from './format.ts';
 
@@ -27,18 +29,24 @@ export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState 
 
   return (
     <header className="topbar">
-      <div className="brand">
-        <div className="brand-mark" aria-hidden="true">
-          <span />
-          <span />
-          <span />
-        </div>
-        <div>
-          <h1 className="plant-name">{scene.name}</h1>
-          <div className="plant-meta">
-            {t('header.meta', { stations: scene.stations.length, robots: scene.robots.length, takt: scene.taktTime })}
-            {source ? t('header.source', { source }) : ''}
+      <div className="topbar-left">
+        <div className="brand">
+          <div className="brand-mark" aria-hidden="true">
+            <span />
+            <span />
+            <span />
           </div>
+          <div>
+            <h1 className="plant-name">{scene.name}</h1>
+            <div className="plant-meta">
+              {t('header.meta', { stations: scene.stations.length, robots: scene.robots.length, takt: scene.taktTime })}
+              {source ? t('header.source', { source }) : ''}
+            </div>
+          </div>
+        </div>
+        <div className="topbar-tools">
+          <SearchBox scene={scene} live={live} />
+          <KpiBar />
         </div>
       </div>
       <div className="topbar-right">

@@ -2,33 +2,76 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { stationStates } from '../../../protocol/state.ts';
 import { inkOn, staleIcon, stateIcon, stationStateColor, STALE_COLOR, UNPAINTED_COLOR } from '../palette.ts';
+import { WINDOW } from '../store/analytics-feed.ts';
+import { heatGradientCss, heatmapModes, heatScales, NO_DATA_HEX, type HeatmapMode } from '../store/heat-scale.ts';
+import { useTwin } from '../store/store.ts';
+import { BOTTLENECK_COLOR, BUFFER_COLOR, BUFFER_FULL_COLOR, ROUTE_COLOR } from '../palette.ts';
 
-/** Static: rendered once (and on a language change), so it costs nothing while states stream. */
+
+/**
+ * The colour key, with the heatmap mode picker. Renders when the mode changes (a person's click), never
+ * while states stream or KPIs refresh.
+ */
 export function Legend() {
   const { t } = useTranslation();
+  // The KPI scales' own names and meanings come from heat-scale.ts (English for now).
+  const modeLabel = (m: HeatmapMode) => (m === 'state' ? t('legend.stateLive') : heatScales[m].label);
   const [open, setOpen] = useState(true);
+  const mode = useTwin((s) => s.heatmap);
+  const inPlayback = useTwin((s) => s.playback?.mode === 'playback');
   return (
-    <section className={open ? 'legend' : 'legend closed'} data-testid="legend" aria-label={t('legend.title')}>
+    <section className={open ? 'legend' : 'legend closed'} data-testid="legend" data-heatmap={mode} aria-label={t('legend.title')}>
       <button type="button" className="legend-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
         {t('legend.title')} <span aria-hidden="true">{open ? '▾' : '▸'}</span>
       </button>
-      <ul className="legend-list">
-        {stationStates.map((s) => (
-          <li key={s} className="legend-row" title={`${t(`state.${s}`)}: ${t(`stateMeaning.${s}`)}`}>
-            <span className="swatch" style={{ background: stationStateColor[s], color: inkOn(stationStateColor[s]) }} dangerouslySetInnerHTML={{ __html: stateIcon[s] }} />
-            <span className="legend-name">{t(`state.${s}`)}</span>
-            <span className="legend-meaning">{t(`stateMeaning.${s}`)}</span>
+      <label className="heat-picker">
+        <span>{t('legend.colourBy')}</span>
+        <select data-testid="heatmap-mode" value={mode} onChange={(e) => useTwin.getState().setHeatmap(e.target.value as HeatmapMode)}>
+          {heatmapModes.map((m) => (
+            <option key={m} value={m}>
+              {modeLabel(m)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {mode === 'state' ? (
+        <ul className="legend-list">
+          {stationStates.map((s) => (
+            <li key={s} className="legend-row" title={`${t(`state.${s}`)}: ${t(`stateMeaning.${s}`)}`}>
+              <span className="swatch" style={{ background: stationStateColor[s], color: inkOn(stationStateColor[s]) }} dangerouslySetInnerHTML={{ __html: stateIcon[s] }} />
+              <span className="legend-name">{t(`state.${s}`)}</span>
+              <span className="legend-meaning">{t(`stateMeaning.${s}`)}</span>
+            </li>
+          ))}
+          <li className="legend-row legend-note" title={t('legend.fadedTitle')}>
+            <span className="swatch" style={{ background: STALE_COLOR, color: '#fff' }} dangerouslySetInnerHTML={{ __html: staleIcon }} />
+            <span className="legend-name">{t('legend.faded')}</span>
+            <span className="legend-meaning">{t('legend.fadedMeaning')}</span>
           </li>
-        ))}
-        <li className="legend-row legend-note" title={t('legend.fadedTitle')}>
-          <span className="swatch" style={{ background: STALE_COLOR, color: '#fff' }} dangerouslySetInnerHTML={{ __html: staleIcon }} />
-          <span className="legend-name">{t('legend.faded')}</span>
-          <span className="legend-meaning">{t('legend.fadedMeaning')}</span>
-        </li>
-      </ul>
+        </ul>
+      ) : (
+        <div className="legend-list heat-legend" data-testid="heat-legend">
+          <div className="heat-meaning">{heatScales[mode].meaning}</div>
+          <div className="heat-bar" style={{ background: heatGradientCss(heatScales[mode]) }} />
+          <div className="heat-ticks">
+            {heatScales[mode].ticks.map((tick) => (
+              <span key={tick}>{tick}</span>
+            ))}
+          </div>
+          <div className="heat-nodata">
+            <span className="chip" style={{ background: NO_DATA_HEX }} /> {t('legend.noData')}
+          </div>
+          <div className="heat-window">
+            {inPlayback ? t('legend.windowPlayback', { window: WINDOW }) : t('legend.windowLive', { window: WINDOW })}
+          </div>
+        </div>
+      )}
       {open && (
         <p className="legend-foot">
-          {t('legend.foot')} <span className="chip" style={{ background: UNPAINTED_COLOR }} /> {t('legend.bodyInWhite')}
+          <span className="chip" style={{ background: BOTTLENECK_COLOR }} /> {t('legend.bottleneck')} <span className="chip" style={{ background: BUFFER_COLOR }} />
+          <span className="chip" style={{ background: BUFFER_FULL_COLOR }} /> {t('legend.buffer')}{' '}
+          <span className="chip" style={{ background: ROUTE_COLOR }} /> {t('legend.route')} {t('legend.toolGlow')}{' '}
+          <span className="chip" style={{ background: UNPAINTED_COLOR }} /> {t('legend.bodyInWhite')}
         </p>
       )}
     </section>
