@@ -202,12 +202,13 @@ function Twin({ scene }: { scene: ResolvedScene }) {
         <Kiosk scene={scene} live={live} />
       ) : (
         <>
-          <Header scene={scene} live={live} />
-          <div className="show-bar">
-            <TourMenu scene={scene} />
-            <FollowPanel />
-            <LanguageButton />
-          </div>
+          <Header scene={scene} live={live}>
+            <div className="show-bar">
+              <TourMenu scene={scene} />
+              <FollowPanel />
+              <LanguageButton />
+            </div>
+          </Header>
           <TourPanel scene={scene} />
           <Legend />
           <CameraButtons scene={scene} />

@@ -112,7 +112,12 @@ function Kpis({ live }: { live: LiveState }) {
       }
     };
     const poll = async () => {
-      const now = live.time > 0 ? live.time : Date.now();
+      // "Today" is the plant's day: wait for the first state to know the plant's clock.
+      if (live.time <= 0) {
+        timer = window.setTimeout(() => void poll(), 1000);
+        return;
+      }
+      const now = live.time;
       const midnight = new Date(now);
       midnight.setHours(0, 0, 0, 0);
       const [hour, day] = await Promise.all([line('window=1h'), line(`from=${midnight.getTime()}&to=${Math.round(now)}`)]);

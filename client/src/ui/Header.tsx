@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
@@ -9,7 +9,8 @@ import { SearchBox } from './SearchBox.tsx';
 import { SourceHealth } from './SourceHealth.tsx';
 import { formatTime } from './format.ts';
 
-export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState }) {
+/** `children`: more tools for the row under the plant's name (tours, follow-me, language). */
+export function Header({ scene, live, children }: { scene: ResolvedScene; live: LiveState; children?: ReactNode }) {
   const { t } = useTranslation();
   const source = useTwin((s) => s.hello?.source);
   const clock = useRef<HTMLSpanElement>(null);
@@ -47,6 +48,7 @@ export function Header({ scene, live }: { scene: ResolvedScene; live: LiveState 
         <div className="topbar-tools">
           <SearchBox scene={scene} live={live} />
           <KpiBar />
+          {children}
         </div>
       </div>
       <div className="topbar-right">

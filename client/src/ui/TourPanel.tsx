@@ -41,7 +41,7 @@ export function TourPanel({ scene, kiosk = false }: { scene: ResolvedScene; kios
   const step = tour.steps[view.step];
   const controls = !kiosk && !following;
   return (
-    <section className={kiosk ? 'tour-panel kiosk' : 'tour-panel'} data-testid="tour-panel" data-step={view.step} aria-live="polite">
+    <section className={kiosk ? 'tour-panel tour-kiosk' : 'tour-panel'} data-testid="tour-panel" data-step={view.step} aria-live="polite">
       <div className="tour-head">
         <span className="tour-name">{pick(tour.name)}</span>
         <span className="tour-count" data-testid="tour-count">
