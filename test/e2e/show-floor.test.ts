@@ -181,7 +181,7 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
       await expect.poll(() => hook(page, (h) => h.kiosk())).toBe('tour');
       await expect.poll(() => hook(page, (h) => h.tour())).toMatchObject({ id: 'test', playing: true });
       // Large KPIs come from /api/kpis.
-      await expect.poll(() => page.textContent('[data-testid="kpi-jph"]'), { timeout: 20_000 }).toMatch(/^\d+$/);
+      await expect.poll(() => page.textContent('[data-testid="kiosk-jph"]'), { timeout: 20_000 }).toMatch(/^\d+$/);
       // The three 2.5 s steps go round, and a round leaves nothing behind (DOM nodes, GPU geometries, textures).
       await expect.poll(() => hook(page, (h) => h.tourLoops()), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
       const footprint = () => page.evaluate(() => {

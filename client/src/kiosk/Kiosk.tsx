@@ -135,13 +135,13 @@ function Kpis({ live }: { live: LiveState }) {
   return (
     <div className="kiosk-kpis" data-testid="kiosk-kpis">
       <div className="kiosk-kpi">
-        <span ref={jph} className="kiosk-kpi-value" data-testid="kpi-jph">
+        <span ref={jph} className="kiosk-kpi-value" data-testid="kiosk-jph">
           –
         </span>
         <span className="kiosk-kpi-label">{t('kiosk.jph')}</span>
       </div>
       <div className="kiosk-kpi">
-        <span ref={today} className="kiosk-kpi-value" data-testid="kpi-today">
+        <span ref={today} className="kiosk-kpi-value" data-testid="kiosk-today">
           –
         </span>
         <span className="kiosk-kpi-label">{t('kiosk.today')}</span>

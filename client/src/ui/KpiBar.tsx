@@ -4,6 +4,8 @@
  * into the DOM through refs, so a refresh every few seconds causes no React commit.
  */
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/i18n.ts';
 import { analyticsFeed, onFeed, WINDOW } from '../store/analytics-feed.ts';
 
 type Refs = { jph: HTMLSpanElement | null; wip: HTMLSpanElement | null; done: HTMLSpanElement | null; takt: HTMLSpanElement | null; bn: HTMLSpanElement | null; bar: HTMLDivElement | null };
@@ -21,8 +23,12 @@ export function KpiBar() {
       if (refs.bar) {
         refs.bar.dataset.state = rep ? 'ok' : 'none';
         refs.bar.title = rep
-          ? `Line KPIs over ${rep.window.seconds >= 3599 ? `the ${WINDOW}` : `${Math.round(rep.window.seconds / 60)} min`} from ${new Date(rep.window.fromMs).toLocaleTimeString()} to ${new Date(rep.window.toMs).toLocaleTimeString()} (plant time)`
-          : `Line KPIs: ${analyticsFeed.problem ?? 'no data'}`;
+          ? i18n.t('kpi.title', {
+              window: rep.window.seconds >= 3599 ? WINDOW : i18n.t('kpi.minutes', { minutes: Math.round(rep.window.seconds / 60) }),
+              from: new Date(rep.window.fromMs).toLocaleTimeString(),
+              to: new Date(rep.window.toMs).toLocaleTimeString(),
+            })
+          : i18n.t('kpi.titleNone', { problem: analyticsFeed.problem ?? i18n.t('kpi.noData') });
       }
       if (!rep) {
         for (const el of [refs.jph, refs.wip, refs.done, refs.takt, refs.bn]) setText(el, '—');
@@ -41,14 +47,15 @@ export function KpiBar() {
     write();
     return onFeed(write);
   }, []);
+  const { t } = useTranslation();
   const refs = r.current;
   return (
-    <div className="kpibar" data-testid="kpi-bar" ref={(el) => void (refs.bar = el)} aria-label="Line KPIs">
-      <Kpi label="JPH / plan" set={(el) => void (refs.jph = el)} testId="kpi-jph" />
-      <Kpi label="WIP" set={(el) => void (refs.wip = el)} testId="kpi-wip" />
-      <Kpi label={`Done (${WINDOW})`} set={(el) => void (refs.done = el)} testId="kpi-done" />
-      <Kpi label="Takt adherence" set={(el) => void (refs.takt = el)} testId="kpi-takt" />
-      <Kpi label="Bottleneck" set={(el) => void (refs.bn = el)} testId="kpi-bottleneck" className="kpi-bottleneck" />
+    <div className="kpibar" data-testid="kpi-bar" ref={(el) => void (refs.bar = el)} aria-label={t('kpi.aria')}>
+      <Kpi label={t('kpi.jph')} set={(el) => void (refs.jph = el)} testId="kpi-jph" />
+      <Kpi label={t('kpi.wip')} set={(el) => void (refs.wip = el)} testId="kpi-wip" />
+      <Kpi label={t('kpi.done', { window: WINDOW })} set={(el) => void (refs.done = el)} testId="kpi-done" />
+      <Kpi label={t('kpi.takt')} set={(el) => void (refs.takt = el)} testId="kpi-takt" />
+      <Kpi label={t('kpi.bottleneck')} set={(el) => void (refs.bn = el)} testId="kpi-bottleneck" className="kpi-bottleneck" />
     </div>
   );
 }

@@ -8,6 +8,8 @@ import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { fetchRoute } from '../store/body-route.ts';
 import { useTwin, type Selection } from '../store/store.ts';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/i18n.ts';
 
 /** What a query names, from the scene and the bodies alive now; null when nothing local matches. */
 export function resolveLocal(q: string, scene: ResolvedScene, bodyIds: Iterable<string>): Selection {
@@ -36,6 +38,8 @@ function aliveBodies(live: LiveState): string[] {
 }
 
 export function SearchBox({ scene, live }: { scene: ResolvedScene; live: LiveState }) {
+  // Re-renders the placeholder and label on a language change.
+  useTranslation();
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
   const [options, setOptions] = useState<string[]>([]);
@@ -62,7 +66,7 @@ export function SearchBox({ scene, live }: { scene: ResolvedScene; live: LiveSta
     if ('route' in r) {
       store.select({ kind: 'body', id: r.route.vin });
       input.current?.blur();
-    } else store.showToast(r.status === 404 ? `No station, robot or body "${q}" found` : `Looking up "${q}" failed: ${r.problem}`, r.status === 404 ? 'info' : 'error');
+    } else store.showToast(r.status === 404 ? i18n.t('search.notFound', { query: q }) : i18n.t('search.failed', { query: q, problem: r.problem }), r.status === 404 ? 'info' : 'error');
   };
 
   return (
@@ -71,8 +75,8 @@ export function SearchBox({ scene, live }: { scene: ResolvedScene; live: LiveSta
         ref={input}
         type="search"
         data-testid="search"
-        placeholder="VIN, station or robot…"
-        aria-label="Find a VIN, station or robot"
+        placeholder={i18n.t('search.placeholder')}
+        aria-label={i18n.t('search.aria')}
         list={listId}
         onFocus={refreshOptions}
         disabled={busy}
