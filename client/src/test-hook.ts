@@ -14,7 +14,7 @@ import { useTwin, type EntityKind, type RoomState, type Selection, type TourView
 export type ScreenPoint = { x: number; y: number };
 
 export type LinetwinTestHook = {
-  /** Scene loaded, first snapshot applied and at least one frame rendered with it. */
+  /** Scene loaded, models settled, first KPI answer in, first snapshot applied and a frame rendered with them. */
   ready: boolean;
   /** Revision of the state held (-1 while none). */
   revision(): number;

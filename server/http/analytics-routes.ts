@@ -36,6 +36,27 @@ type Query = { from: number; to: number; format: 'json' | 'csv' };
 export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   let fromHistory: { key: string; store: StationTimelines } | null = null;
 
+  /**
+   * Every page polls /api/kpis every few seconds (heatmap, marker, KPI bar), and a classroom or a show stand
+   * has many pages: one analysis serves all requests for the same window. Live windows that end "now" end on
+   * a whole second, so requests within a second share one; the live store's answers are kept for a second,
+   * a recording's (which never changes) until pushed out.
+   */
+  const reports = new Map<string, { at: number; report: AnalyticsReport }>();
+  function analyseShared(store: StationTimelines, from: number, to: number): AnalyticsReport {
+    const live = store === deps.analytics;
+    const key = `${live ? 'live' : (fromHistory?.key ?? 'history')}|${from}|${to}`;
+    const t = Date.now();
+    const hit = reports.get(key);
+    if (hit && (!live || t - hit.at < LIVE_REPORT_TTL_MS)) return hit.report;
+    const report = analyse(store, from, to);
+    reports.delete(key);
+    reports.set(key, { at: t, report });
+    // Oldest first in a Map: drop beyond the bound.
+    while (reports.size > REPORT_CACHE_SIZE) reports.delete(reports.keys().next().value as string);
+    return report;
+  }
+
   /** The live store when it holds the window's start or nothing earlier exists; else a store over the whole history. */
   function storeFor(from: number): StationTimelines | null {
     const live = deps.analytics;
@@ -144,7 +165,7 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
       else bodyRoute(res, id, url.searchParams);
       return true;
     }
-    const q = parseQuery(url.searchParams, now());
+    const q = parseQuery(url.searchParams, Math.floor(now() / 1000) * 1000);
     if ('error' in q) {
       sendJson(res, 400, q);
       return true;
@@ -155,8 +176,10 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
       outsideData(res, q);
       return true;
     }
-    const report = analyse(store, q.from, q.to);
-    // The store may be one built from history; "now" is always the live one where there is one.
+    const shared = analyseShared(store, q.from, q.to);
+    // The store may be one built from history; "now" is always the live one where there is one. (A copy:
+    // the shared report is not written to.)
+    const report: AnalyticsReport = { ...shared, bottlenecks: { ...shared.bottlenecks } };
     const live = deps.analytics?.currentBottleneck();
     if (live) report.bottlenecks.now = momentary(live);
     const stamp = report.window.from.replace(/[:.]/g, '-');
@@ -168,6 +191,9 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
     return true;
   };
 }
+
+const LIVE_REPORT_TTL_MS = 1000;
+const REPORT_CACHE_SIZE = 32;
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
 

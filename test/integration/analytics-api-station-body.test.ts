@@ -8,6 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { Change } from '../../protocol/changes.ts';
 import type { BodyLocation, StationState } from '../../protocol/state.ts';
 import { createHub, type Hub } from '../../server/hub/twin-hub.ts';
+import { History, recordHubHistory } from '../../server/hub/history.ts';
+import { createApp, type App } from '../../server/app.ts';
+import { createReplaySource } from '../../server/sources/replay/index.ts';
 import { StationTimelines } from '../../server/analytics/station-timelines.ts';
 import { createAnalyticsHandler } from '../../server/http/analytics-routes.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
@@ -46,8 +49,10 @@ function drive(hub: Hub): void {
 }
 
 const servers: Server[] = [];
+const apps: App[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  for (const a of apps.splice(0)) await a.close();
 });
 
 async function setup(withAnalytics = true) {
@@ -150,5 +155,27 @@ describe('station timeline and body route API', () => {
     const n = await get(`${none}/api/bodies/VIN1/route`);
     expect(n.status).toBe(404);
     expect(n.json().error).toMatch(/no analytics/);
+  });
+
+  it('API-R3 through createApp on a replay: the store built over the recording answers both routes; the 404 fallback lists them', async () => {
+    const staging = createHub({ scene, tickMs: 1 << 30 });
+    staging.sink.time?.(at(0) - 1000);
+    staging.tick();
+    const history = new History({ scene, retentionMs: Infinity });
+    recordHubHistory(staging, history, 0);
+    drive(staging);
+    // A replay that barely moves: the answers come from the store built over the whole recording.
+    const app = createApp({ hub: createHub({ scene }), sources: [createReplaySource(history, { speed: 0.01, loop: false })], history, liveSource: false, staticDir: null });
+    apps.push(app);
+    const url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
+    const route = await get(`${url}/api/bodies/VIN1/route`);
+    expect(route.status).toBe(200);
+    expect(route.json().visits.map((v: { id: string }) => v.id)).toEqual(['S1', 'C1', 'S2', 'C2', 'S3']);
+    const tl = await get(`${url}/api/stations/S2/timeline?from=${at(0)}&to=${at(10)}`);
+    expect(tl.status).toBe(200);
+    expect(tl.json().breakdowns).toEqual([{ from: at(4), to: at(5), seconds: 60, ongoing: false }]);
+    const none = await get(`${url}/api/nothing`);
+    expect(none.status).toBe(404);
+    expect(none.json().routes).toEqual(expect.arrayContaining(['/api/stations/:id/timeline', '/api/bodies/:vin/route']));
   });
 });

@@ -184,6 +184,25 @@ describe('analytics API (node:http around createAnalyticsHandler)', () => {
     const s = Object.fromEntries((body.stations as Station[]).map((x) => [x.id, x]));
     expect([s.S1.soleSeconds, s.S2.shiftingSeconds, s.S3.soleSeconds]).toEqual([600, 1620, 480]);
   });
+
+  it('API-A7 many pages polling one live window share one analysis: same second, same report; new data after a second', async () => {
+    const { url, hub } = await liveSetup();
+    const first = (await get(`${url}/api/kpis?window=1h`)).json();
+    const again = (await get(`${url}/api/kpis?window=1h`)).json();
+    expect(again).toEqual(first);
+    // The window ends on a whole second of the hub clock.
+    expect(first.window.toMs % 1000).toBe(0);
+    // S1 breaks down: within the second the shared report stands; after it, the new state is in.
+    hub.sink.apply(st('S1', 'down', at(9, 0) + 400));
+    hub.sink.time?.(at(9, 0) + 1500);
+    hub.tick();
+    const s1 = (r: { stations: Array<{ id: string; shares: { down: number } }> }) => r.stations.find((x) => x.id === 'S1')!.shares.down;
+    expect(s1(first)).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    const later = (await get(`${url}/api/kpis?window=1h`)).json();
+    expect(later.window.toMs).toBe(at(9, 0) + 1000);
+    expect(s1(later)).toBeGreaterThan(0);
+  });
 });
 
 function round6(x: number): number {

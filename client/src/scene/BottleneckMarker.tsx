@@ -43,8 +43,10 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
     ringGeo.rotateX(-Math.PI / 2);
     const beamGeo = new CylinderGeometry(0.18, 0.45, BEAM, 16, 1, true);
     beamGeo.translate(0, BEAM / 2, 0);
-    const ringMat = new MeshBasicMaterial({ color: BOTTLENECK_COLOR, transparent: true, opacity: 0.9, side: DoubleSide, depthWrite: false, toneMapped: false });
-    const beamMat = new MeshBasicMaterial({ color: BOTTLENECK_COLOR, transparent: true, opacity: 0.35, blending: AdditiveBlending, side: DoubleSide, depthWrite: false, toneMapped: false });
+    // Single pass: three draws a transparent double-sided mesh twice (back faces, then front), which a flat
+    // ring and a faint additive beam do not need. One draw call each, and only while shown.
+    const ringMat = new MeshBasicMaterial({ color: BOTTLENECK_COLOR, transparent: true, opacity: 0.9, side: DoubleSide, forceSinglePass: true, depthWrite: false, toneMapped: false });
+    const beamMat = new MeshBasicMaterial({ color: BOTTLENECK_COLOR, transparent: true, opacity: 0.35, blending: AdditiveBlending, side: DoubleSide, forceSinglePass: true, depthWrite: false, toneMapped: false });
     const group = new Group();
     group.name = 'bottleneck-marker';
     const ring = new Mesh(ringGeo, ringMat);
@@ -52,6 +54,10 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
     ring.renderOrder = 5;
     const beam = new Mesh(beamGeo, beamMat);
     beam.renderOrder = 6;
+    // Never culled: two cheap draws, and the count of draw calls then does not depend on where the
+    // bottleneck is relative to the camera (the benchmark compares plants of different sizes by it).
+    ring.frustumCulled = false;
+    beam.frustumCulled = false;
     // The marker must never catch a click meant for the station it marks.
     ring.raycast = () => {};
     beam.raycast = () => {};

@@ -49,6 +49,9 @@ export function BufferFill({ scene, layout, live }: { scene: ResolvedScene; layo
       track.setMatrixAt(c, scratchObject.matrix);
     });
     matricesChanged(track);
+    // Never culled (two draws for the whole plant): the draw call count stays independent of the view.
+    track.frustumCulled = false;
+    fill.frustumCulled = false;
     // Nothing to pick: a click goes through to the conveyor or station behind.
     track.raycast = () => {};
     fill.raycast = () => {};

@@ -10,6 +10,7 @@ import type { LiveState } from '../live/live-state.ts';
 import type { SceneLayout } from '../live/layout.ts';
 import { PlantObjects } from '../models/ModelPlant.tsx';
 import { useModelStatus } from '../models/model-status.ts';
+import { analyticsFeed } from '../store/analytics-feed.ts';
 import { useTwin, type Selection } from '../store/store.ts';
 import { provideToTestHook, setReady } from '../test-hook.ts';
 import { BottleneckMarker } from './BottleneckMarker.tsx';
@@ -183,6 +184,8 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
     if (framesWithState.current >= 2) return;
     // Not ready while models load: a screenshot or a draw-call count then would show the interim look.
     if (!useModelStatus.getState().settled) return;
+    // Nor before the first KPI answer (or failure): the heatmap and the bottleneck marker are part of the look.
+    if (analyticsFeed.version === 0) return;
     if (ctx.live.hasState) framesWithState.current++;
     // The frame after the first one that used state: that one has been drawn by now.
     if (framesWithState.current === 2) setReady(true);

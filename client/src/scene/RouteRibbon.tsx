@@ -57,7 +57,7 @@ export function RouteRibbon({ layout }: { layout: SceneLayout }) {
     geo.setDrawRange(0, 0);
     // Drawn over everything (no depth test), translucent: a route on the floor would hide under the bodies,
     // conveyors and machines it runs through, which are exactly where it matters.
-    const mat = new MeshBasicMaterial({ color: ROUTE_COLOR, transparent: true, opacity: 0.55, side: DoubleSide, depthWrite: false, depthTest: false, toneMapped: false });
+    const mat = new MeshBasicMaterial({ color: ROUTE_COLOR, transparent: true, opacity: 0.55, side: DoubleSide, forceSinglePass: true, depthWrite: false, depthTest: false, toneMapped: false });
     const mesh = new Mesh(geo, mat);
     mesh.name = 'route-ribbon';
     mesh.visible = false;
