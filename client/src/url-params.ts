@@ -3,7 +3,8 @@
  * the tour loop resumes, default 60), `?join=CODE` (follow a trainer's room), `?lang=zh-CN`, `?tour=ID`.
  * Read once at start; nothing here is secret (tokens never travel in the URL).
  */
-const params = new URLSearchParams(window.location.search);
+// Outside a browser (unit tests importing a component's pure helpers) there is no address: no options.
+const params = new URLSearchParams(typeof window === 'undefined' ? '' : window.location.search);
 
 export const KIOSK_IDLE_DEFAULT_S = 60;
 

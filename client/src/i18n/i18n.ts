@@ -49,7 +49,9 @@ void i18next.use(initReactI18next).init({
   interpolation: { escapeValue: false },
   returnNull: false,
 });
-document.documentElement.lang = startLanguage;
+// Unit tests import components' pure helpers in Node, where there is no document.
+const hasDocument = typeof document !== 'undefined';
+if (hasDocument) document.documentElement.lang = startLanguage;
 
 export const i18n = i18next;
 
@@ -59,7 +61,7 @@ export function currentLanguage(): Language {
 
 export function setLanguage(lang: Language): void {
   void i18next.changeLanguage(lang);
-  document.documentElement.lang = lang;
+  if (hasDocument) document.documentElement.lang = lang;
   try {
     localStorage.setItem(STORAGE_KEY, lang);
   } catch {

@@ -76,6 +76,9 @@ export class RoomChannel {
 
   async join(code: string): Promise<RoomResult> {
     const clean = code.trim().toUpperCase();
+    // The server sends the room's last view right after the acknowledgement; it may be handled before this
+    // method resumes, so it is kept (not applied) until the room is set below.
+    if (useTwin.getState().room?.code !== clean) this.lastView = null;
     const r = this.sender ? await this.sender.join(clean) : ({ ok: false, error: i18n.t('room.notConnected') } as const);
     if (!r.ok) {
       useTwin.getState().showToast(i18n.t('room.joinFailed', { error: r.error }));
@@ -83,6 +86,7 @@ export class RoomChannel {
     }
     this.wanted = r.code;
     useTwin.getState().setRoom({ code: r.code, presenter: false, following: true });
+    if (this.lastView) this.apply(this.lastView, true);
     return r;
   }
 
