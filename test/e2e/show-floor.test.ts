@@ -159,9 +159,14 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
 
       // A step with a replay clip plays that stretch of history at its speed; the next step returns to live.
       await page.click('[data-testid="tour-start-clip"]');
-      await expect.poll(() => hook(page, (h) => h.playback()?.mode), { timeout: 10_000 }).toBe('playback');
+      // The seek lands first (paused), then the play at the clip's speed.
+      await expect
+        .poll(async () => {
+          const st = await hook(page, (h) => h.playback());
+          return st && { mode: st.mode, playing: st.playing, speed: st.speed };
+        }, { timeout: 10_000 })
+        .toEqual({ mode: 'playback', playing: true, speed: 2 });
       const clip = (await hook(page, (h) => h.playback()))!;
-      expect(clip).toMatchObject({ playing: true, speed: 2 });
       expect(clip.time).toBeLessThan(clip.to! - 5_000);
       await page.click('[data-testid="tour-next"]');
       await expect.poll(() => hook(page, (h) => h.playback()?.mode), { timeout: 10_000 }).toBe('live');
