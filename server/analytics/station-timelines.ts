@@ -233,12 +233,30 @@ export class StationTimelines implements PeriodSource {
     // (hundreds of robot poses in a large plant) only to skip the robots cost more than the analysis.
     const { stations, bodies } = hub.tables;
     const { stationIds, conveyorIds } = hub.index;
+    // A body on a conveyor reports its progress every tick; for the timelines and routes only a change of
+    // place matters. The place last passed on, per body slot, lets those reports be skipped unread.
+    let seenId: Array<string | null> = [];
+    let seenPlace = new Int32Array(0);
     const off = hub.onCommit((c) => {
-      for (const r of c.removed) this.apply({ type: 'body-remove', id: r.id, ts: r.ts });
+      for (const r of c.removed) {
+        this.apply({ type: 'body-remove', id: r.id, ts: r.ts });
+        const slot = seenId.indexOf(r.id);
+        if (slot >= 0) seenId[slot] = null;
+      }
+      if (seenPlace.length < bodies.slotCount) {
+        const grown = new Int32Array(Math.max(64, bodies.slotCount * 2));
+        grown.set(seenPlace);
+        seenPlace = grown;
+        seenId = seenId.concat(new Array(grown.length - seenId.length).fill(null));
+      }
       for (const slot of c.bodies) {
         const id = bodies.ids[slot];
         if (id === null || id === undefined) continue;
         const kind = bodies.locKind[slot];
+        const place = kind === LocationKind.none ? -1 : kind * 1_000_000 + bodies.locIndex[slot];
+        if (seenId[slot] === id && seenPlace[slot] === place && !Number.isNaN(this.origin)) continue;
+        seenId[slot] = id;
+        seenPlace[slot] = place;
         const location: BodyLocation =
           kind === LocationKind.station ? { kind: 'station', station: stationIds[bodies.locIndex[slot]] }
           : kind === LocationKind.conveyor ? { kind: 'conveyor', conveyor: conveyorIds[bodies.locIndex[slot]], progress: bodies.progress[slot] }

@@ -9,6 +9,7 @@ import { LineSimulation } from '../../server/sources/simulator/line-simulation.t
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import { lineKpis, stationKpis } from '../../server/analytics/kpis.ts';
+import { loadSceneFile } from '../../server/scene-loader.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0); // 08:00
@@ -256,8 +257,11 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     expect(byId(k).S2.total).toBeGreaterThan(0.9);
   });
 
-  it('BN10 a live hub feeds the timelines from its commits exactly as from its delta frames', () => {
-    const scene = lineScene({ S1: 40, S2: 70, S3: 45 });
+  it.each([
+    ['a three-station line', () => lineScene({ S1: 40, S2: 70, S3: 45 }), 3600_000],
+    ['the demo plant (conveyors: bodies report progress every tick)', () => loadSceneFile(new URL('../../scenes/demo-plant/scene.json', import.meta.url).pathname), 900_000],
+  ] as const)('BN10 a live hub feeds the timelines from its commits exactly as from its delta frames: %s', (_name, makeScene, runMs) => {
+    const scene = makeScene();
     const { hub, sim } = simulatedHub(scene, 11);
     const fromCommits = new StationTimelines(scene);
     const stop = fromCommits.attachToHub(hub);
@@ -271,8 +275,9 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
       for (const c of read.changes) fromFrames.apply(c);
       fromFrames.advance(read.header.time);
     });
-    for (let t = T0 + 1000; t <= T0 + 3600_000; t += 1000) {
-      sim.runUntil(t, (c) => hub.sink.apply(c), { sample: false });
+    for (let t = T0 + 1000; t <= T0 + runMs; t += 1000) {
+      // Sampled: bodies on conveyors report their progress, as from the live simulator.
+      sim.runUntil(t, (c) => hub.sink.apply(c), { sample: true });
       hub.sink.time?.(t);
       hub.tick();
     }
@@ -282,6 +287,10 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     expect(bottleneckKpis(fromCommits, T0, fromCommits.to!)).toEqual(bottleneckKpis(fromFrames, T0, fromFrames.to!));
     for (let i = 0; i < scene.stations.length; i++) expect(stationKpis(fromCommits, i, T0, fromCommits.to!)).toEqual(stationKpis(fromFrames, i, T0, fromFrames.to!));
     expect(lineKpis(fromCommits, T0, fromCommits.to!)).toEqual(lineKpis(fromFrames, T0, fromFrames.to!));
+    // Follow-a-body routes too.
+    const vins = [...hub.tables.bodies.slotOf.keys()].slice(0, 20);
+    expect(vins.length).toBeGreaterThan(0);
+    for (const vin of vins) expect(fromCommits.routes.get(vin)).toEqual(fromFrames.routes.get(vin));
   });
 });
 
