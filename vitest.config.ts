@@ -3,7 +3,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: '.',
   test: {
-    include: ['test/**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**', 'test/bench/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
@@ -11,5 +10,11 @@ export default defineConfig({
     // Two cores: browsers and servers in parallel files would starve each other.
     maxWorkers: 2,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'node', include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'], sequence: { groupOrder: 0 } } },
+      // The browser tests run after the others, one file at a time: two files of software-rendered pages at once
+      // leave each other's timing-sensitive checks (scrubbing, idle timeouts, follow-me) without CPU.
+      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
