@@ -11,6 +11,7 @@ import { countOnConveyors, fillRatio } from '../../client/src/scene/buffer-fill.
 import { resolveLocal } from '../../client/src/ui/SearchBox.tsx';
 import { stateShares } from '../../client/src/ui/StationInsights.tsx';
 import { BodyRoutes } from '../../server/analytics/body-routes.ts';
+import { MIN_RATE_SECONDS, shownRate } from '../../client/src/store/analytics-feed.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 
 const station = (over: Partial<HeatStation['shares']> = {}, cycle: { count: number; meanVsTakt: number | null } = { count: 0, meanVsTakt: null }, total = 0): HeatStation => ({
@@ -186,5 +187,14 @@ describe('body routes (server)', () => {
     for (let t = 0; t < 5; t++) r.locate('X', 'station', t % 2 ? 'S1' : 'S2', 10 + t);
     expect(r.get('X')!.visits.map((v) => v.from)).toEqual([12, 13, 14]);
     expect(r.get('X')!.droppedVisits).toBe(2);
+  });
+});
+
+describe('line KPIs shown', () => {
+  it('[KPI-R1] a rate is shown only over ten minutes of data or more (one body in 20 s is not "180 per hour")', () => {
+    expect(shownRate(180, 20)).toBeNull();
+    expect(shownRate(58.5, MIN_RATE_SECONDS - 1)).toBeNull();
+    expect(shownRate(58.5, MIN_RATE_SECONDS)).toBe(58.5);
+    expect(shownRate(Number.NaN, 3600)).toBeNull();
   });
 });

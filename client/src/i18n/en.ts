@@ -15,6 +15,7 @@ export const en = {
     off: 'not scheduled',
   },
   quality: { good: 'good', stale: 'stale (not updated recently)', bad: 'bad (source unreliable)' },
+  marker: { label: 'Bottleneck: {{id}} {{name}}', since: 'active since {{time}}' },
   legend: {
     title: 'Legend',
     faded: 'faded',
@@ -131,6 +132,7 @@ export const en = {
     minutes: '{{minutes}} min',
     titleNone: 'Line KPIs: {{problem}}',
     noData: 'no data',
+    rateTooShort: 'Jobs per hour needs {{needed}} min of data; {{have}} min so far',
   },
   search: {
     placeholder: 'VIN, station or robot…',

@@ -14,6 +14,7 @@ export const zhCN: Dictionary = {
     off: '未排产',
   },
   quality: { good: '良好', stale: '陈旧（近期未更新）', bad: '不可靠（数据源标记为不可靠）' },
+  marker: { label: '瓶颈：{{id}} {{name}}', since: '自 {{time}} 起持续工作' },
   legend: {
     title: '图例',
     faded: '褪色',
@@ -130,6 +131,7 @@ export const zhCN: Dictionary = {
     minutes: '{{minutes}} 分钟',
     titleNone: '产线 KPI：{{problem}}',
     noData: '无数据',
+    rateTooShort: '每小时产量需要 {{needed}} 分钟的数据；目前只有 {{have}} 分钟',
   },
   search: {
     placeholder: 'VIN、工位或机器人…',

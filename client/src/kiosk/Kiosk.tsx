@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin } from '../store/store.ts';
+import { shownRate } from '../store/analytics-feed.ts';
 import { tourPlayer } from '../tour/tour-player.ts';
 import { ConnectionBadge } from '../ui/ConnectionBadge.tsx';
 import { LanguageButton } from '../ui/LanguageButton.tsx';
@@ -100,12 +101,14 @@ function Kpis({ live }: { live: LiveState }) {
       if (jph.current) jph.current.textContent = v.jph === null ? '–' : String(Math.round(v.jph));
       if (today.current) today.current.textContent = v.today === null ? '–' : String(v.today);
     };
-    const line = async (query: string): Promise<{ jobsPerHour: number; bodiesCompleted: number } | null> => {
+    const line = async (query: string): Promise<{ jobsPerHour: number | null; bodiesCompleted: number } | null> => {
       try {
         const res = await fetch(`/api/kpis?${query}`, { cache: 'no-store', signal: AbortSignal.timeout(8000) });
         if (!res.ok) return null;
-        const body = (await res.json()) as { line?: { jobsPerHour?: number; bodiesCompleted?: number } };
-        return typeof body.line?.jobsPerHour === 'number' ? { jobsPerHour: body.line.jobsPerHour, bodiesCompleted: body.line.bodiesCompleted ?? 0 } : null;
+        const body = (await res.json()) as { line?: { jobsPerHour?: number; bodiesCompleted?: number }; window?: { seconds?: number } };
+        if (typeof body.line?.jobsPerHour !== 'number') return null;
+        // Right after a start a rate over a few seconds of data would be nonsense on a big screen.
+        return { jobsPerHour: shownRate(body.line.jobsPerHour, body.window?.seconds ?? 0), bodiesCompleted: body.line.bodiesCompleted ?? 0 };
       } catch {
         // Server away: keep the last numbers (the badge says we are reconnecting).
         return null;

@@ -15,6 +15,7 @@ import { provideToTestHook } from '../test-hook.ts';
 import { useCommitProbe } from './commit-probe.ts';
 import { stationHeight } from './locate.ts';
 import { formatTime } from '../ui/format.ts';
+import { i18n } from '../i18n/i18n.ts';
 
 const BEAM = 14;
 const anchor = new Vector3();
@@ -62,17 +63,20 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
     ring.raycast = () => {};
     beam.raycast = () => {};
     group.add(ring, beam);
-    group.visible = false;
+    // Always drawn (collapsed to nothing while there is no bottleneck): the draw-call count stays the same
+    // whether or not a station is the bottleneck at the moment it is counted.
+    group.scale.set(0, 0, 0);
     return { group, ring, beam, dispose: () => (ringGeo.dispose(), beamGeo.dispose(), ringMat.dispose(), beamMat.dispose()) };
   }, []);
   useEffect(() => () => built.dispose(), [built]);
 
+  const shown = useRef(false);
   useEffect(
     () =>
       provideToTestHook({
         bottleneckMarker: () => ({
-          visible: built.group.visible,
-          station: built.group.visible ? (scene.stations[analyticsFeed.bottleneck]?.id ?? null) : null,
+          visible: shown.current,
+          station: shown.current ? (scene.stations[analyticsFeed.bottleneck]?.id ?? null) : null,
           x: built.group.position.x,
           z: built.group.position.z,
         }),
@@ -81,13 +85,20 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
   );
 
   const seen = useRef(-1);
+  // The label is rewritten in the new language on the next frame.
+  useEffect(() => {
+    const relabel = () => void (seen.current = -1);
+    i18n.on('languageChanged', relabel);
+    return () => i18n.off('languageChanged', relabel);
+  }, []);
   useFrame((state) => {
     const g = built.group;
     const f = analyticsFeed;
     if (f.bottleneckVersion !== seen.current) {
       seen.current = f.bottleneckVersion;
       const i = f.bottleneck;
-      g.visible = i >= 0;
+      shown.current = i >= 0;
+      if (!shown.current) g.scale.set(0, 0, 0);
       const el = label;
       if (i >= 0) {
         const x = layout.stationPos[i * 3], y = layout.stationPos[i * 3 + 1], z = layout.stationPos[i * 3 + 2];
@@ -101,11 +112,11 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
         at.y = y + (stationHeight[scene.stations[i].kind] ?? 3) + 2.2;
         at.z = z;
         const s = scene.stations[i];
-        const since = f.bottleneckInfo ? ` · active since ${formatTime(f.bottleneckInfo.sinceMs)}` : '';
-        el.textContent = `Bottleneck: ${s.id} ${s.name}${since}`;
+        const text = i18n.t('marker.label', { id: s.id, name: s.name });
+        el.textContent = f.bottleneckInfo ? `${text} · ${i18n.t('marker.since', { time: formatTime(f.bottleneckInfo.sinceMs) })}` : text;
       }
     }
-    if (!g.visible) {
+    if (!shown.current) {
       if (label.style.visibility !== 'hidden') label.style.visibility = 'hidden';
       return;
     }

@@ -27,6 +27,16 @@ export type KpiReport = {
 };
 
 export const POLL_MS = 4000;
+/**
+ * A rate over less data than this is not shown: one body in the first twenty seconds after a start would read
+ * as 180 jobs per hour. Counts (bodies done, WIP) are shown from the start.
+ */
+export const MIN_RATE_SECONDS = 600;
+
+/** A rate (jobs per hour) as shown: null while the window holds less than MIN_RATE_SECONDS of data. */
+export function shownRate(perHour: number, windowSeconds: number): number | null {
+  return windowSeconds >= MIN_RATE_SECONDS && Number.isFinite(perHour) ? perHour : null;
+}
 /** The analysis window: long enough to be a fair average, short enough to show a change within the shift. */
 export const WINDOW = '1h';
 

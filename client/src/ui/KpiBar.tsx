@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n/i18n.ts';
-import { analyticsFeed, onFeed, WINDOW } from '../store/analytics-feed.ts';
+import { analyticsFeed, MIN_RATE_SECONDS, onFeed, shownRate, WINDOW } from '../store/analytics-feed.ts';
 
 type Refs = { jph: HTMLSpanElement | null; wip: HTMLSpanElement | null; done: HTMLSpanElement | null; takt: HTMLSpanElement | null; bn: HTMLSpanElement | null; bar: HTMLDivElement | null };
 
@@ -35,8 +35,10 @@ export function KpiBar() {
         return;
       }
       const l = rep.line;
-      setText(refs.jph, `${l.jobsPerHour.toFixed(1)} / ${l.plannedJobsPerHour.toFixed(0)}`);
-      refs.jph?.classList.toggle('warn', l.jphVsPlan < 0.95);
+      const jph = shownRate(l.jobsPerHour, rep.window.seconds);
+      setText(refs.jph, `${jph === null ? '—' : jph.toFixed(1)} / ${l.plannedJobsPerHour.toFixed(0)}`);
+      if (refs.jph) refs.jph.title = jph !== null ? '' : i18n.t('kpi.rateTooShort', { needed: MIN_RATE_SECONDS / 60, have: Math.floor(rep.window.seconds / 60) });
+      refs.jph?.classList.toggle('warn', jph !== null && l.jphVsPlan < 0.95);
       setText(refs.wip, l.wip.atEnd === null ? '—' : String(l.wip.atEnd));
       setText(refs.done, String(l.bodiesCompleted));
       setText(refs.takt, l.taktAdherence === null ? '—' : `${Math.round(l.taktAdherence * 100)} %`);
