@@ -4,6 +4,7 @@
  * panel listens and writes its table into the DOM.
  */
 import { useTwin } from './store.ts';
+import { i18n } from '../i18n/i18n.ts';
 
 export type RouteVisit = {
   kind: 'station' | 'conveyor';
@@ -55,9 +56,9 @@ export async function fetchRoute(vin: string): Promise<{ route: BodyRouteJson } 
     const res = await fetch(`/api/bodies/${encodeURIComponent(vin)}/route`, { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
     const json = (await res.json().catch(() => null)) as (BodyRouteJson & { error?: string }) | null;
     if (res.ok && json && Array.isArray(json.visits)) return { route: json };
-    return { problem: json?.error ?? `the server answered ${res.status}`, status: res.status };
+    return { problem: json?.error ?? i18n.t('net.serverAnswered', { status: res.status }), status: res.status };
   } catch {
-    return { problem: 'the server is not reachable', status: 0 };
+    return { problem: i18n.t('net.unreachable'), status: 0 };
   }
 }
 

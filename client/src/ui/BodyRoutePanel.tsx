@@ -3,12 +3,13 @@
  * long it stayed (the same route the ribbon draws in 3D). Written into the DOM when the route feed updates.
  */
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/i18n.ts';
 import { onRoute, routeFeed } from '../store/body-route.ts';
-import { formatTime } from './format.ts';
-
-const dwell = (s: number) => (s >= 90 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(0)} s`);
+import { formatDuration as dwell, formatTime } from './format.ts';
 
 export function BodyRoutePanel({ vin }: { vin: string }) {
+  const { t } = useTranslation();
   const body = useRef<HTMLTableSectionElement>(null);
   const summary = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -19,7 +20,7 @@ export function BodyRoutePanel({ vin }: { vin: string }) {
       const r = routeFeed.route;
       if (!r) {
         tb.replaceChildren();
-        sum.textContent = routeFeed.problem ?? 'Loading the route…';
+        sum.textContent = routeFeed.problem ?? i18n.t('route.loading');
         return;
       }
       const rows = r.visits.map((v) => {
@@ -39,21 +40,29 @@ export function BodyRoutePanel({ vin }: { vin: string }) {
       });
       tb.replaceChildren(...rows);
       const stations = r.visits.filter((v) => v.kind === 'station').length;
-      sum.textContent = `${stations} station${stations === 1 ? '' : 's'} · ${dwell(r.stationSeconds)} at stations of ${dwell(r.totalSeconds)} in the plant${r.inPlant ? ' so far' : ' (left the plant)'}${r.notes.length ? ` · ${r.notes.join('; ')}` : ''}`;
+      const values = { stations: i18n.t(stations === 1 ? 'route.oneStation' : 'route.stations', { count: stations }), atStations: dwell(r.stationSeconds), total: dwell(r.totalSeconds) };
+      // The server's notes are data: shown as they came.
+      sum.textContent = `${i18n.t(r.inPlant ? 'route.inPlant' : 'route.leftPlant', values)}${r.notes.length ? ` · ${r.notes.join('; ')}` : ''}`;
     };
     write();
-    return onRoute(write);
+    // Written again in the new language when the language changes.
+    i18n.on('languageChanged', write);
+    const off = onRoute(write);
+    return () => {
+      i18n.off('languageChanged', write);
+      off();
+    };
   }, [vin]);
   return (
     <section className="insight" data-testid="body-route">
-      <h3 className="insight-title">Route through the plant</h3>
+      <h3 className="insight-title">{t('route.title')}</h3>
       <div ref={summary} className="insight-note" data-testid="route-summary" />
       <table className="route-table">
         <thead>
           <tr>
-            <th>Place</th>
-            <th>Entered</th>
-            <th className="num">Dwell</th>
+            <th>{t('route.place')}</th>
+            <th>{t('route.entered')}</th>
+            <th className="num">{t('route.dwell')}</th>
           </tr>
         </thead>
         <tbody ref={body} />

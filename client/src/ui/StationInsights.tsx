@@ -5,15 +5,18 @@
  * written into the DOM directly, so it causes no React commit.
  */
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { stationStates } from '../../../protocol/state.ts';
 import { playback } from '../net/playback.ts';
 import { stationStateColor } from '../palette.ts';
 import { useTwin } from '../store/store.ts';
-import { formatTime } from './format.ts';
+import { i18n } from '../i18n/i18n.ts';
+import { formatDuration, formatTime, joinList } from './format.ts';
 
 export const INSIGHT_WINDOW = '15m';
+const INSIGHT_MINUTES = 15;
 const POLL_MS = 5000;
 const UNKNOWN_COLOR = '#d5d9de';
 
@@ -36,9 +39,11 @@ export function stateShares(tl: Pick<TimelineJson, 'intervals' | 'window'>): Rec
   return out;
 }
 
-const minutes = (s: number) => (s >= 90 ? `${(s / 60).toFixed(1)} min` : `${Math.round(s)} s`);
+/** The window in words ("15m"), for the titles. */
+const windowText = () => i18n.t('insights.window', { minutes: INSIGHT_MINUTES });
 
 export function StationInsights({ id }: { id: string }) {
+  const { t } = useTranslation();
   const gantt = useRef<HTMLCanvasElement>(null);
   const axisFrom = useRef<HTMLSpanElement>(null);
   const axisTo = useRef<HTMLSpanElement>(null);
@@ -63,20 +68,23 @@ export function StationInsights({ id }: { id: string }) {
         axes: [
           // Plain hh:mm: uPlot's default time labels add a second line (the date) that has no room here.
           { size: 24, font: '10px system-ui', ticks: { size: 3 }, values: (_u, v) => v.map((x) => new Date(x).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false })) },
-          { size: 34, font: '10px system-ui', ticks: { size: 3 }, values: (_u, v) => v.map((x) => `${x}s`) },
+          { size: 34, font: '10px system-ui', ticks: { size: 3 }, values: (_u, v) => v.map((x) => i18n.t('insights.axisSeconds', { value: x })) },
         ],
         series: [
           {},
-          { label: 'cycle', stroke: '#1f6feb', width: 1.5, points: { show: true, size: 4 } },
-          { label: 'takt', stroke: '#b2182b', width: 1, dash: [4, 3], points: { show: false } },
-          { label: 'nominal', stroke: '#6b7685', width: 1, dash: [2, 3], points: { show: false } },
+          { label: i18n.t('insights.seriesCycle'), stroke: '#1f6feb', width: 1.5, points: { show: true, size: 4 } },
+          { label: i18n.t('insights.seriesTakt'), stroke: '#b2182b', width: 1, dash: [4, 3], points: { show: false } },
+          { label: i18n.t('insights.seriesNominal'), stroke: '#6b7685', width: 1, dash: [2, 3], points: { show: false } },
         ],
       },
       [[], [], [], []],
       el,
     );
 
+    // The last timeline drawn: written again in the new language when the language changes.
+    let last: TimelineJson | null = null;
     const draw = (tl: TimelineJson) => {
+      last = tl;
       const c = gantt.current;
       if (c) {
         const w = c.clientWidth || 280;
@@ -97,10 +105,9 @@ export function StationInsights({ id }: { id: string }) {
           g.fillRect(x0, 0, Math.max(1, x1 - x0), h);
         }
         const shares = stateShares(tl);
-        c.title = stationStates
-          .filter((s) => shares[s] > 0)
-          .map((s) => `${s} ${Math.round(shares[s] * 100)} %`)
-          .join(', ');
+        c.title = joinList(
+          stationStates.filter((s) => shares[s] > 0).map((s) => `${i18n.t(`state.${s}`)} ${Math.round(shares[s] * 100)} %`),
+        );
         c.dataset.intervals = String(tl.intervals.length);
       }
       if (axisFrom.current) axisFrom.current.textContent = formatTime(tl.window.fromMs);
@@ -111,27 +118,38 @@ export function StationInsights({ id }: { id: string }) {
       const ys = jobs.map((j) => j.cycleSeconds);
       plot.setData([xs, ys, xs.map(() => tl.taktTime), xs.map(() => tl.nominalCycleTime)]);
       if (stats.current) {
-        if (ys.length === 0) stats.current.textContent = 'No completed cycle in the window.';
+        if (ys.length === 0) stats.current.textContent = i18n.t('insights.noCycle');
         else {
           const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
           const over = ys.filter((y) => y > tl.taktTime).length;
-          stats.current.textContent = `${ys.length} cycles · mean ${mean.toFixed(1)} s · max ${Math.max(...ys).toFixed(1)} s · ${over} over takt (${tl.taktTime} s) · nominal ${tl.nominalCycleTime} s`;
+          stats.current.textContent = i18n.t('insights.cycleStats', {
+            count: ys.length,
+            mean: mean.toFixed(1),
+            max: Math.max(...ys).toFixed(1),
+            over,
+            takt: tl.taktTime,
+            nominal: tl.nominalCycleTime,
+          });
         }
       }
       if (current.current) {
         const cur = tl.current;
-        current.current.textContent = cur ? `${cur.job ?? 'a job without id'} since ${formatTime(cur.start)}, working ${minutes(cur.workSeconds)}` : 'No job in progress.';
+        current.current.textContent = cur
+          ? i18n.t('insights.currentJob', { job: cur.job ?? i18n.t('insights.jobWithoutId'), since: formatTime(cur.start), duration: formatDuration(cur.workSeconds) })
+          : i18n.t('insights.noJob');
       }
       const list = downs.current;
       if (list) {
         const recent = tl.breakdowns.slice(-5).reverse();
         list.replaceChildren(
           ...(recent.length === 0
-            ? [Object.assign(document.createElement('li'), { textContent: `None in the last ${INSIGHT_WINDOW}.` })]
+            ? [Object.assign(document.createElement('li'), { textContent: i18n.t('insights.noBreakdowns', { window: windowText() }) })]
             : recent.map((b) => {
                 const li = document.createElement('li');
                 li.dataset.testid = 'breakdown';
-                li.textContent = b.ongoing ? `since ${formatTime(b.from)} (${minutes(b.seconds)}, ongoing)` : `${formatTime(b.from)}–${formatTime(b.to)} (${minutes(b.seconds)})`;
+                li.textContent = b.ongoing
+                  ? i18n.t('insights.breakdownOngoing', { from: formatTime(b.from), duration: formatDuration(b.seconds) })
+                  : `${formatTime(b.from)}–${formatTime(b.to)} (${formatDuration(b.seconds)})`;
                 return li;
               })),
         );
@@ -150,19 +168,27 @@ export function StationInsights({ id }: { id: string }) {
         if (res.ok && json && Array.isArray(json.intervals)) draw(json);
         else if (note.current) {
           note.current.hidden = false;
-          note.current.textContent = json?.error ?? `The server answered ${res.status}.`;
+          // The server's own words are data: shown as they came.
+          note.current.textContent = json?.error ?? i18n.t('insights.serverAnswered', { status: res.status });
         }
       } catch {
         if (!stopped && note.current) {
           note.current.hidden = false;
-          note.current.textContent = 'The server is not reachable.';
+          note.current.textContent = i18n.t('insights.unreachable');
         }
       }
       if (!stopped) timer = window.setTimeout(() => void poll(), POLL_MS);
     };
     void poll();
+    // Texts written into the DOM are written again in the new language (axis labels with the next redraw).
+    const relabel = () => {
+      plot.redraw(false, true);
+      if (last) draw(last);
+    };
+    i18n.on('languageChanged', relabel);
     return () => {
       stopped = true;
+      i18n.off('languageChanged', relabel);
       window.clearTimeout(timer);
       plot.destroy();
     };
@@ -171,24 +197,24 @@ export function StationInsights({ id }: { id: string }) {
   return (
     <div className="insights" data-testid="station-insights">
       <section className="insight">
-        <h3 className="insight-title">States, last {INSIGHT_WINDOW}</h3>
-        <canvas ref={gantt} className="gantt" data-testid="station-gantt" role="img" aria-label="State timeline" />
+        <h3 className="insight-title">{t('insights.statesTitle', { window: windowText() })}</h3>
+        <canvas ref={gantt} className="gantt" data-testid="station-gantt" role="img" aria-label={t('insights.ganttAria')} />
         <div className="gantt-axis">
           <span ref={axisFrom} />
           <span ref={axisTo} />
         </div>
       </section>
       <section className="insight">
-        <h3 className="insight-title">Net cycle time per job</h3>
+        <h3 className="insight-title">{t('insights.cycleTitle')}</h3>
         <div ref={chart} data-testid="cycle-chart" />
         <div ref={stats} className="insight-note" data-testid="cycle-stats" />
       </section>
       <section className="insight">
-        <h3 className="insight-title">Current job</h3>
+        <h3 className="insight-title">{t('panel.currentJob')}</h3>
         <div ref={current} className="insight-note" data-testid="station-current-job" />
       </section>
       <section className="insight">
-        <h3 className="insight-title">Recent breakdowns</h3>
+        <h3 className="insight-title">{t('insights.breakdownsTitle')}</h3>
         <ul ref={downs} className="mini-list" data-testid="station-breakdowns" />
       </section>
       <div ref={note} className="insight-note" hidden />
