@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en.ts';
 import { zhCN } from '../../client/src/i18n/zh-CN.ts';
+import { heatmapModes } from '../../client/src/store/heat-scale.ts';
 
 type Tree = { [k: string]: string | Tree };
 function flatten(t: Tree, prefix = ''): Record<string, string> {
@@ -54,5 +55,9 @@ describe('UI dictionaries', () => {
       for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z]+\.[\w.]+)'/g)) if (!(m[1] in E)) missing.push(`${path.basename(f)}: ${m[1]}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('[I18N4] every heatmap mode has its name and meaning in the dictionaries (they are looked up by mode)', () => {
+    for (const m of heatmapModes.filter((x) => x !== 'state')) for (const k of [`heat.${m}.label`, `heat.${m}.meaning`]) expect(E[k], k).toBeTruthy();
   });
 });

@@ -21,17 +21,20 @@ export type HeatStation = {
 
 type Stop = readonly [at: number, hex: string];
 
+/**
+ * Translates a dictionary key (client/src/i18n): this module stays pure, so its callers pass i18next's `t`.
+ * The dictionaries hold each KPI mode's name and meaning under `heat.<mode>.label` and `heat.<mode>.meaning`.
+ */
+export type Translate = (key: string, values?: Record<string, string | number>) => string;
+
 export type HeatScale = {
-  label: string;
-  /** What the value is, for the legend and tooltips. */
-  meaning: string;
   /** The value of a station, or null when the window holds nothing to compute it from. */
   value(s: HeatStation): number | null;
   /** Value range the stops span; values outside are clamped. */
   domain: readonly [number, number];
   stops: readonly Stop[];
-  /** Legend tick labels at the domain's ends and middle. */
-  ticks: readonly [string, string, string];
+  /** Legend ticks at the domain's ends and middle (their texts: `tickText`). */
+  ticks: readonly [number, number, number];
 };
 
 // ColorBrewer YlOrRd (sequential) and RdBu (diverging): readable with the common colour-vision deficiencies,
@@ -61,53 +64,57 @@ const pct = (v: number) => `${Math.round(v * 100)} %`;
 
 export const heatScales: Record<KpiMode, HeatScale> = {
   utilisation: {
-    label: 'Utilisation',
-    meaning: 'share of planned time working',
     value: (s) => ofPlanned(s, s.shares.working),
     domain: [0, 1],
     stops: YL_OR_RD,
-    ticks: ['0 %', '50 %', '100 %'],
+    ticks: [0, 0.5, 1],
   },
   blocked: {
-    label: 'Blocked',
-    meaning: 'share of planned time blocked by the station downstream',
     value: (s) => ofPlanned(s, s.shares.blocked),
     domain: [0, 1],
     stops: YL_OR_RD,
-    ticks: ['0 %', '50 %', '100 %'],
+    ticks: [0, 0.5, 1],
   },
   starved: {
-    label: 'Starved',
-    meaning: 'share of planned time waiting for a body from upstream',
     value: (s) => ofPlanned(s, s.shares.starved),
     domain: [0, 1],
     stops: YL_OR_RD,
-    ticks: ['0 %', '50 %', '100 %'],
+    ticks: [0, 0.5, 1],
   },
   bottleneck: {
-    label: 'Bottleneck share',
-    meaning: 'share of the window as bottleneck, sole plus shifting (active period method)',
     value: (s) => s.bottleneck.total,
     domain: [0, 1],
     stops: YL_OR_RD,
-    ticks: ['0 %', '50 %', '100 %'],
+    ticks: [0, 0.5, 1],
   },
   cycle: {
-    label: 'Cycle time vs takt',
-    meaning: 'mean net cycle time divided by the takt time: above 1 the station cannot keep the takt',
     value: (s) => (s.cycleTime.count > 0 ? s.cycleTime.meanVsTakt : null),
     domain: [0.5, 1.5],
     stops: RD_BU,
-    ticks: ['0.5×', '1× takt', '1.5×'],
+    ticks: [0.5, 1, 1.5],
   },
 };
 
 /** Drawn for a station without a value in the mode shown (no cycles, no planned time, no data). */
 export const NO_DATA_HEX = '#8c939c';
 
-export function describeValue(mode: KpiMode, v: number | null): string {
-  if (v === null) return 'no data';
-  return mode === 'cycle' ? `${v.toFixed(2)}× takt` : pct(v);
+/** The name of a KPI mode and what its value is, for the legend and tooltips. */
+export function heatLabel(mode: KpiMode, t: Translate): string {
+  return t(`heat.${mode}.label`);
+}
+export function heatMeaning(mode: KpiMode, t: Translate): string {
+  return t(`heat.${mode}.meaning`);
+}
+
+/** A legend tick's text: a share in per cent, or (cycle time) a multiple of takt, "takt" named at 1×. */
+export function tickText(mode: KpiMode, v: number, t: Translate): string {
+  if (mode !== 'cycle') return pct(v);
+  return v === 1 ? t('heat.timesTakt', { value: 1 }) : `${v}×`;
+}
+
+export function describeValue(mode: KpiMode, v: number | null, t: Translate): string {
+  if (v === null) return t('kpi.noData');
+  return mode === 'cycle' ? t('heat.timesTakt', { value: v.toFixed(2) }) : pct(v);
 }
 
 function hexToRgb(hex: string): [number, number, number] {

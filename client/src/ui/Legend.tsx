@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { stationStates } from '../../../protocol/state.ts';
 import { inkOn, staleIcon, stateIcon, stationStateColor, STALE_COLOR, UNPAINTED_COLOR } from '../palette.ts';
 import { WINDOW } from '../store/analytics-feed.ts';
-import { heatGradientCss, heatmapModes, heatScales, NO_DATA_HEX, type HeatmapMode } from '../store/heat-scale.ts';
+import { heatGradientCss, heatLabel, heatMeaning, heatmapModes, heatScales, NO_DATA_HEX, tickText, type HeatmapMode, type Translate } from '../store/heat-scale.ts';
 import { useTwin } from '../store/store.ts';
 import { BOTTLENECK_COLOR, BUFFER_COLOR, BUFFER_FULL_COLOR, ROUTE_COLOR } from '../palette.ts';
 
@@ -14,8 +14,8 @@ import { BOTTLENECK_COLOR, BUFFER_COLOR, BUFFER_FULL_COLOR, ROUTE_COLOR } from '
  */
 export function Legend() {
   const { t } = useTranslation();
-  // The KPI scales' own names and meanings come from heat-scale.ts (English for now).
-  const modeLabel = (m: HeatmapMode) => (m === 'state' ? t('legend.stateLive') : heatScales[m].label);
+  const tr: Translate = (key, values) => t(key, values ?? {});
+  const modeLabel = (m: HeatmapMode) => (m === 'state' ? t('legend.stateLive') : heatLabel(m, tr));
   const [open, setOpen] = useState(true);
   const mode = useTwin((s) => s.heatmap);
   const inPlayback = useTwin((s) => s.playback?.mode === 'playback');
@@ -51,11 +51,11 @@ export function Legend() {
         </ul>
       ) : (
         <div className="legend-list heat-legend" data-testid="heat-legend">
-          <div className="heat-meaning">{heatScales[mode].meaning}</div>
+          <div className="heat-meaning">{heatMeaning(mode, tr)}</div>
           <div className="heat-bar" style={{ background: heatGradientCss(heatScales[mode]) }} />
           <div className="heat-ticks">
             {heatScales[mode].ticks.map((tick) => (
-              <span key={tick}>{tick}</span>
+              <span key={tick}>{tickText(mode, tick, tr)}</span>
             ))}
           </div>
           <div className="heat-nodata">
