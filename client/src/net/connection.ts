@@ -201,11 +201,11 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     (command) =>
       new Promise<CommandResult>((resolve) => {
         // Socket.IO would buffer it and send it after a reconnect, when it no longer means anything.
-        if (!socket.connected) return resolve({ ok: false, error: 'not connected to the plant server' });
+        if (!socket.connected) return resolve({ ok: false, error: i18n.t('room.notConnected') });
         let answered = false;
         const timer = window.setTimeout(() => {
           answered = true;
-          resolve({ ok: false, error: 'the server did not answer in time' });
+          resolve({ ok: false, error: i18n.t('room.noAnswer') });
         }, COMMAND_TIMEOUT_MS);
         socket.emit('playback:command', command, (result) => {
           if (answered) return;

@@ -4,6 +4,7 @@
  * extrapolates between statuses; the store hears only the low-rate parts (mode, playing, speed, range).
  */
 import type { CommandResult, PlaybackCommand, PlaybackStatus } from '../../../protocol/events.ts';
+import { i18n } from '../i18n/i18n.ts';
 import { useTwin } from '../store/store.ts';
 
 export type CommandSender = (command: PlaybackCommand) => Promise<CommandResult>;
@@ -89,7 +90,7 @@ export class PlaybackChannel {
   async send(command: PlaybackCommand): Promise<CommandResult> {
     const sender = this.sender;
     let result: CommandResult;
-    if (!sender) result = { ok: false, error: 'not connected to the plant server' };
+    if (!sender) result = { ok: false, error: i18n.t('room.notConnected') };
     else {
       this.inFlight++;
       try {
@@ -100,7 +101,8 @@ export class PlaybackChannel {
         this.inFlight = Math.max(0, this.inFlight - 1);
       }
     }
-    if (!result.ok) useTwin.getState().showToast(`${describe(command)} failed: ${result.error}`);
+    // The reason is the server's refusal (data, shown as it came) or one of ours, already translated.
+    if (!result.ok) useTwin.getState().showToast(i18n.t('command.failed', { action: describe(command), reason: result.error }));
     return result;
   }
 
@@ -127,17 +129,17 @@ export class PlaybackChannel {
 function describe(c: PlaybackCommand): string {
   switch (c.type) {
     case 'seek':
-      return 'Jumping in time';
+      return i18n.t('command.seek');
     case 'play':
-      return 'Play';
+      return i18n.t('command.play');
     case 'pause':
-      return 'Pause';
+      return i18n.t('command.pause');
     case 'speed':
-      return 'Changing the speed';
+      return i18n.t('command.speed');
     case 'step':
-      return 'Step';
+      return i18n.t('command.step');
     case 'live':
-      return 'Returning to live';
+      return i18n.t('command.live');
   }
 }
 

@@ -7,21 +7,42 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n/i18n.ts';
-import { fetchHealth, problemsOf, type HealthReport, type SourceReport } from '../net/health.ts';
+import { fetchHealth, HealthError, problemsOf, type HealthProblem, type HealthReport, type SourceReport } from '../net/health.ts';
 import { formatTime } from './format.ts';
 
 const OPEN_POLL_MS = 3000;
 const CLOSED_POLL_MS = 15_000;
 
-const kindLabel: Record<string, string> = { simulator: 'Simulator', replay: 'Replay', mqtt: 'MQTT', sparkplug: 'Sparkplug B' };
+/** Protocol names read the same in every language; the others come from the dictionaries. */
+const protocolNames: Record<string, string> = { mqtt: 'MQTT', sparkplug: 'Sparkplug B' };
+const translatedKinds = new Set(['simulator', 'replay']);
+const kindLabel = (kind: string) => protocolNames[kind] ?? (translatedKinds.has(kind) ? i18n.t(`health.kind.${kind}`) : kind);
+const knownConnections = new Set(['connected', 'connecting', 'disconnected', 'running', 'stopped']);
+const connectionLabel = (c: string) => (knownConnections.has(c) ? i18n.t(`health.connection.${c}`) : c);
+
+/** A problem in words, in the language shown (the source kind as the server names it, as before). */
+function problemText(p: HealthProblem): string {
+  switch (p.kind) {
+    case 'connection':
+      return i18n.t('health.problemConnection', { source: p.source, connection: connectionLabel(p.connection) });
+    case 'stale':
+      return i18n.t('health.problemStale', { count: p.count });
+    case 'rejecting':
+      return i18n.t('health.problemRejecting', { source: p.source });
+  }
+}
+
+/** A failed poll: ours in the dictionaries' words, anything else (the browser's) as it came. */
+type PollError = { key: string | null; values: Record<string, string | number>; message: string };
+const errorText = (e: PollError) => (e.key ? i18n.t(e.key, e.values) : e.message);
 const nf = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
 export function SourceHealth() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [report, setReport] = useState<HealthReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [problems, setProblems] = useState<string[]>([]);
+  const [pollError, setError] = useState<PollError | null>(null);
+  const [found, setProblems] = useState<HealthProblem[]>([]);
   const shown = useRef({ report: '', problems: '', error: '' as string | null });
   const previous = useRef<HealthReport | null>(null);
   const root = useRef<HTMLDivElement>(null);
@@ -35,7 +56,7 @@ export function SourceHealth() {
         if (cancelled) return;
         const p = problemsOf(r, previous.current);
         previous.current = r;
-        const pk = p.join('|');
+        const pk = JSON.stringify(p);
         if (pk !== shown.current.problems) {
           shown.current.problems = pk;
           setProblems(p);
@@ -52,10 +73,11 @@ export function SourceHealth() {
         }
       } catch (e) {
         if (cancelled) return;
-        const msg = e instanceof Error ? e.message : String(e);
+        const pe: PollError = e instanceof HealthError ? { key: e.key, values: e.values, message: e.message } : { key: null, values: {}, message: e instanceof Error ? e.message : String(e) };
+        const msg = JSON.stringify(pe);
         if (msg !== shown.current.error) {
           shown.current.error = msg;
-          setError(msg);
+          setError(pe);
         }
       }
       if (!cancelled) timer = window.setTimeout(() => void poll(), open ? OPEN_POLL_MS : CLOSED_POLL_MS);
@@ -84,6 +106,9 @@ export function SourceHealth() {
     };
   }, [open]);
 
+  // Put in words at render: a change of language renders this component (useTranslation) and rewrites them.
+  const problems = found.map(problemText);
+  const error = pollError && errorText(pollError);
   const trouble = problems.length > 0 || error !== null;
   const summary = error !== null ? t('health.unknown') : problems.length === 0 ? t('health.ok') : problems.length === 1 ? problems[0] : `${problems[0]} +${problems.length - 1}`;
   return (
@@ -130,8 +155,8 @@ function SourceRow({ source: s }: { source: SourceReport }) {
   return (
     <div className="source-row" data-testid="source-row" data-kind={s.kind} data-connection={conn ?? ''}>
       <div className="source-top">
-        <span className="source-kind">{kindLabel[s.kind] ?? s.kind}</span>
-        {conn && <span className={`conn conn-${conn}`}>{conn}</span>}
+        <span className="source-kind">{kindLabel(s.kind)}</span>
+        {conn && <span className={`conn conn-${conn}`}>{connectionLabel(conn)}</span>}
       </div>
       {s.target && <div className="source-target mono">{s.target}</div>}
       {facts.length > 0 ? (
