@@ -3,11 +3,14 @@
  * drawn instead, and stays until dismissed (a scene author needs time to read a path).
  */
 import type { CSSProperties } from 'react';
-import { useModelStatus } from './model-status.ts';
+import { useTranslation } from 'react-i18next';
+import { noticeText, useModelStatus } from './model-status.ts';
 
 const MAX_SHOWN = 4;
 
 export function ModelNotice() {
+  // Renders again on a change of language; the messages are put in words here, in the language shown.
+  const { t } = useTranslation();
   const notices = useModelStatus((s) => s.notices);
   const dismissed = useModelStatus((s) => s.dismissed);
   if (dismissed || notices.length === 0) return null;
@@ -17,18 +20,18 @@ export function ModelNotice() {
     <div data-testid="model-notice" role="status" aria-live="polite" style={box}>
       <div style={{ flex: 1, minWidth: 0 }}>
         <strong style={{ display: 'block', marginBottom: '0.2rem' }}>
-          {errors > 0 ? `3D model problem${notices.length > 1 ? 's' : ''}` : `3D model warning${notices.length > 1 ? 's' : ''}`}
+          {errors > 0 ? t(notices.length > 1 ? 'models.problems' : 'models.problem') : t(notices.length > 1 ? 'models.warnings' : 'models.warning')}
         </strong>
         <ul style={{ margin: 0, paddingLeft: '1.1rem' }}>
           {shown.map((n) => (
-            <li key={`${n.file}\n${n.message}`} data-severity={n.severity}>
-              <code style={{ fontSize: '0.85em', wordBreak: 'break-all' }}>{n.file}</code> {n.message}
+            <li key={`${n.file}\n${JSON.stringify(n.message)}`} data-severity={n.severity}>
+              <code style={{ fontSize: '0.85em', wordBreak: 'break-all' }}>{n.file}</code> {noticeText(n.message)}
             </li>
           ))}
-          {notices.length > MAX_SHOWN && <li>and {notices.length - MAX_SHOWN} more (run npm run check-scene for the full list)</li>}
+          {notices.length > MAX_SHOWN && <li>{t('models.more', { count: notices.length - MAX_SHOWN })}</li>}
         </ul>
       </div>
-      <button type="button" aria-label="Dismiss" onClick={() => useModelStatus.getState().dismiss()} style={close}>
+      <button type="button" aria-label={t('common.dismiss')} onClick={() => useModelStatus.getState().dismiss()} style={close}>
         ×
       </button>
     </div>

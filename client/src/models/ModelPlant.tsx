@@ -21,7 +21,7 @@ import { buildLibrary } from './library.ts';
 import { ModelBodies } from './ModelBodies.tsx';
 import { ModelEquipment } from './ModelEquipment.tsx';
 import { ModelRobots } from './ModelRobots.tsx';
-import { useModelStatus, type ModelNoticeItem } from './model-status.ts';
+import { useModelStatus, type ModelNoticeItem, type NoticeText } from './model-status.ts';
 
 type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState; rigs: RobotRig[] };
 
@@ -42,17 +42,17 @@ export function PlantObjects(props: Props) {
   );
 }
 
-let served: Promise<string | null> | null = null;
+let served: Promise<NoticeText | null> | null = null;
 
 /**
  * Whether the server serves the generated models (a server started without its assets folder does not):
  * asked once, cheaply, so that case is a notice rather than a loader error thrown through React, which
  * react-three-fiber reports as an uncaught error even when a boundary catches it.
  */
-function modelsServed(): Promise<string | null> {
+function modelsServed(): Promise<NoticeText | null> {
   served ??= fetch(MANIFEST, { method: 'HEAD', cache: 'no-cache' }).then(
-    (r) => (r.ok ? null : `the server does not serve them (HTTP ${r.status} for ${MANIFEST})`),
-    () => 'the server did not answer',
+    (r): NoticeText | null => (r.ok ? null : { key: 'models.notServed', values: { status: r.status, file: MANIFEST } }),
+    (): NoticeText => ({ key: 'models.serverSilent' }),
   );
   return served;
 }
@@ -69,7 +69,7 @@ if (typeof window !== 'undefined' && modelsWanted()) {
 function ServedGate(props: Props) {
   const problem = use(modelsServed());
   if (problem === null) return <ModelPlant {...props} />;
-  return <Primitives {...props} settle notice={{ file: 'assets/models/', severity: 'error', message: `could not be loaded: ${problem}; the plant is drawn with simple shapes instead` }} />;
+  return <Primitives {...props} settle notice={{ file: 'assets/models/', severity: 'error', message: { key: 'models.shapesInstead', values: { problem } } }} />;
 }
 
 /** The procedural plant; `settle` marks the model layer settled (models off, or failed), with a notice if any. */
@@ -126,7 +126,7 @@ class ModelBoundary extends Component<{ fallback: ReactNode; children: ReactNode
   override componentDidCatch(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     useModelStatus.getState().settle([
-      { file: 'assets/models/', severity: 'error', message: `could not be loaded (${message.slice(0, 160)}); the plant is drawn with simple shapes instead` },
+      { file: 'assets/models/', severity: 'error', message: { key: 'models.shapesAfterError', values: { error: message.slice(0, 160) } } },
     ]);
   }
 

@@ -8,9 +8,12 @@ import { GLTFLoader, type GLTF } from 'three-stdlib';
 import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
 import { checkModel, modelReferences, roleKey, sanitizeNodeName, type ModelFacts, type ModelNodeInfo, type ModelProblem, type ModelReference } from '../../../protocol/model-rules.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
+import type { NoticeText } from './model-status.ts';
 
-export type LoadedFile = { gltf: GLTF | null; problems: ModelProblem[] };
-export type CustomModel = ModelReference & { gltf: GLTF | null; problems: ModelProblem[]; usable: boolean };
+/** A problem with a file: the shared rules' own (English) words, or ours from the dictionaries. */
+export type FileProblem = { severity: ModelProblem['severity']; message: NoticeText };
+export type LoadedFile = { gltf: GLTF | null; problems: FileProblem[] };
+export type CustomModel = ModelReference & { gltf: GLTF | null; problems: FileProblem[]; usable: boolean };
 
 /** The GLTFLoader setup shared with useGLTF: meshopt from three's own decoder, no Draco (it would come from a CDN). */
 export function withMeshopt(loader: GLTFLoader): void {
@@ -19,9 +22,9 @@ export function withMeshopt(loader: GLTFLoader): void {
 
 const GLB_MAGIC = 0x46546c67; // "glTF", little-endian
 
-function describeStart(bytes: Uint8Array): string {
+function describeStart(bytes: Uint8Array): NoticeText {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 24)).replace(/[^\x20-\x7e]/g, '.');
-  return text.trim() ? `it starts with "${text.trim()}"` : 'it is empty';
+  return text.trim() ? { key: 'models.startsWith', values: { text: text.trim() } } : { key: 'models.empty' };
 }
 
 async function loadFile(file: string): Promise<LoadedFile> {
@@ -29,22 +32,22 @@ async function loadFile(file: string): Promise<LoadedFile> {
   try {
     res = await fetch(file, { cache: 'no-cache' });
   } catch {
-    return { gltf: null, problems: [{ severity: 'error', message: 'could not be downloaded (the server did not answer)' }] };
+    return { gltf: null, problems: [{ severity: 'error', message: { key: 'models.noAnswer' } }] };
   }
-  if (!res.ok) return { gltf: null, problems: [{ severity: 'error', message: res.status === 404 ? 'was not found on the server (HTTP 404)' : `could not be downloaded (HTTP ${res.status})` }] };
+  if (!res.ok) return { gltf: null, problems: [{ severity: 'error', message: res.status === 404 ? { key: 'models.notFound' } : { key: 'models.downloadFailed', values: { status: res.status } } }] };
   const buffer = await res.arrayBuffer();
   const bytes = new Uint8Array(buffer);
   const isGlb = bytes.length >= 12 && new DataView(buffer).getUint32(0, true) === GLB_MAGIC;
   const firstChar = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart()[0];
   // A server that answers unknown paths with its page (an SPA fallback) sends HTML, not a 404.
-  if (!isGlb && firstChar !== '{') return { gltf: null, problems: [{ severity: 'error', message: `is not a glTF file (${describeStart(bytes)})` }] };
+  if (!isGlb && firstChar !== '{') return { gltf: null, problems: [{ severity: 'error', message: { key: 'models.notGltf', values: { start: describeStart(bytes) } } }] };
   const loader = new GLTFLoader();
   withMeshopt(loader);
   try {
     const gltf = await loader.parseAsync(isGlb ? buffer : new TextDecoder().decode(bytes), file.slice(0, file.lastIndexOf('/') + 1));
     return { gltf, problems: [] };
   } catch (e) {
-    return { gltf: null, problems: [{ severity: 'error', message: `could not be read as glTF: ${e instanceof Error ? e.message : String(e)}` }] };
+    return { gltf: null, problems: [{ severity: 'error', message: { key: 'models.unreadable', values: { error: e instanceof Error ? e.message : String(e) } } }] };
   }
 }
 
@@ -101,7 +104,7 @@ export function loadCustomModels(scene: ResolvedScene): Promise<CustomModel[]> {
     promise = (async () => {
       const files = new Map<string, Promise<LoadedFile>>();
       for (const r of refs) if (!files.has(r.file)) files.set(r.file, loadFile(r.file));
-      const checked = new Map<string, ModelProblem[]>();
+      const checked = new Map<string, FileProblem[]>();
       const out: CustomModel[] = [];
       for (const r of refs) {
         const loaded = await files.get(r.file)!;

@@ -72,7 +72,7 @@ export function buildLibrary(scene: ResolvedScene, gltfs: GLTF[], custom: Custom
   const notices: ModelNoticeItem[] = [];
   for (const c of custom)
     for (const p of c.problems)
-      notices.push({ file: c.file, severity: p.severity, message: p.severity === 'error' ? `${p.message}; the built-in model is drawn instead` : p.message });
+      notices.push({ file: c.file, severity: p.severity, message: p.severity === 'error' ? { key: 'models.builtinInstead', values: { problem: p.message } } : p.message });
 
   // Robots: one kit per built-in model, one per file of the scene's own that passed the checks.
   const robots: RobotKit[] = [];

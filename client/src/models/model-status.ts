@@ -4,8 +4,24 @@
  * files, shown to the user by ModelNotice. Its own small store: it changes once or twice per page load.
  */
 import { create } from 'zustand';
+import { i18n } from '../i18n/i18n.ts';
 
-export type ModelNoticeItem = { file: string; message: string; severity: 'error' | 'warning' };
+/**
+ * A message: a dictionary key with its values (a value may be a message itself), put in words when shown so
+ * it follows the language; or a plain text, as the shared model rules (protocol/model-rules.ts, also used by
+ * `npm run check-scene`) write it.
+ */
+export type NoticeText = string | { key: string; values?: Record<string, string | number | NoticeText> };
+
+export function noticeText(m: NoticeText): string {
+  if (typeof m === 'string') return m;
+  const values: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(m.values ?? {})) values[k] = typeof v === 'object' ? noticeText(v) : v;
+  return i18n.t(m.key, values);
+}
+
+export type ModelNoticeItem = { file: string; message: NoticeText; severity: 'error' | 'warning' };
+const noticeKey = (n: ModelNoticeItem) => `${n.file}\n${JSON.stringify(n.message)}`;
 
 type ModelStatus = {
   settled: boolean;
@@ -21,10 +37,10 @@ export const useModelStatus = create<ModelStatus>((set, get) => ({
   notices: [],
   dismissed: false,
   settle(notices) {
-    const seen = new Set(get().notices.map((n) => `${n.file}\n${n.message}`));
+    const seen = new Set(get().notices.map(noticeKey));
     const fresh: ModelNoticeItem[] = [];
     for (const n of notices) {
-      const key = `${n.file}\n${n.message}`;
+      const key = noticeKey(n);
       if (seen.has(key)) continue;
       seen.add(key);
       fresh.push(n);
