@@ -3,8 +3,6 @@
  * server around createAnalyticsHandler, fed through a real hub with hand-timed changes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Change } from '../../protocol/changes.ts';
 import type { BodyLocation, StationState } from '../../protocol/state.ts';
 import { createHub, type Hub } from '../../server/hub/twin-hub.ts';
@@ -12,7 +10,7 @@ import { History, recordHubHistory } from '../../server/hub/history.ts';
 import { createApp, type App } from '../../server/app.ts';
 import { createReplaySource } from '../../server/sources/replay/index.ts';
 import { StationTimelines } from '../../server/analytics/station-timelines.ts';
-import { createAnalyticsHandler } from '../../server/http/analytics-routes.ts';
+import { closeAnalyticsServers, serveAnalytics } from '../fixtures/analytics-server.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 
 const scene = tinyScene();
@@ -48,10 +46,9 @@ function drive(hub: Hub): void {
   }
 }
 
-const servers: Server[] = [];
 const apps: App[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  await closeAnalyticsServers();
   for (const a of apps.splice(0)) await a.close();
 });
 
@@ -62,15 +59,7 @@ async function setup(withAnalytics = true) {
   const analytics = withAnalytics ? new StationTimelines(scene) : null;
   analytics?.attachToHub(hub);
   drive(hub);
-  const handle = createAnalyticsHandler({ analytics, history: null, scene, hub });
-  const server = createServer((req, res) => {
-    if (handle(req, res)) return;
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'fallback' }));
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return serveAnalytics({ analytics, history: null, scene, hub });
 }
 
 const get = async (url: string, method = 'GET') => {

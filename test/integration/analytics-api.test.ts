@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Change } from '../../protocol/changes.ts';
 import type { StationState } from '../../protocol/state.ts';
 import { createHub, type Hub } from '../../server/hub/twin-hub.ts';
 import { History, recordHubHistory } from '../../server/hub/history.ts';
 import { StationTimelines } from '../../server/analytics/station-timelines.ts';
-import { createAnalyticsHandler, type AnalyticsDeps } from '../../server/http/analytics-routes.ts';
+import { closeAnalyticsServers, serveAnalytics } from '../fixtures/analytics-server.ts';
 import { kpiCsvColumns } from '../../server/analytics/csv.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 
@@ -41,22 +39,8 @@ function workedExample(hub: Hub): void {
   }
 }
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
-});
-
-async function serve(deps: AnalyticsDeps): Promise<string> {
-  const handle = createAnalyticsHandler(deps);
-  const server = createServer((req, res) => {
-    if (handle(req, res)) return;
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'fallback' }));
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+afterEach(closeAnalyticsServers);
+const serve = serveAnalytics;
 
 async function liveSetup() {
   const hub = createHub({ scene, tickMs: 1 << 30 });
