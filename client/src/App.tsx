@@ -69,9 +69,9 @@ function SceneLoader() {
         const res = await (early ?? sceneRequest());
         // A proxy in front of a stopped server answers 502-504: to a person that is "not reachable".
         if (res.status >= 502 && res.status <= 504) throw new TypeError('unreachable');
-        if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`.trim());
+        if (!res.ok) throw new Error(`${i18n.t('net.serverAnswered', { status: res.status })} ${res.statusText}`.trim());
         const json: unknown = await res.json();
-        if (!looksLikeScene(json)) throw new Error('the server sent a plant description this page cannot read');
+        if (!looksLikeScene(json)) throw new Error(i18n.t('net.unreadableScene'));
         if (!cancelled) useTwin.getState().setScene(json);
       } catch (e) {
         if (cancelled) return;

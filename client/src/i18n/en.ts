@@ -268,6 +268,7 @@ export const en = {
     live: 'Returning to live',
   },
   net: {
+    loading: 'loading',
     serverAnswered: 'the server answered {{status}}',
     unreachable: 'the server is not reachable',
     noDataYet: 'no data in this window yet',

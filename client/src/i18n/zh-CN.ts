@@ -267,6 +267,7 @@ export const zhCN: Dictionary = {
     live: '返回实时',
   },
   net: {
+    loading: '加载中',
     serverAnswered: '服务器返回 {{status}}',
     unreachable: '无法连接服务器',
     noDataYet: '此时间窗内尚无数据',

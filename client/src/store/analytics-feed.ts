@@ -42,8 +42,8 @@ export const WINDOW = '1h';
 
 type Feed = {
   report: KpiReport | null;
-  /** Why there is no report (no data yet, server error), null when there is one. */
-  problem: string | null;
+  /** Why there is no report (no data yet, server error) as a dictionary key and its values; null when there is one. */
+  problem: { key: string; values?: Record<string, number> } | null;
   /** Bumped when `report` or `problem` changed. */
   version: number;
   mode: HeatmapMode;
@@ -61,7 +61,7 @@ type Feed = {
 
 export const analyticsFeed: Feed = {
   report: null,
-  problem: 'loading',
+  problem: { key: 'net.loading' },
   version: 0,
   mode: 'state',
   heat: new Float32Array(0),
@@ -111,7 +111,7 @@ function setBottleneck(info: Momentary | null): void {
   f.bottleneckInfo = i >= 0 ? info : null;
 }
 
-function accept(report: KpiReport | null, problem: string | null, inPlayback: boolean): void {
+function accept(report: KpiReport | null, problem: Feed['problem'], inPlayback: boolean): void {
   const f = analyticsFeed;
   f.report = report;
   f.problem = problem;
@@ -154,9 +154,9 @@ export function startAnalyticsFeed(ids: string[]): () => void {
       const json: unknown = await res.json().catch(() => null);
       if (stopped) return;
       if (res.ok && json && typeof json === 'object' && Array.isArray((json as KpiReport).stations)) accept(json as KpiReport, null, inPlayback);
-      else accept(null, res.status === 416 ? 'no data in this window yet' : `the server answered ${res.status}`, inPlayback);
+      else accept(null, res.status === 416 ? { key: 'net.noDataYet' } : { key: 'net.serverAnswered', values: { status: res.status } }, inPlayback);
     } catch {
-      if (!stopped) accept(null, 'the server is not reachable', inPlayback);
+      if (!stopped) accept(null, { key: 'net.unreachable' }, inPlayback);
     } finally {
       inFlight = false;
     }

@@ -28,7 +28,7 @@ export function KpiBar() {
               from: new Date(rep.window.fromMs).toLocaleTimeString(),
               to: new Date(rep.window.toMs).toLocaleTimeString(),
             })
-          : i18n.t('kpi.titleNone', { problem: analyticsFeed.problem ?? i18n.t('kpi.noData') });
+          : i18n.t('kpi.titleNone', { problem: analyticsFeed.problem ? i18n.t(analyticsFeed.problem.key, analyticsFeed.problem.values ?? {}) : i18n.t('kpi.noData') });
       }
       if (!rep) {
         for (const el of [refs.jph, refs.wip, refs.done, refs.takt, refs.bn]) setText(el, '—');
@@ -47,7 +47,13 @@ export function KpiBar() {
       setText(refs.bn, b ? b.station : '—');
     };
     write();
-    return onFeed(write);
+    // The titles are written again in the new language when the language changes.
+    i18n.on('languageChanged', write);
+    const off = onFeed(write);
+    return () => {
+      i18n.off('languageChanged', write);
+      off();
+    };
   }, []);
   const { t } = useTranslation();
   const refs = r.current;

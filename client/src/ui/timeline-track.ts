@@ -6,6 +6,7 @@
  */
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { StationState } from '../../../protocol/state.ts';
+import { i18n } from '../i18n/i18n.ts';
 import { stationStateColor } from '../palette.ts';
 import { clockText, durationText, timeTicks } from './timeline-scale.ts';
 
@@ -293,16 +294,16 @@ export class TimelineTrack {
       lines.push(`<strong>${esc(b.station)}</strong>${name ? ` · ${esc(name)}` : ''}`);
       lines.push(
         b.end === null
-          ? `down since ${clockText(b.start)} · ${durationText(range.to - b.start)} so far`
-          : `down ${durationText(b.end - b.start)} · ${clockText(b.start)}–${clockText(b.end)}`,
+          ? esc(i18n.t('timeline.tipDownOngoing', { since: clockText(b.start), duration: durationText(range.to - b.start) }))
+          : esc(i18n.t('timeline.tipDown', { duration: durationText(b.end - b.start), from: clockText(b.start), to: clockText(b.end) })),
       );
     } else if ((target?.classList.contains('tl-seg') || target?.classList.contains('tl-chg')) && this.markers?.station) {
       const { id, changes } = this.markers.station;
       const c = changes[i];
       if (c) {
         const end = i + 1 < changes.length ? changes[i + 1].time : null;
-        lines.push(`<strong>${esc(id)}</strong> <span class="tl-tip-state" style="background:${stationStateColor[c.state]}"></span>${esc(c.state)}`);
-        lines.push(end === null ? `since ${clockText(c.time)}` : `${durationText(end - c.time)} · ${clockText(c.time)}–${clockText(end)}`);
+        lines.push(`<strong>${esc(id)}</strong> <span class="tl-tip-state" style="background:${stationStateColor[c.state]}"></span>${esc(i18n.t(`state.${c.state}`))}`);
+        lines.push(end === null ? esc(i18n.t('timeline.tipSince', { since: clockText(c.time) })) : `${durationText(end - c.time)} · ${clockText(c.time)}–${clockText(end)}`);
       }
     }
     lines.push(`<span class="tl-tip-time">${clockText(t)}</span>`);
