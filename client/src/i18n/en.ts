@@ -238,7 +238,7 @@ export const en = {
     serverAnswered: 'The server answered {{status}}.',
     unreachable: 'The server is not reachable.',
   },
-  duration: { seconds: '{{value}} s', minutes: '{{value}} min' },
+  duration: { seconds: '{{value}} s', minutes: '{{value}} min', hours: '{{value}} h' },
   route: {
     title: 'Route through the plant',
     place: 'Place',

@@ -237,7 +237,7 @@ export const zhCN: Dictionary = {
     serverAnswered: '服务器返回 {{status}}。',
     unreachable: '无法连接服务器。',
   },
-  duration: { seconds: '{{value}} 秒', minutes: '{{value}} 分钟' },
+  duration: { seconds: '{{value}} 秒', minutes: '{{value}} 分钟', hours: '{{value}} 小时' },
   route: {
     title: '车身在厂内的路线',
     place: '位置',

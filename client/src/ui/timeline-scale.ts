@@ -2,6 +2,7 @@
  * Time axis for the timeline: tick steps that suit the zoom (a few seconds to a day), aligned to local
  * clock time (an hourly tick falls on the hour in any time zone), with labels a person reads at a glance.
  */
+import { i18n } from '../i18n/i18n.ts';
 
 const S = 1000;
 const M = 60 * S;
@@ -69,12 +70,14 @@ export function dayText(t: number): string {
   return new Date(t).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
 }
 
-/** A duration for people: "42 s", "3 min 12 s", "1 h 04 min". */
+/** A duration for people: "42 s", "3 min 12 s", "1 h 04 min" (units from the dictionaries). */
 export function durationText(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
+  const sec = (v: string | number) => i18n.t('duration.seconds', { value: v });
+  const min = (v: string | number) => i18n.t('duration.minutes', { value: v });
+  if (s < 60) return sec(s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${pad(s % 60)} s`;
+  if (m < 60) return `${min(m)} ${sec(pad(s % 60))}`;
   const h = Math.floor(m / 60);
-  return `${h} h ${pad(m % 60)} min`;
+  return `${i18n.t('duration.hours', { value: h })} ${min(pad(m % 60))}`;
 }
