@@ -232,7 +232,7 @@ export const zhCN: Dictionary = {
     currentJob: '{{job}}，自 {{since}} 起，已作业 {{duration}}',
     jobWithoutId: '无编号的作业',
     noJob: '当前无作业。',
-    noBreakdowns: '最近 {{window}} 内无故障。',
+    noBreakdowns: '最近 {{window}}内无故障。',
     breakdownOngoing: '自 {{from}} 起（{{duration}}，仍在持续）',
     serverAnswered: '服务器返回 {{status}}。',
     unreachable: '无法连接服务器。',
