@@ -21,21 +21,6 @@ export const robotStateColor: Record<RobotState, string> = {
   off: '#999999',
 };
 
-export const stationStateMeaning: Record<StationState, string> = {
-  working: 'producing',
-  starved: 'waiting for a body from upstream',
-  blocked: 'cannot pass its body downstream',
-  down: 'stopped by a fault',
-  setup: 'changeover',
-  off: 'not scheduled',
-};
-
-export const qualityLabel: Record<Quality, string> = {
-  good: 'good',
-  stale: 'stale (not updated recently)',
-  bad: 'bad (source unreliable)',
-};
-
 /** Shown instead of the state colour when the data quality is not good. */
 export const STALE_COLOR = '#6f7782';
 export const UNPAINTED_COLOR = '#c9ced4';
