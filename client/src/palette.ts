@@ -3,7 +3,7 @@
  * Okabe–Ito colours: distinguishable with the common colour-vision deficiencies; every state also has an
  * icon and its name, so colour is never the only cue.
  */
-import type { Quality, RobotState, StationState } from '../../protocol/state.ts';
+import type { RobotState, StationState } from '../../protocol/state.ts';
 
 export const stationStateColor: Record<StationState, string> = {
   working: '#009E73',
