@@ -6,6 +6,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import sirv from 'sirv';
+import type { z } from 'zod';
 import { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema, roomViewSchema } from '../protocol/event-schemas.ts';
@@ -350,6 +351,19 @@ export function createApp(options: AppOptions) {
       if (viewer.feed) viewer.feed.ack(revision);
       else viewer.session?.ack(transport, revision);
     });
+    /**
+     * An event's one argument (its acknowledgement may follow), checked against the schema; null after the
+     * client was told what was wrong and the refusal counted.
+     */
+    const validArgument = <T>(schema: z.ZodType<T>, args: unknown[], what: string, ack: (r: { ok: false; error: string }) => void): T | null => {
+      const parsed = schema.safeParse(args[0]);
+      if (parsed.success && args.length <= 2) return parsed.data;
+      clientRejects.invalid++;
+      const why = parsed.success ? 'too many arguments' : parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
+      ack({ ok: false, error: `invalid ${what}: ${why}` });
+      return null;
+    };
+
     socket.on('state:resync', async (...args: unknown[]) => {
       if (!(await admit('state:resync', () => undefined))) return;
       if (args.length > 0) {
@@ -360,16 +374,10 @@ export function createApp(options: AppOptions) {
       else viewer.session?.resync(transport);
     });
     socket.on('playback:command', async (...args: unknown[]) => {
-      const last = args[args.length - 1];
-      const ack = typeof last === 'function' ? (last as (r: CommandResult) => void) : () => undefined;
+      const ack = ackOf<CommandResult>(args);
       if (!(await admit('playback:command', ack))) return;
-      const parsed = playbackCommandSchema.safeParse(args[0]);
-      if (!parsed.success || args.length > 2) {
-        clientRejects.invalid++;
-        ack({ ok: false, error: `invalid playback command: ${parsed.success ? 'too many arguments' : parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`).join('; ')}` });
-        return;
-      }
-      const cmd = parsed.data;
+      const cmd = validArgument(playbackCommandSchema, args, 'playback command', ack);
+      if (cmd === null) return;
       try {
         // A member's own command detaches it from the room; the presenter's moves the room.
         if (viewer.room && viewer.room.presenter !== viewer) detach(viewer);
@@ -404,8 +412,7 @@ export function createApp(options: AppOptions) {
       viewer.emitStatus();
     });
     socket.on('room:create', async (...args: unknown[]) => {
-      const last = args[args.length - 1];
-      const ack = typeof last === 'function' ? (last as (r: RoomResult) => void) : () => undefined;
+      const ack = ackOf<RoomResult>(args);
       if (!(await admit('room:create', ack))) return;
       try {
         if (!history || history.from === null) throw new Error('this server keeps no history to share');
@@ -423,8 +430,7 @@ export function createApp(options: AppOptions) {
       viewer.emitStatus();
     });
     socket.on('room:join', async (...args: unknown[]) => {
-      const last = args[args.length - 1];
-      const ack = typeof last === 'function' ? (last as (r: RoomResult) => void) : () => undefined;
+      const ack = ackOf<RoomResult>(args);
       if (!(await admit('room:join', ack))) return;
       const code = roomCodeSchema.safeParse(typeof args[0] === 'string' ? args[0].trim().toUpperCase() : args[0]);
       if (!code.success) {
@@ -450,15 +456,10 @@ export function createApp(options: AppOptions) {
       if (room.view && room.presenter !== viewer) viewer.emitView(room.view);
     });
     socket.on('room:view', async (...args: unknown[]) => {
-      const last = args[args.length - 1];
-      const ack = typeof last === 'function' ? (last as (r: CommandResult) => void) : () => undefined;
+      const ack = ackOf<CommandResult>(args);
       if (!(await admit('room:view', ack))) return;
-      const parsed = roomViewSchema.safeParse(args[0]);
-      if (!parsed.success || args.length > 2) {
-        clientRejects.invalid++;
-        ack({ ok: false, error: `invalid room view: ${parsed.success ? 'too many arguments' : parsed.error.issues.map((i) => `${i.path.join('.') || 'view'}: ${i.message}`).join('; ')}` });
-        return;
-      }
+      const view = validArgument(roomViewSchema, args, 'room view', ack);
+      if (view === null) return;
       const room = viewer.room;
       // The role allows presenting; only the room's own presenter moves its members.
       if (!room || room.presenter !== viewer) {
@@ -466,13 +467,12 @@ export function createApp(options: AppOptions) {
         ack({ ok: false, error: 'forbidden: only the presenter of a room may share its view (open a room first)' });
         return;
       }
-      room.view = parsed.data;
-      for (const member of room.members) if (member !== viewer) member.emitView(parsed.data);
+      room.view = view;
+      for (const member of room.members) if (member !== viewer) member.emitView(view);
       ack({ ok: true });
     });
     socket.on('room:leave', async (...args: unknown[]) => {
-      const last = args[args.length - 1];
-      const ack = typeof last === 'function' ? (last as (r: CommandResult) => void) : () => undefined;
+      const ack = ackOf<CommandResult>(args);
       if (!(await admit('room:leave', ack))) return;
       toLive();
       ack({ ok: true });
@@ -570,6 +570,12 @@ export function createApp(options: AppOptions) {
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** The acknowledgement callback a client sent last with an event, or one that does nothing. */
+function ackOf<R>(args: unknown[]): (result: R) => void {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? (last as (result: R) => void) : () => undefined;
 }
 
 /** A client acknowledges about ten times a second; more than this is a misbehaving client. */
