@@ -29,7 +29,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'three', test: /node_modules[\\/](three|three-stdlib|@react-three|troika[^\\/]*|camera-controls|maath|meshline|stats[^\\/]*|@monogrid|@use-gesture|suspend-react|its-fine|react-use-measure)[\\/]/, priority: 2 },
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|zustand|use-sync-external-store)[\\/]/, priority: 3 },
+            // React alone: the app shell (main.tsx) loads it up front. zustand is the app's, and comes with it.
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 3 },
             { name: 'net', test: /node_modules[\\/](socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io|debug|ms|xmlhttprequest-ssl)[\\/]/, priority: 1 },
           ],
         },

@@ -2,19 +2,20 @@
  * The app: load the scene (retrying calmly while the server is away), then the 3D view with the DOM
  * overlays beside it. React renders the UI only; live state flows socket → typed arrays → useFrame.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Canvas } from '@react-three/fiber';
 import type { ResolvedScene } from '../../protocol/scene.ts';
 import { LiveState } from './live/live-state.ts';
 import { buildLayout } from './live/layout.ts';
 import { connect } from './net/connection.ts';
-import { chooseQuality } from './quality.ts';
+import { requestScene, startupQuality, takeSceneRequest } from './boot/early.ts';
 import { GROUND_COLOR } from './scene/Floor.tsx';
 import { setCheapMaterials } from './scene/materials.ts';
+import type { RenderQuality } from './quality.ts';
 import { PlantScene } from './scene/PlantScene.tsx';
 import { ModelNotice } from './models/ModelNotice.tsx';
 import { qualities, stationStates } from '../../protocol/state.ts';
-import { useTwin } from './store/store.ts';
+import { useTwin, whenViewDrawn } from './store/store.ts';
 import { startAnalyticsFeed } from './store/analytics-feed.ts';
 import { startRouteFeed } from './store/body-route.ts';
 import { provideToTestHook } from './test-hook.ts';
@@ -44,19 +45,24 @@ export function App() {
   );
 }
 
-const sceneRequest = (): Promise<Response> => fetch('/api/scene', { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
-
-// Both start the moment this code runs, before React renders anything: the scene request is in flight while
-// the GPU probe (a throwaway WebGL context, slow on software rasterisers) runs, instead of one after the other.
-let firstSceneRequest: Promise<Response> | null = typeof window === 'undefined' ? null : sceneRequest();
-const startupQuality = typeof window === 'undefined' ? null : chooseQuality();
+/** The panels mount with the first frame, or after this long without one (no live state: say why). */
+const PANELS_AT_LATEST_MS = 3000;
 
 type LoadState = { phase: 'loading' } | { phase: 'retrying'; reason: string; retryInS: number; attempt: number };
 
-/** Fetches /api/scene until it succeeds; the plant is drawn only once its description is known. */
+/** Fetches /api/scene until it succeeds; the plant is drawn once its description and the GPU's quality are known. */
 function SceneLoader() {
   const scene = useTwin((s) => s.scene);
   const [load, setLoad] = useState<LoadState>({ phase: 'loading' });
+  const [quality, setQuality] = useState<RenderQuality | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    void startupQuality().then((q) => current && setQuality(q));
+    return () => {
+      current = false;
+    };
+  }, []);
 
   useEffect(() => {
     if (scene) return;
@@ -64,9 +70,8 @@ function SceneLoader() {
     let timer = 0;
     const attempt = async (n: number) => {
       try {
-        const early = firstSceneRequest;
-        firstSceneRequest = null;
-        const res = await (early ?? sceneRequest());
+        // The shell started the first request before this code arrived.
+        const res = await (takeSceneRequest() ?? requestScene());
         // A proxy in front of a stopped server answers 502-504: to a person that is "not reachable".
         if (res.status >= 502 && res.status <= 504) throw new TypeError('unreachable');
         if (!res.ok) throw new Error(`${i18n.t('net.serverAnswered', { status: res.status })} ${res.statusText}`.trim());
@@ -88,8 +93,8 @@ function SceneLoader() {
     };
   }, [scene]);
 
-  if (!scene) return <LoadingScreen {...load} />;
-  return <Twin scene={scene} />;
+  if (!scene || !quality) return <LoadingScreen {...load} />;
+  return <Twin scene={scene} quality={quality} />;
 }
 
 /** Enough of a ResolvedScene to draw; the server validated the rest (protocol/scene.ts). */
@@ -113,13 +118,19 @@ function reloadOnce(sceneId: string) {
   window.location.reload();
 }
 
-function Twin({ scene }: { scene: ResolvedScene }) {
+function Twin({ scene, quality }: { scene: ResolvedScene; quality: RenderQuality }) {
   const live = useMemo(() => new LiveState(scene.stations.length, scene.robots.length), [scene]);
   const layout = useMemo(() => buildLayout(scene), [scene]);
-  const quality = useMemo(() => {
-    const q = startupQuality ?? chooseQuality();
-    setCheapMaterials(q.level === 'low');
-    return q;
+  useMemo(() => setCheapMaterials(quality.level === 'low'), [quality]);
+  // The DOM panels wait for the first frame: on a software rasteriser the first composite of the whole UI
+  // ties up the GPU thread that creates the WebGL context and compiles the plant's shaders. Then they mount
+  // as a transition, so that rendering them yields to the frames of the 3D view.
+  const [panels, setPanels] = useState(false);
+  useEffect(() => {
+    const show = () => startTransition(() => setPanels(true));
+    const timer = window.setTimeout(show, PANELS_AT_LATEST_MS);
+    void whenViewDrawn().then(show);
+    return () => window.clearTimeout(timer);
   }, []);
 
   // Not live: the view greys a little, so nobody mistakes the last known state for the current one.
@@ -168,15 +179,17 @@ function Twin({ scene }: { scene: ResolvedScene }) {
     };
   }, [live, scene, layout]);
 
-  // The engineer view's data (KPIs, heatmap, bottleneck; the followed body's route): polled outside React.
+  // The engineer view's data (KPIs, heatmap, bottleneck; the followed body's route): polled outside React,
+  // from the first frame on (the KPI bar fills in after the plant is drawn).
   useEffect(() => {
+    if (!panels) return;
     const stopFeed = startAnalyticsFeed(scene.stations.map((s) => s.id));
     const stopRoute = startRouteFeed();
     return () => {
       stopFeed();
       stopRoute();
     };
-  }, [scene]);
+  }, [scene, panels]);
 
   const first = scene.cameras[0];
   return (
@@ -198,7 +211,9 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           <PlantScene scene={scene} layout={layout} live={live} shadows={quality.shadows} />
         </Canvas>
       </div>
-      {urlParams.kiosk ? (
+      {!panels ? (
+        <LoadingScreen phase="drawing" />
+      ) : urlParams.kiosk ? (
         <Kiosk scene={scene} live={live} />
       ) : (
         <>
@@ -216,8 +231,12 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           <Timeline scene={scene} live={live} />
         </>
       )}
-      <Toast />
-      <ModelNotice />
+      {panels && (
+        <>
+          <Toast />
+          <ModelNotice />
+        </>
+      )}
       <IncompatibleNotice />
     </div>
   );

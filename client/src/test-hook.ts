@@ -14,8 +14,10 @@ import { useTwin, type EntityKind, type RoomState, type Selection, type TourView
 export type ScreenPoint = { x: number; y: number };
 
 export type LinetwinTestHook = {
-  /** Scene loaded, models settled, first KPI answer in, first snapshot applied and a frame rendered with them. */
+  /** First frame: the scene loaded, the first snapshot applied and a frame rendered with it (models and KPIs may follow). */
   ready: boolean;
+  /** The final look: ready, and the models settled (drawn or given up) and the first KPI answer in, with a frame rendered since. */
+  settled: boolean;
   /** Revision of the state held (-1 while none). */
   revision(): number;
   /** Viewport CSS pixels of the entity's visible centre (a station: the top of its slab), null when off-screen. */
@@ -125,9 +127,14 @@ export function setReady(ready: boolean): void {
   window.__linetwin.ready = ready;
 }
 
+export function setSettled(settled: boolean): void {
+  window.__linetwin.settled = settled;
+}
+
 export function installTestHook(): void {
   window.__linetwin = {
     ready: false,
+    settled: false,
     revision: () => providers.revision(),
     screenPosition: (kind, id) => providers.screenPosition(kind, id),
     select: (kind, id) => providers.select(kind, id),

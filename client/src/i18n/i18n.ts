@@ -5,38 +5,13 @@
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { urlParams } from '../url-params.ts';
 import { en } from './en.ts';
+import { initialLanguage, LANGUAGE_STORAGE_KEY, toLanguage, type Language } from './language.ts';
 import { zhCN } from './zh-CN.ts';
 
-export const languages = ['en', 'zh-CN'] as const;
-export type Language = (typeof languages)[number];
+export { languages, toLanguage, initialLanguage, type Language } from './language.ts';
 /** Each language's name in itself, for the language button. */
 export const languageNames: Record<Language, string> = { en: 'English', 'zh-CN': '中文' };
-
-const STORAGE_KEY = 'linetwin:lang';
-
-/** Accepts `zh`, `zh-cn`, `zh-Hans`… as Chinese; anything else unknown as English. */
-export function toLanguage(value: string | null | undefined): Language | null {
-  if (!value) return null;
-  const v = value.toLowerCase();
-  if (v === 'en' || v.startsWith('en-')) return 'en';
-  if (v === 'zh' || v.startsWith('zh-')) return 'zh-CN';
-  return null;
-}
-
-function storedLanguage(): string | null {
-  try {
-    return localStorage.getItem(STORAGE_KEY);
-  } catch {
-    return null;
-  }
-}
-
-/** The URL wins (a link or a kiosk's address), then this device's last choice, then English. */
-export function initialLanguage(): Language {
-  return toLanguage(urlParams.lang) ?? toLanguage(storedLanguage()) ?? 'en';
-}
 
 const startLanguage = initialLanguage();
 void i18next.use(initReactI18next).init({
@@ -63,7 +38,7 @@ export function setLanguage(lang: Language): void {
   void i18next.changeLanguage(lang);
   if (hasDocument) document.documentElement.lang = lang;
   try {
-    localStorage.setItem(STORAGE_KEY, lang);
+    localStorage.setItem(LANGUAGE_STORAGE_KEY, lang);
   } catch {
     // Private mode or a locked-down kiosk: the choice lasts until reload, which is fine.
   }

@@ -1,7 +1,7 @@
 /**
  * The plant's machines, robots and bodies: from the glTF models once they are loaded, from the procedural
  * shapes until then (Suspense), when they cannot be loaded (error boundary), and with `?models=off`.
- * Either way the layer reports when it has settled, so the test hook's `ready` means the final look.
+ * Either way the layer reports when it has settled, so the test hook's `settled` means the final look.
  */
 import { Component, Suspense, use, useEffect, useLayoutEffect, useMemo, type ReactNode } from 'react';
 import { useGLTF } from '@react-three/drei';
@@ -22,6 +22,7 @@ import { ModelBodies } from './ModelBodies.tsx';
 import { ModelEquipment } from './ModelEquipment.tsx';
 import { ModelRobots } from './ModelRobots.tsx';
 import { useModelStatus, type ModelNoticeItem, type NoticeText } from './model-status.ts';
+import { whenViewDrawn } from '../store/store.ts';
 
 type Props = { scene: ResolvedScene; layout: SceneLayout; live: LiveState; rigs: RobotRig[] };
 
@@ -47,23 +48,23 @@ let served: Promise<NoticeText | null> | null = null;
 /**
  * Whether the server serves the generated models (a server started without its assets folder does not):
  * asked once, cheaply, so that case is a notice rather than a loader error thrown through React, which
- * react-three-fiber reports as an uncaught error even when a boundary catches it.
+ * react-three-fiber reports as an uncaught error even when a boundary catches it. Asked after the first
+ * frame, drawn with the procedural shapes meanwhile: parsing and decoding the glTF files, and compiling their
+ * materials' shaders, would otherwise hold the first frame back (seconds on a software rasteriser).
  */
 function modelsServed(): Promise<NoticeText | null> {
-  served ??= fetch(MANIFEST, { method: 'HEAD', cache: 'no-cache' }).then(
-    (r): NoticeText | null => (r.ok ? null : { key: 'models.notServed', values: { status: r.status, file: MANIFEST } }),
-    (): NoticeText => ({ key: 'models.serverSilent' }),
-  );
+  served ??= whenViewDrawn()
+    .then(() => fetch(MANIFEST, { method: 'HEAD', cache: 'no-cache' }))
+    .then(
+      (r): NoticeText | null => (r.ok ? null : { key: 'models.notServed', values: { status: r.status, file: MANIFEST } }),
+      (): NoticeText => ({ key: 'models.serverSilent' }),
+    )
+    .then((problem) => {
+      // All files at once, in parallel, rather than one after the other as ModelPlant asks for them.
+      if (problem === null) useGLTF.preload(builtinFiles as string[], false, false, withMeshopt);
+      return problem;
+    });
   return served;
-}
-
-// Start on load, not when the 3D view first renders: the canvas only renders its children once WebGL is up
-// and measured, and the models (download and meshopt decoding) would wait for that. The first frame is
-// ready sooner when they come in meanwhile.
-if (typeof window !== 'undefined' && modelsWanted()) {
-  void modelsServed().then((problem) => {
-    if (problem === null) useGLTF.preload(builtinFiles as string[], false, false, withMeshopt);
-  });
 }
 
 function ServedGate(props: Props) {

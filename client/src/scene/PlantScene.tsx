@@ -12,7 +12,7 @@ import { PlantObjects } from '../models/ModelPlant.tsx';
 import { useModelStatus } from '../models/model-status.ts';
 import { analyticsFeed } from '../store/analytics-feed.ts';
 import { useTwin, type Selection } from '../store/store.ts';
-import { provideToTestHook, setReady } from '../test-hook.ts';
+import { provideToTestHook, setReady, setSettled } from '../test-hook.ts';
 import { BottleneckMarker } from './BottleneckMarker.tsx';
 import { BufferFill } from './BufferFill.tsx';
 import { CameraRig } from './CameraRig.tsx';
@@ -136,7 +136,11 @@ function Lights({ scene, shadows }: { scene: ResolvedScene; shadows: boolean }) 
 
 const anchor = new Vector3();
 
-/** Exposes the renderer and projections to window.__linetwin; flags ready after a frame drew real state. */
+/**
+ * Exposes the renderer and projections to window.__linetwin. Flags `ready` once a frame drew the plant with
+ * live state (the first frame: the glTF models and the KPIs may still be on their way), and `settled` once a
+ * frame drew it as it will look (models in or given up, first KPI answer in).
+ */
 function HookBridge({ ctx }: { ctx: LocateContext }) {
   useCommitProbe();
   useFrameProbe();
@@ -151,6 +155,7 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
     (window as unknown as { __linetwinDebug: unknown }).__linetwinDebug = { gl, camera, controls, scene: three, live: ctx.live, layout: ctx.layout };
   }, [gl, camera, controls, three, ctx]);
   const framesWithState = useRef(0);
+  const framesSettled = useRef(0);
 
   useEffect(
     () =>
@@ -181,14 +186,19 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
   );
 
   useFrame(() => {
-    if (framesWithState.current >= 2) return;
-    // Not ready while models load: a screenshot or a draw-call count then would show the interim look.
-    if (!useModelStatus.getState().settled) return;
-    // Nor before the first KPI answer (or failure): the heatmap and the bottleneck marker are part of the look.
-    if (analyticsFeed.version === 0) return;
-    if (ctx.live.hasState) framesWithState.current++;
+    if (framesSettled.current >= 2) return;
+    if (!ctx.live.hasState) return;
     // The frame after the first one that used state: that one has been drawn by now.
-    if (framesWithState.current === 2) setReady(true);
+    if (++framesWithState.current === 2) {
+      setReady(true);
+      // The panels mount, the KPI feed starts and the models load from now on.
+      useTwin.getState().setViewDrawn();
+    }
+    if (framesWithState.current < 2) return;
+    // Settled: not while models load (a screenshot or a draw-call count then would show the interim look), nor
+    // before the first KPI answer or failure (the heatmap and the bottleneck marker are part of the look).
+    if (!useModelStatus.getState().settled || analyticsFeed.version === 0) return;
+    if (++framesSettled.current === 2) setSettled(true);
   });
   return null;
 }

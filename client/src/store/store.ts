@@ -54,6 +54,8 @@ export type TwinStore = {
   kiosk: 'tour' | 'explore' | null;
   /** What colours the station slabs: their state (default) or a KPI over the analysis window. */
   heatmap: HeatmapMode;
+  /** The 3D view has drawn the plant with live state (the test hook's `ready`); the panels mount from then on. */
+  viewDrawn: boolean;
   setScene(scene: ResolvedScene): void;
   setHello(hello: Hello): void;
   setStatus(status: ConnectionStatus): void;
@@ -71,6 +73,7 @@ export type TwinStore = {
   setRoom(room: RoomState | null): void;
   setKiosk(mode: 'tour' | 'explore' | null): void;
   setHeatmap(mode: HeatmapMode): void;
+  setViewDrawn(): void;
 };
 
 let toastIds = 0;
@@ -92,6 +95,7 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   room: null,
   kiosk: null,
   heatmap: 'state',
+  viewDrawn: false,
   setScene: (scene) => set({ scene, cameraPreset: scene.cameras[0]?.id ?? null }),
   setHello: (hello) => set({ hello }),
   setStatus: (status) => {
@@ -146,4 +150,19 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   setHeatmap: (heatmap) => {
     if (get().heatmap !== heatmap) set({ heatmap });
   },
+  setViewDrawn: () => {
+    if (!get().viewDrawn) set({ viewDrawn: true });
+  },
 }));
+
+/** Resolves once the 3D view has drawn the plant with live state (at once if it has). */
+export function whenViewDrawn(): Promise<void> {
+  return new Promise((resolve) => {
+    if (useTwin.getState().viewDrawn) return resolve();
+    const stop = useTwin.subscribe((s) => {
+      if (!s.viewDrawn) return;
+      stop();
+      resolve();
+    });
+  });
+}
