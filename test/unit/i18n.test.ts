@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../client/src/i18n/en.ts';
 import { zhCN } from '../../client/src/i18n/zh-CN.ts';
+import { bootTexts } from '../../client/src/boot/boot-text.ts';
 import { heatmapModes } from '../../client/src/store/heat-scale.ts';
 
 type Tree = { [k: string]: string | Tree };
@@ -59,5 +60,13 @@ describe('UI dictionaries', () => {
 
   it('[I18N4] every heatmap mode has its name and meaning in the dictionaries (they are looked up by mode)', () => {
     for (const m of heatmapModes.filter((x) => x !== 'state')) for (const k of [`heat.${m}.label`, `heat.${m}.meaning`]) expect(E[k], k).toBeTruthy();
+  });
+
+  it('[I18N5] the app shell\'s few words (shown before the dictionaries load) are the dictionaries\' own', () => {
+    for (const [lang, dict] of [['en', E], ['zh-CN', Z]] as const) {
+      expect(bootTexts[lang].plant, lang).toBe(dict['loading.plant']);
+      expect(bootTexts[lang].codeFailed, lang).toBe(dict['loading.codeFailed']);
+      expect(bootTexts[lang].reload, lang).toBe(dict['common.reload']);
+    }
   });
 });

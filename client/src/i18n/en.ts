@@ -38,6 +38,7 @@ export const en = {
     waiting: 'Waiting for the plant server: {{reason}}.',
     retry: 'Trying again in {{seconds}} s (attempt {{attempt}}). This page will continue by itself once the server is back.',
     unreachable: 'the server is not reachable',
+    codeFailed: 'This page could not load its code. The server may have been updated.',
   },
   incompatible: {
     title: 'This page is out of date',

@@ -37,6 +37,7 @@ export const zhCN: Dictionary = {
     waiting: '正在等待工厂服务器：{{reason}}。',
     retry: '{{seconds}} 秒后重试（第 {{attempt}} 次）。服务器恢复后本页面会自动继续。',
     unreachable: '无法连接服务器',
+    codeFailed: '页面代码无法加载，服务器可能已更新。',
   },
   incompatible: {
     title: '本页面已过时',
