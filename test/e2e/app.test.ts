@@ -18,10 +18,12 @@ const scene = loadSceneFile(path.join(root, 'scenes/demo-plant/scene.json'));
 
 type Hook = {
   ready: boolean;
+  settled: boolean;
   revision(): number;
   screenPosition(kind: string, id: string): { x: number; y: number } | null;
   renderInfo(): { calls: number; triangles: number; frames: number };
   reactCommits(): number;
+  stationState(id: string): string | null;
 };
 
 let app: App;
@@ -40,7 +42,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.ready === true, undefined, { timeout: 90_000 });
+  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 90_000 });
 }, 180_000);
 
 afterAll(async () => {
@@ -116,6 +118,38 @@ describe('the twin in Chromium', () => {
     expect(hub.revision).toBeLessThan(oldRevision);
     await expect.poll(async () => Math.abs((await hook((h) => h.revision())) - hub.revision), { timeout: 10_000 }).toBeLessThanOrEqual(3);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('[E2E6] ready is the first frame: the plant drawn with live state, before the models and the KPIs settle', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    const station = scene.stations[0].id;
+    try {
+      await fresh.goto(url);
+      // Read in the same animation frame that sees `ready`, so nothing has moved on since.
+      const seen = await fresh.waitForFunction(
+        (id) => {
+          const h = (window as unknown as { __linetwin?: Hook }).__linetwin;
+          if (!h?.ready) return false;
+          return { settled: h.settled, revision: h.revision(), frames: h.renderInfo().frames, calls: h.renderInfo().calls, state: h.stationState(id), boot: !!document.querySelector('[data-testid="boot-screen"]') };
+        },
+        station,
+        { timeout: 90_000, polling: 'raf' },
+      );
+      const first = (await seen.jsonValue()) as { settled: boolean; revision: number; frames: number; calls: number; state: string | null; boot: boolean };
+      expect(first.revision).toBeGreaterThanOrEqual(0);
+      expect(first.frames).toBeGreaterThanOrEqual(2);
+      expect(first.calls).toBeGreaterThan(0);
+      expect(first.state).not.toBeNull();
+      // Then the final look: the glTF models and the first KPI answer, with the panels up and the loading screen gone.
+      await fresh.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 90_000 });
+      expect(await fresh.locator('[data-testid="boot-screen"]').count()).toBe(0);
+      await expect.poll(() => fresh.getAttribute('[data-testid="connection-badge"]', 'data-status'), { timeout: 15_000 }).toBe('live');
+      expect(errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('[E2E4] streaming state causes no React commits', async () => {

@@ -23,6 +23,7 @@ const VIN = 'WVWZZZ1KZAW000042';
 
 type Hook = {
   ready: boolean;
+  settled: boolean;
   stationColor(id: string): string | null;
   heatmap(): { mode: string; drawn: string; heatVersion: number; feedVersion: number };
   bottleneckMarker(): { visible: boolean; station: string | null; x: number; z: number } | null;
@@ -95,7 +96,7 @@ async function open(link = '/?quality=low', base = url): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${base}${link}`);
-  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.ready === true, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 60_000 });
   return page;
 }
 

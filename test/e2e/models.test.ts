@@ -20,7 +20,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const demoInput = JSON.parse(readFileSync(path.join(root, 'scenes/demo-plant/scene.json'), 'utf8')) as SceneInput;
 const VIEWPORT = { width: 800, height: 560 };
 
-type Hook = { ready: boolean; renderInfo(): { calls: number; triangles: number; frames: number } };
+type Hook = { ready: boolean; settled: boolean; renderInfo(): { calls: number; triangles: number; frames: number } };
 
 let browser: Browser;
 let page: Page;
@@ -37,10 +37,10 @@ async function serve(scene: ResolvedScene): Promise<string> {
   return `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}/`;
 }
 
-/** Opens `url`, waits until the twin is ready (models settled, a frame drawn with live state). */
+/** Opens `url`, waits until the twin has settled (models settled, a frame drawn with them and live state). */
 async function open(url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.ready === true, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 60_000 });
 }
 
 /** The commonest draw-call count of a few frames (a frame may add a tool glow or drop one). */

@@ -47,6 +47,7 @@ const auth = tokenAuth('show-floor-e2e-secret');
 type Vec = [number, number, number];
 type Hook = {
   ready: boolean;
+  settled: boolean;
   revision(): number;
   camera(): { position: Vec; target: Vec | null } | null;
   selection(): { kind: string; id: string } | null;
@@ -90,7 +91,7 @@ async function open(url: string, query: string, opts: { token?: string; viewport
   page.on('pageerror', (e) => pageErrors.push(`${query}: ${e.message}`));
   if (opts.token) await page.addInitScript((t) => localStorage.setItem('linetwin:token', t), opts.token);
   await page.goto(`${url}/?quality=low${query ? `&${query}` : ''}`);
-  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.ready === true, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 60_000 });
   return page;
 }
 

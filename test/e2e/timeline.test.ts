@@ -75,6 +75,7 @@ function writeRecording(file: string): void {
 
 type Hook = {
   ready: boolean;
+  settled: boolean;
   stationState(id: string): string | null;
   stationQuality(id: string): string | null;
   playback(): PlaybackStatus | null;
@@ -115,7 +116,7 @@ async function open(url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
   page.on('pageerror', (e) => pageErrors.push(`${url}: ${e.message}`));
   await page.goto(`${url}/?quality=low`);
-  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.ready === true, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 60_000 });
   return page;
 }
 
