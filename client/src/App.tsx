@@ -8,10 +8,11 @@ import type { ResolvedScene } from '../../protocol/scene.ts';
 import { LiveState } from './live/live-state.ts';
 import { buildLayout } from './live/layout.ts';
 import { connect } from './net/connection.ts';
-import { requestScene, startupQuality, takeSceneRequest } from './boot/early.ts';
+import { requestScene, takeSceneRequest } from './boot/early.ts';
 import { GROUND_COLOR } from './scene/Floor.tsx';
 import { setCheapMaterials } from './scene/materials.ts';
-import type { RenderQuality } from './quality.ts';
+import { WebGLRenderer } from 'three';
+import { qualityFor, rememberRenderer, rendererOf, startupQuality } from './quality.ts';
 import { PlantScene } from './scene/PlantScene.tsx';
 import { ModelNotice } from './models/ModelNotice.tsx';
 import { qualities, stationStates } from '../../protocol/state.ts';
@@ -50,19 +51,10 @@ const PANELS_AT_LATEST_MS = 3000;
 
 type LoadState = { phase: 'loading' } | { phase: 'retrying'; reason: string; retryInS: number; attempt: number };
 
-/** Fetches /api/scene until it succeeds; the plant is drawn once its description and the GPU's quality are known. */
+/** Fetches /api/scene until it succeeds; the plant is drawn only once its description is known. */
 function SceneLoader() {
   const scene = useTwin((s) => s.scene);
   const [load, setLoad] = useState<LoadState>({ phase: 'loading' });
-  const [quality, setQuality] = useState<RenderQuality | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    void startupQuality().then((q) => current && setQuality(q));
-    return () => {
-      current = false;
-    };
-  }, []);
 
   useEffect(() => {
     if (scene) return;
@@ -93,8 +85,8 @@ function SceneLoader() {
     };
   }, [scene]);
 
-  if (!scene || !quality) return <LoadingScreen {...load} />;
-  return <Twin scene={scene} quality={quality} />;
+  if (!scene) return <LoadingScreen {...load} />;
+  return <Twin scene={scene} />;
 }
 
 /** Enough of a ResolvedScene to draw; the server validated the rest (protocol/scene.ts). */
@@ -118,10 +110,24 @@ function reloadOnce(sceneId: string) {
   window.location.reload();
 }
 
-function Twin({ scene, quality }: { scene: ResolvedScene; quality: RenderQuality }) {
+function Twin({ scene }: { scene: ResolvedScene }) {
   const live = useMemo(() => new LiveState(scene.stations.length, scene.robots.length), [scene]);
   const layout = useMemo(() => buildLayout(scene), [scene]);
+  // Provisional (a first visit): low, until the view's own context names the GPU (see quality.ts).
+  const [start] = useState(startupQuality);
+  const [quality, setQuality] = useState(start.quality);
   useMemo(() => setCheapMaterials(quality.level === 'low'), [quality]);
+  const createRenderer = (defaults: ConstructorParameters<typeof WebGLRenderer>[0]) => {
+    const gl = new WebGLRenderer({ ...defaults, antialias: quality.antialias, powerPreference: 'high-performance' });
+    if (start.provisional) {
+      const name = rendererOf(gl.getContext());
+      if (name !== 'unknown') rememberRenderer(name);
+      const found = qualityFor(name);
+      // A GPU after all: the view starts over (a new canvas and context, with multisampling and shadows).
+      if (found.level !== quality.level) setQuality(found);
+    }
+    return gl;
+  };
   // The DOM panels wait for the first frame: on a software rasteriser the first composite of the whole UI
   // ties up the GPU thread that creates the WebGL context and compiles the plant's shaders. Then they mount
   // as a transition, so that rendering them yields to the frames of the 3D view.
@@ -201,7 +207,8 @@ function Twin({ scene, quality }: { scene: ResolvedScene; quality: RenderQuality
           dpr={quality.dpr}
           performance={{ min: 0.5 }}
           camera={{ fov: 42, near: 1, far: 3000, position: first ? first.position : [0, 120, 140] }}
-          gl={{ antialias: quality.antialias, powerPreference: 'high-performance' }}
+          key={quality.level}
+          gl={createRenderer}
           onPointerMissed={(e) => {
             if (e.type === 'click') useTwin.getState().select(null);
           }}

@@ -1,19 +1,16 @@
 /**
- * What the first frame waits for and can start before the app's code has arrived: the plant's description
- * and the GPU probe (quality.ts). The app shell calls startEarly() at once; the app takes them when it runs.
+ * What the first frame waits for and can start before the app's code has arrived: the plant's description.
+ * The app shell calls startEarly() at once; the app takes the request when it runs.
  */
-import { chooseQuality, type RenderQuality } from '../quality.ts';
 
 export const requestScene = (): Promise<Response> => fetch('/api/scene', { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
 
 let sceneRequest: Promise<Response> | null = null;
-let quality: Promise<RenderQuality> | null = null;
 
 export function startEarly(): void {
   sceneRequest = requestScene();
   // Whoever takes it handles a failure; until then it must not count as an unhandled rejection.
   sceneRequest.catch(() => {});
-  quality = chooseQuality();
 }
 
 /** The request started by the shell, once; null afterwards (a retry makes its own). */
@@ -29,9 +26,4 @@ export function sceneRequestSettled(): Promise<void> {
     () => {},
     () => {},
   );
-}
-
-/** The rendering quality for this GPU, known before the 3D view is created. */
-export function startupQuality(): Promise<RenderQuality> {
-  return (quality ??= chooseQuality());
 }
