@@ -2,7 +2,7 @@
  * Everything inside the <Canvas>: lights, the plant, picking, the camera rig, and the test hook's view of
  * the renderer. Rendered once per scene; live updates happen in the children's useFrame callbacks.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { Vector3, type DirectionalLight } from 'three';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
@@ -83,7 +83,11 @@ export function PlantScene({ scene, layout, live, shadows }: Props) {
       <WeldSparks ctx={ctx} />
       <HoverLabel ctx={ctx} />
       <CameraRig scene={scene} adaptive={shadows} />
-      {shadows && <HallLook />}
+      {shadows && (
+        <AfterFirstFrame>
+          <HallLook />
+        </AfterFirstFrame>
+      )}
       <ViewSync />
       <BufferFill scene={scene} layout={layout} live={live} />
       <RouteRibbon layout={layout} />
@@ -92,6 +96,15 @@ export function PlantScene({ scene, layout, live, shadows }: Props) {
       <HookBridge ctx={ctx} />
     </>
   );
+}
+
+/**
+ * Mounts its children once the plant has been drawn with live state: work that improves the look but need
+ * not hold up the first frame (the hall's environment map, prefiltered on the GPU, and adaptive quality).
+ */
+function AfterFirstFrame({ children }: { children: ReactNode }) {
+  const drawn = useTwin((s) => s.viewDrawn);
+  return drawn ? <>{children}</> : null;
 }
 
 function Lights({ scene, shadows }: { scene: ResolvedScene; shadows: boolean }) {
