@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import sirv from 'sirv';
 import type { z } from 'zod';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
+import * as ws from 'ws';
 import type { Logger } from 'pino';
 import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema, roomViewSchema } from '../protocol/event-schemas.ts';
 import {
@@ -219,13 +220,19 @@ export function createApp(options: AppOptions) {
   if (options.adapter) io.adapter(options.adapter);
 
   /**
-   * One delta to many clients, encoded once (HUB9). `local`: with the Redis adapter each node feeds its own
-   * clients from its own hub (or mirror); a frame must not travel to the other nodes.
+   * One delta to many clients, encoded once (HUB9): the Socket.IO packet, and the WebSocket frame around it,
+   * which engine.io's websocket transport then writes as it is (`wsPreEncodedFrame`, the way Socket.IO's own
+   * adapter broadcasts text packets). Written to each client's engine.io connection directly: the clients
+   * are known, so there is no room lookup, and the frame never leaves this node (with the Redis adapter each
+   * node feeds its own clients from its own hub or mirror).
    */
+  const deltaEncoder = new wireParser.Encoder();
   const broadcast: Broadcast = (frame, to) => {
     sent.frames += to.length;
     sent.bytes += frame.byteLength * to.length;
-    io.local.to(to.map((t) => (t as SocketTransport).id)).emit('state:delta', wireBytes(frame));
+    const [packet] = deltaEncoder.encode({ type: EVENT_PACKET, nsp: '/', data: ['state:delta', wireBytes(frame)] }) as unknown as [Buffer];
+    const options = { wsPreEncodedFrame: wsSender.frame(packet, { readOnly: false, mask: false, rsv1: false, opcode: 2, fin: true }) };
+    for (const t of to) (t as SocketTransport).socket.conn.write(packet, options as { compress?: boolean });
   };
   const delivery = { ...options.feed, broadcast };
   const main = new FeedGroup(hub, broadcast, delivery);
@@ -271,7 +278,7 @@ export function createApp(options: AppOptions) {
       return;
     }
     const transport: SocketTransport = {
-      id: socket.id,
+      socket,
       queued: () => queuedFrames(socket.conn),
       send(kind, frame) {
         sent.frames++;
@@ -589,7 +596,13 @@ function wireBytes(frame: Uint8Array): ArrayBuffer {
   return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength) as unknown as ArrayBuffer;
 }
 
-type SocketTransport = FeedTransport & { readonly id: string };
+type SocketTransport = FeedTransport & { readonly socket: Socket };
+
+/** ws's frame builder, not in @types/ws: one unmasked WebSocket frame around `data`, as a list of buffers. */
+const wsSender = (ws as unknown as { Sender: { frame(data: Buffer, options: { readOnly: boolean; mask: boolean; rsv1: boolean; opcode: number; fin: boolean }): Buffer[] } }).Sender;
+
+/** Socket.IO's packet type of an event (socket.io-parser's PacketType.EVENT). */
+const EVENT_PACKET = 2;
 
 /** engine.io's per-connection queue and transport; not in its public types. */
 type EngineConn = { writeBuffer: ReadonlyArray<{ data?: unknown }>; transport: { writable: boolean } };
