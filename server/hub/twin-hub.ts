@@ -129,7 +129,8 @@ export function createHub(options: HubOptions) {
           pRobotQuality[i] = quality;
           pRobotTool[i] = change.tool ? 1 : 0;
           pRobotTs[i] = change.ts;
-          pRobotJoints.set(j, i * JOINT_COUNT);
+          // A loop: TypedArray#set from a plain array takes a slow generic path.
+          for (let k = 0, o = i * JOINT_COUNT; k < JOINT_COUNT; k++) pRobotJoints[o + k] = j[k];
           break;
         }
         case 'body': {

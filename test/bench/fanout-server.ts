@@ -27,7 +27,7 @@ export type FanoutRequest =
 export type FanoutReply =
   | { type: 'ready'; hubPort: number; rawPort: number; frameBytes: number[]; snapshotBytes: number; sceneId: string; robots: number }
   | { type: 'burst-done'; mode: 'hub' | 'raw'; cpuUs: number; systemUs: number; wallMs: number; ticks: number; mismatches: number }
-  | { type: 'steady-done'; lateTicks: number; slow: SlowStats | null; mismatches: number }
+  | { type: 'steady-done'; lateTicks: number; slow: SlowStats | null; mismatches: number; revision: number }
   | { type: 'error'; message: string };
 
 export type SlowStats = { maxInFlight: number; maxBufferedBytes: number; framesSent: number; bytesSent: number; skippedTicks: number; maxInFlightAllowed: number };
@@ -81,6 +81,8 @@ async function init(req: Extract<FanoutRequest, { type: 'init' }>): Promise<Fano
   const app = createApp({ hub, sources: [source], feed: { maxQueued: req.maxInFlight }, limits: { connectionsPerMinute: 1_000_000 } });
   const raw = await startRawBroadcaster();
   const state: Live = { w, hub, app, source, raw, maxInFlight: req.maxInFlight, nextTick: 0, slow: null, wake: null };
+  // A delta the app wrote straight to a client's WebSocket was taken: that client may take the next one.
+  app.onWritten(() => state.wake?.());
   app.io.on('connection', (socket) => {
     // The app's own handler ran first and added this socket's feed last.
     const feed = [...app.feeds].at(-1);
@@ -200,7 +202,7 @@ async function steady(req: Extract<FanoutRequest, { type: 'steady' }>): Promise<
           maxInFlightAllowed: slow.feed.maxQueued,
         }
       : null;
-  return { type: 'steady-done', lateTicks: late, slow: stats, mismatches };
+  return { type: 'steady-done', lateTicks: late, slow: stats, mismatches, revision: s.hub.revision };
 }
 
 async function stop(): Promise<void> {
