@@ -140,6 +140,7 @@ export const fanoutBench: Benchmark = {
         return {
           mbps: delivered / 1e6 / (elapsed / 1000),
           cpuMsPerMb: done.cpuUs / 1000 / (delivered / 1e6),
+          cpuUsPerTick: done.cpuUs / (to - from),
           clientCpuMsPerMb: (cpu.user + cpu.system) / 1000 / (delivered / 1e6),
           serverBusy: done.cpuUs / 1000 / elapsed,
           kernelShare: done.systemUs / done.cpuUs,
@@ -196,6 +197,11 @@ export const fanoutBench: Benchmark = {
             // Time in the kernel (socket writes and reads) as a share of each server's CPU.
             hubKernelShare: sig(median(pairs.map((p) => p.hub.kernelShare)), 2),
             rawKernelShare: sig(median(pairs.map((p) => p.raw.kernelShare)), 2),
+            // Per tick: each server's CPU in the bursts, and the part of the hub's that is taking in and committing
+            // the tick's changes (measured apart, with no clients), which the raw broadcaster does not do.
+            hubCpuUsPerTick: Math.round(median(pairs.map((p) => p.hub.cpuUsPerTick))),
+            rawCpuUsPerTick: Math.round(median(pairs.map((p) => p.raw.cpuUsPerTick))),
+            hubIngestCpuUsPerTick: Math.round(ready.ingestCpuUsPerTick),
           },
           note,
         ),
