@@ -82,8 +82,9 @@ export const robotStateCode = codeMap(robotStates);
 export const qualityCode = codeMap(qualities);
 export const bodyModelCode = codeMap(bodyModels);
 
+/** Name → code; no prototype, so a name such as "toString" or "__proto__" has no code either. */
 function codeMap<T extends string>(values: readonly T[]): Record<T, number> {
-  const out = {} as Record<T, number>;
+  const out = Object.create(null) as Record<T, number>;
   values.forEach((v, i) => (out[v] = i));
   return out;
 }

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import sirv from 'sirv';
 import type { z } from 'zod';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
+import * as ws from 'ws';
 import type { Logger } from 'pino';
 import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema, roomViewSchema } from '../protocol/event-schemas.ts';
 import {
@@ -219,13 +220,29 @@ export function createApp(options: AppOptions) {
   if (options.adapter) io.adapter(options.adapter);
 
   /**
-   * One delta to many clients, encoded once (HUB9). `local`: with the Redis adapter each node feeds its own
-   * clients from its own hub (or mirror); a frame must not travel to the other nodes.
+   * One delta to many clients, encoded once (HUB9): the Socket.IO packet and the WebSocket frame around it,
+   * one buffer for all. A client on an idle WebSocket gets that buffer written to its socket as it is (what
+   * engine.io itself does with a `wsPreEncodedFrame`, minus the per-client packet bookkeeping); any other
+   * client (long-polling, or engine.io still busy writing) gets the packet through engine.io, behind what
+   * engine.io already holds, so order is kept either way. Frames never leave this node: with the Redis
+   * adapter each node feeds its own clients from its own hub or mirror.
    */
+  const deltaEncoder = new wireParser.Encoder();
+  const writtenListeners = new Set<() => void>();
   const broadcast: Broadcast = (frame, to) => {
     sent.frames += to.length;
     sent.bytes += frame.byteLength * to.length;
-    io.local.to(to.map((t) => (t as SocketTransport).id)).emit('state:delta', wireBytes(frame));
+    const [packet] = deltaEncoder.encode({ type: EVENT_PACKET, nsp: '/', data: ['state:delta', wireBytes(frame)] }) as unknown as [Buffer];
+    const wire = [Buffer.concat(wsSender.frame(packet, BINARY_FRAME))];
+    let viaEngine: { wsPreEncodedFrame: Buffer[] } | null = null;
+    for (const target of to) {
+      const t = target as SocketTransport;
+      const sender = idleWebSocket(t.socket.conn);
+      if (sender) {
+        t.inFlight++;
+        sender.sendFrame(wire, t.written);
+      } else t.socket.conn.write(packet, (viaEngine ??= { wsPreEncodedFrame: wire }) as { compress?: boolean });
+    }
   };
   const delivery = { ...options.feed, broadcast };
   const main = new FeedGroup(hub, broadcast, delivery);
@@ -271,8 +288,13 @@ export function createApp(options: AppOptions) {
       return;
     }
     const transport: SocketTransport = {
-      id: socket.id,
-      queued: () => queuedFrames(socket.conn),
+      socket,
+      inFlight: 0,
+      written(err) {
+        transport.inFlight--;
+        if (!err) for (const l of writtenListeners) l();
+      },
+      queued: () => queuedFrames(socket.conn) + transport.inFlight,
       send(kind, frame) {
         sent.frames++;
         sent.bytes += frame.byteLength;
@@ -535,6 +557,11 @@ export function createApp(options: AppOptions) {
     counters,
     clientRejects,
     analytics,
+    /** Called whenever a client's socket took a delta written to it directly (benchmarks pace themselves on it). */
+    onWritten(listener: () => void): () => void {
+      writtenListeners.add(listener);
+      return () => writtenListeners.delete(listener);
+    },
     /** Starts the sources and the hub, then listens. Resolves with the bound port. */
     async listen(port = 0, host?: string): Promise<number> {
       for (const s of sources) await s.start(hub.sink);
@@ -589,7 +616,42 @@ function wireBytes(frame: Uint8Array): ArrayBuffer {
   return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength) as unknown as ArrayBuffer;
 }
 
-type SocketTransport = FeedTransport & { readonly id: string };
+type SocketTransport = FeedTransport & {
+  readonly socket: Socket;
+  /** Deltas written straight to the WebSocket that it has not yet handed to the kernel. */
+  inFlight: number;
+  written(err?: Error): void;
+};
+
+type FrameSender = { sendFrame(list: Buffer[], cb: (err?: Error) => void): void };
+/** engine.io's connection and its transport, down to the `ws` socket and its sender; not in public types. */
+type EngineSocket = EngineConn & {
+  readyState: string;
+  transport: { name: string; writable: boolean; perMessageDeflate?: unknown; socket?: { readyState: number; _sender?: Partial<FrameSender> } };
+};
+
+/**
+ * The sender of a client's WebSocket when a frame may be written to it directly: the connection is open on
+ * the websocket transport, engine.io holds nothing for it and is not writing, and frames go uncompressed.
+ * The same checks engine.io makes before it writes a `wsPreEncodedFrame` through that sender.
+ */
+function idleWebSocket(connection: unknown): FrameSender | null {
+  const conn = connection as EngineSocket;
+  const t = conn.transport;
+  if (conn.readyState !== 'open' || t.name !== 'websocket' || !t.writable || t.perMessageDeflate || conn.writeBuffer.length > 0) return null;
+  const ws = t.socket;
+  return ws && ws.readyState === 1 && typeof ws._sender?.sendFrame === 'function' ? (ws._sender as FrameSender) : null;
+}
+
+/** A final, unmasked binary WebSocket frame. */
+const BINARY_FRAME = { readOnly: false, mask: false, rsv1: false, opcode: 2, fin: true };
+
+
+/** ws's frame builder, not in @types/ws: a WebSocket frame around `data`, as a list of buffers. */
+const wsSender = (ws as unknown as { Sender: { frame(data: Buffer, options: { readOnly: boolean; mask: boolean; rsv1: boolean; opcode: number; fin: boolean }): Buffer[] } }).Sender;
+
+/** Socket.IO's packet type of an event (socket.io-parser's PacketType.EVENT). */
+const EVENT_PACKET = 2;
 
 /** engine.io's per-connection queue and transport; not in its public types. */
 type EngineConn = { writeBuffer: ReadonlyArray<{ data?: unknown }>; transport: { writable: boolean } };

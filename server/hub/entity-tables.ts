@@ -77,6 +77,12 @@ export class BodyTable {
     return slot;
   }
 
+  /** Makes `slot` usable as it is (a mirror of another table sets slots by number, not by allocating). */
+  reserveSlot(slot: number): void {
+    if (slot >= this.capacity) this.grow(Math.max(64, this.capacity * 2, slot + 1));
+    if (slot >= this.slotCount) this.slotCount = slot + 1;
+  }
+
   release(slot: number): void {
     const id = this.ids[slot];
     if (id !== null && id !== undefined) this.slotOf.delete(id);

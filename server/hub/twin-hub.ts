@@ -23,6 +23,7 @@ import {
   stationStateCode,
   stationStates,
   type BodyEntity,
+  type Quality,
   type StateSnapshot,
 } from '../../protocol/state.ts';
 import { BodyTable, RobotTable, StationTable } from './entity-tables.ts';
@@ -100,7 +101,8 @@ export function createHub(options: HubOptions) {
       // Sources validate their own input; these checks keep a buggy source from corrupting state.
       if (change === null || typeof change !== 'object') return reject(change, 'invalid-value', 'a change must be an object');
       if (!isTs(change.ts)) return reject(change, 'invalid-value', 'ts must be a finite number (epoch ms)');
-      const quality = 'quality' in change && change.quality !== undefined ? qualityCode[change.quality] : qualityCode.good;
+      const q = (change as { quality?: Quality }).quality;
+      const quality = q === undefined ? qualityCode.good : qualityCode[q];
       if (quality === undefined) return reject(change, 'invalid-value', `unknown quality "${String((change as { quality?: unknown }).quality)}"`);
       switch (change.type) {
         case 'station': {
@@ -129,7 +131,8 @@ export function createHub(options: HubOptions) {
           pRobotQuality[i] = quality;
           pRobotTool[i] = change.tool ? 1 : 0;
           pRobotTs[i] = change.ts;
-          pRobotJoints.set(j, i * JOINT_COUNT);
+          // A loop: TypedArray#set from a plain array takes a slow generic path.
+          for (let k = 0, o = i * JOINT_COUNT; k < JOINT_COUNT; k++) pRobotJoints[o + k] = j[k];
           break;
         }
         case 'body': {

@@ -29,7 +29,9 @@ export const STATE_SYNONYMS: Record<string, StationState> = {
 export function parseState(text: string): StationState | null {
   const k = text.trim().toLowerCase().replace(/[\s]+/g, '-');
   if ((stationStates as readonly string[]).includes(k)) return k as StationState;
-  return STATE_SYNONYMS[k] ?? STATE_SYNONYMS[k.replace(/-/g, '_')] ?? null;
+  const u = k.replace(/-/g, '_');
+  // Own entries only: "constructor" or "__proto__" is no state.
+  return Object.hasOwn(STATE_SYNONYMS, k) ? STATE_SYNONYMS[k] : Object.hasOwn(STATE_SYNONYMS, u) ? STATE_SYNONYMS[u] : null;
 }
 
 export function parseTimestamp(text: string): number | null {

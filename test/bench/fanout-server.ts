@@ -25,9 +25,9 @@ export type FanoutRequest =
   | { type: 'stop' };
 
 export type FanoutReply =
-  | { type: 'ready'; hubPort: number; rawPort: number; frameBytes: number[]; snapshotBytes: number; sceneId: string; robots: number }
+  | { type: 'ready'; hubPort: number; rawPort: number; frameBytes: number[]; snapshotBytes: number; sceneId: string; robots: number; ingestCpuUsPerTick: number }
   | { type: 'burst-done'; mode: 'hub' | 'raw'; cpuUs: number; systemUs: number; wallMs: number; ticks: number; mismatches: number }
-  | { type: 'steady-done'; lateTicks: number; slow: SlowStats | null; mismatches: number }
+  | { type: 'steady-done'; lateTicks: number; slow: SlowStats | null; mismatches: number; revision: number }
   | { type: 'error'; message: string };
 
 export type SlowStats = { maxInFlight: number; maxBufferedBytes: number; framesSent: number; bytesSent: number; skippedTicks: number; maxInFlightAllowed: number };
@@ -74,6 +74,7 @@ function pushSource(initial: Change[], time: number) {
 
 async function init(req: Extract<FanoutRequest, { type: 'init' }>): Promise<FanoutReply> {
   const w = buildWorkload({ scale: req.scale, ticks: req.ticks, warmupS: req.warmupS });
+  const ingestCpuUsPerTick = ingestCost(w);
   // The hub commits when the benchmark says, not on its own clock.
   const hub = createHub({ scene: w.scene, tickMs: 1 << 30 });
   const source = pushSource(w.initial, w.startTime);
@@ -81,6 +82,8 @@ async function init(req: Extract<FanoutRequest, { type: 'init' }>): Promise<Fano
   const app = createApp({ hub, sources: [source], feed: { maxQueued: req.maxInFlight }, limits: { connectionsPerMinute: 1_000_000 } });
   const raw = await startRawBroadcaster();
   const state: Live = { w, hub, app, source, raw, maxInFlight: req.maxInFlight, nextTick: 0, slow: null, wake: null };
+  // A delta the app wrote straight to a client's WebSocket was taken: that client may take the next one.
+  app.onWritten(() => state.wake?.());
   app.io.on('connection', (socket) => {
     // The app's own handler ran first and added this socket's feed last.
     const feed = [...app.feeds].at(-1);
@@ -96,7 +99,31 @@ async function init(req: Extract<FanoutRequest, { type: 'init' }>): Promise<Fano
   });
   const hubPort = await app.listen(0, '127.0.0.1');
   live = state;
-  return { type: 'ready', hubPort, rawPort: raw.port, frameBytes: w.frames.map((f) => f.byteLength), snapshotBytes: w.snapshotBytes, sceneId: w.scene.id, robots: w.scene.robots.length };
+  return { type: 'ready', hubPort, rawPort: raw.port, frameBytes: w.frames.map((f) => f.byteLength), snapshotBytes: w.snapshotBytes, sceneId: w.scene.id, robots: w.scene.robots.length, ingestCpuUsPerTick };
+}
+
+/**
+ * What the hub does per tick before any client is involved, and the raw baseline never does: take the
+ * tick's changes from the source (checked and staged) and commit them into one encoded frame. Measured on a
+ * hub of its own with no clients (the second of two passes, the first warms the JIT), in CPU µs per tick.
+ */
+function ingestCost(w: Workload): number {
+  let perTick = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const hub = createHub({ scene: w.scene, tickMs: 1 << 30 });
+    for (const c of w.initial) hub.sink.apply(c);
+    hub.sink.time?.(w.startTime);
+    hub.tick();
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < w.ticks.length; i++) {
+      for (const c of w.ticks[i]) hub.sink.apply(c);
+      hub.sink.time?.(w.tickTimes[i]);
+      hub.tick();
+    }
+    const cpu = process.cpuUsage(cpu0);
+    perTick = (cpu.user + cpu.system) / w.ticks.length;
+  }
+  return perTick;
 }
 
 /** Resolves when `cond` holds, re-checked whenever a client sends something or leaves. */
@@ -200,7 +227,7 @@ async function steady(req: Extract<FanoutRequest, { type: 'steady' }>): Promise<
           maxInFlightAllowed: slow.feed.maxQueued,
         }
       : null;
-  return { type: 'steady-done', lateTicks: late, slow: stats, mismatches };
+  return { type: 'steady-done', lateTicks: late, slow: stats, mismatches, revision: s.hub.revision };
 }
 
 async function stop(): Promise<void> {

@@ -2,7 +2,10 @@
  * Replay benchmarks (issue 3), each against a baseline from the same run:
  * - seek: History.stateAt on a recording ten times longer, against the same on the short one, both
  *   made the way the demo shift is (makeDemoRecording) and loaded by the real reader;
- * - recording throughput: the recorder against appending the same lines to a file with plain fs;
+ * - recording throughput: the recorder against appending the same lines to a file with plain fs; the
+ *   time is the hub's ticks with a recorder against without, up to the recorder's stop (every line
+ *   formatted on the recording thread and the file closed). The recording thread starts once per
+ *   process (about 0.15 s, in the warm-up round) and serves every recorder after;
  * - playback: the replay source (manual clock) at full speed into a hub, in simulated seconds per
  *   real second (the floor is 50× real time);
  * - index plus keyframes: what the History keeps for random access, against the recording's size.

@@ -3,6 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readRecording } from '../../server/recording/reader.ts';
+import { loadSceneFile } from '../../server/scene-loader.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/linetwin.js');
@@ -110,5 +112,31 @@ describe('command line', () => {
       child.kill('SIGTERM');
     });
     expect(code).toBe(0);
+  });
+
+  it('[REC13] the server killed outright while recording leaves a file that reads back to within about a second of the kill', async () => {
+    const file = path.join(tmp, 'killed.jsonl.gz');
+    const child = spawn(process.execPath, [bin, '--port', '0', '--no-build', '--host', '127.0.0.1', '--log-level', 'warn', '--record', file], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+      child.stdout.on('data', () => {
+        const m = /Open (http:\/\/localhost:\d+)/.exec(out);
+        if (m) { clearTimeout(t); resolve(m[1]); }
+      });
+    });
+    expect(out).toContain(`recording to ${file}`);
+    await new Promise((r) => setTimeout(r, 3000));
+    const { time } = (await (await fetch(`${url}/api/state`)).json()) as { time: number };
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+    const loaded = await readRecording(file, loadSceneFile(path.join(root, 'scenes/demo-plant/scene.json')));
+    // Lines reach the file at least every second (default flush): no more than that is lost.
+    expect(loaded.history.to).toBeGreaterThan(time - 1500);
+    expect(loaded.stats.changeLines).toBeGreaterThan(10);
+    expect(loaded.warnings.every((w) => /incomplete|cut off/.test(w))).toBe(true);
   });
 });

@@ -73,6 +73,26 @@ describe('server (real HTTP + Socket.IO on port 0)', () => {
     expect(c.state).toEqual({ ...api, epoch: hub.epoch });
   });
 
+  it('[HUB9][NET6] one delta frame, encoded once, reaches WebSocket and long-polling clients alike; both end at /api/state', async () => {
+    const { url, hub, source } = await start();
+    const ws = twinClient(url, hub.index);
+    const polling = twinClient(url, hub.index, { transports: ['polling'] });
+    clients.push(ws, polling);
+    await waitFor(() => ws.events.length > 0 && polling.events.length > 0, 'both snapshots');
+    for (let i = 1; i <= 20; i++) {
+      source.push({ type: 'robot', id: 'R1', state: 'working', joints: [i / 100, -0.2, -0.4, 0.1, -0.9, 1], tool: i % 2 === 0, ts: 2000 + i });
+      source.push({ type: 'station', id: 'S3', state: i % 3 === 0 ? 'blocked' : 'working', ts: 2000 + i });
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await waitFor(() => ws.state.revision === hub.revision && polling.state.revision === hub.revision, 'both clients catching up');
+    const api = (await getJson<StateSnapshot>(`${url}/api/state`)).body;
+    expect(ws.state).toEqual({ ...api, epoch: hub.epoch });
+    expect(polling.state).toEqual({ ...api, epoch: hub.epoch });
+    expect(ws.events.filter((e) => e.kind === 'delta').length).toBeGreaterThan(5);
+    expect(polling.events.filter((e) => e.kind === 'delta').length).toBeGreaterThan(0);
+    expect((polling.socket.io.engine as unknown as { transport: { name: string } }).transport.name).toBe('polling');
+  });
+
   it('[HUB5][NET2] a reconnecting client resumes with a delta; after a server restart it gets a snapshot', async () => {
     const first = await start('epoch-1');
     const c = twinClient(first.url, first.hub.index);

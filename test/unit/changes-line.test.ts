@@ -11,6 +11,12 @@ import { LineSimulation } from '../../server/sources/simulator/line-simulation.t
 import { LocationKind } from '../../protocol/codec.ts';
 import { JOINT_COUNT, bodyModels, qualities, robotStates, stationStates } from '../../protocol/state.ts';
 import { loadSceneFile } from '../../server/scene-loader.ts';
+import { FrameMirror } from '../../server/recording/frame-mirror.ts';
+import { startRecorder } from '../../server/recording/recorder.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 /** The format written the obvious way (how the recorder did it before it wrote bytes). */
 function referenceLine(hub: Hub, c: CommitInfo): string {
@@ -39,6 +45,28 @@ function referenceLine(hub: Hub, c: CommitInfo): string {
     parts.push(`{"type":"robot","id":${JSON.stringify(robotIds[i])},"state":"${robotStates[robots.state[i]]}","joints":[${joints}],"tool":${robots.tool[i] === 1},"ts":${Math.round(robots.ts[i])}${quality(robots.quality[i])}}`);
   }
   return `{"type":"changes","t":${c.time},"rev":${c.revision},"changes":[${parts.join(',')}]}\n`;
+}
+
+/** The demo plant on the simulator (after `warmupMs` unrecorded, so the line is full), one tick every 200 ms from `run`. */
+function demoPlant(seed: number, warmupMs = 0) {
+  const scene = loadSceneFile(new URL('../../scenes/demo-plant/scene.json', import.meta.url).pathname);
+  const T0 = Date.UTC(2026, 10, 24, 6);
+  const hub = createHub({ scene, tickMs: 1 << 30 });
+  const sim = new LineSimulation(scene, { seed, startTime: T0 - warmupMs });
+  sim.runUntil(T0, () => undefined, { sample: false });
+  for (const c of sim.fullState()) hub.sink.apply(c);
+  hub.sink.time?.(T0);
+  hub.tick();
+  let now = T0;
+  const run = (ms: number) => {
+    for (const end = now + ms; now < end; ) {
+      now += 200;
+      sim.runUntil(now, (c) => hub.sink.apply(c), { sample: true });
+      hub.sink.time?.(now);
+      hub.tick();
+    }
+  };
+  return { hub, run };
 }
 
 describe('recording line writer', () => {
@@ -73,13 +101,81 @@ describe('recording line writer', () => {
     expect(bodies).toBeGreaterThan(300);
   });
 
+  it('[REC10] the recording thread\'s copy of the state, fed the hub\'s frames, writes every line the hub would', () => {
+    const { hub, run } = demoPlant(7, 4 * 3_600_000);
+    const mirror = new FrameMirror(hub.index);
+    expect(mirror.read(hub.snapshotFrame())).toBeNull();
+    const expected: string[] = [];
+    const fromHub = new ByteSink(1024);
+    const fromMirror = new ByteSink(1024);
+    hub.onCommit((c) => {
+      writeChangesLine(fromHub, hub, c);
+      expected.push(fromHub.take().toString('utf8'));
+    });
+    let lines = 0;
+    let removed = 0;
+    hub.onTick((frame) => {
+      const c = mirror.read(frame);
+      expect(c).not.toBeNull();
+      removed += c!.removed.length;
+      writeChangesLine(fromMirror, mirror, c!);
+      expect(fromMirror.take().toString('utf8')).toBe(expected.shift());
+      lines++;
+    });
+    run(1_800_000);
+    expect(expected).toEqual([]);
+    expect(lines).toBeGreaterThan(1000);
+    // Bodies left the line and their slots were reused: the mirror followed.
+    expect(removed).toBeGreaterThan(5);
+  });
+
+  it('[REC11] a recorder writes, through its thread, the header, keyframes and exactly the lines of the hub\'s commits', async () => {
+    const { hub, run } = demoPlant(9);
+    const dir = mkdtempSync(path.join(tmpdir(), 'linetwin-rec11-'));
+    try {
+      const expected: string[] = [];
+      const sink = new ByteSink(1024);
+      hub.onCommit((c) => {
+        writeChangesLine(sink, hub, c);
+        expected.push(sink.take().toString('utf8').trimEnd());
+      });
+      for (const file of ['r.jsonl', 'r.jsonl.gz']) {
+        expected.length = 0;
+        const rec = startRecorder(hub, path.join(dir, file), { source: 'simulator', keyframeIntervalMs: 60_000, flushMs: 100 });
+        run(600_000);
+        await rec.stop();
+        const raw = readFileSync(path.join(dir, file));
+        const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+        const lines = text.trimEnd().split('\n');
+        expect(rec.bytes).toBe(Buffer.byteLength(text));
+        expect(rec.lines).toBe(lines.length);
+        expect(JSON.parse(lines[0])).toMatchObject({ format: 'linetwin-recording', scene: 'demo-plant' });
+        const kinds = lines.slice(1).map((l) => (JSON.parse(l) as { type: string }).type);
+        expect(kinds.filter((k) => k === 'keyframe').length).toBeGreaterThanOrEqual(10);
+        expect(lines.slice(1).filter((l) => l.startsWith('{"type":"changes"'))).toEqual(expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('[REC9] integers and angles are written as JSON would read them back', () => {
+    const ints = fc.oneof(
+      fc.integer({ min: -1e6, max: 1e6 }),
+      fc.maxSafeInteger(),
+      fc.maxSafeNat(),
+      // Epoch-ms times around now, many sharing their leading digits.
+      fc.integer({ min: 0, max: 5_000_000 }).map((x) => 1_800_000_000_000 + x),
+      fc.constantFrom(0, 9, 10, 999_999, 1_000_000, 1_000_001, 1_700_000_000_000, 999_999_999_999_999, 1e15, -1),
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.maxSafeInteger(), fc.constantFrom(0, 9, 10, 1_700_000_000_000, -1)), (n) => {
+      fc.property(fc.array(ints, { minLength: 1, maxLength: 20 }), (list) => {
         const s = new ByteSink(4);
-        s.int(n);
-        s.int(n); // the cached path
-        expect(s.take().toString()).toBe(`${n}${n}`);
+        list.forEach((n, i) => {
+          if (i > 0) s.byte(0x2c);
+          s.int(n);
+        });
+        expect(s.take().toString()).toBe(list.join(','));
       }),
       { numRuns: 2000 },
     );

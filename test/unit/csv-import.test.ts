@@ -24,6 +24,8 @@ describe('CSV event log import', () => {
     expect(parseState('planned stop')).toBe('off');
     expect(parseState('blocked')).toBe('blocked');
     expect(parseState('exploded')).toBeNull();
+    // Names every plain object answers to are not states.
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) expect(parseState(name)).toBeNull();
     expect(parseTimestamp('2026-11-24T06:00:00Z')).toBe(Date.UTC(2026, 10, 24, 6));
     expect(parseTimestamp('1795507200000')).toBe(1795507200000);
     expect(parseTimestamp('yesterday')).toBeNull();

@@ -149,6 +149,11 @@ describe('hub', () => {
       { type: 'body', id: 'X', model: 'suv', color: null, location: { kind: 'conveyor', conveyor: 'C1', progress: 2 }, ts: 1 },
       { type: 'body', id: 'X', model: 'suv', color: null, location: { kind: 'station', station: 'ZZ' }, ts: 1 },
       { type: 'teleport', id: 'S1', ts: 1 },
+      // Names that every plain object answers to are not states, qualities or models.
+      { type: 'station', id: 'S1', state: 'toString', ts: 1 },
+      { type: 'station', id: 'S1', state: 'working', quality: '__proto__', ts: 1 },
+      { type: 'robot', id: 'R1', state: 'constructor', joints: [0, 0, 0, 0, 0, 0], tool: false, ts: 1 },
+      { type: 'body', id: 'X', model: 'hasOwnProperty', color: null, location: { kind: 'none' }, ts: 1 },
       null,
     ];
     for (const c of bad) hub.sink.apply(c as Change);

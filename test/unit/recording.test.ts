@@ -149,4 +149,31 @@ describe('recording', () => {
     for (const [tt, snap] of truth) if (tt <= src.time) atCursor = snap;
     same(hub.snapshot(), atCursor);
   });
+
+  it('[REC12] a recording that cannot be written is reported once, with the reason, and the hub goes on', async () => {
+    const hub = createHub({ scene, epoch: 'e' });
+    const sim = new LineSimulation(scene, { seed: 4, startTime: T0 });
+    for (const c of sim.fullState()) hub.sink.apply(c);
+    hub.tick();
+    const errors: Error[] = [];
+    const file = path.join(dir, 'no-such-dir', 'x.jsonl');
+    const rec = startRecorder(hub, file, { source: 'simulator', flushMs: 20, onError: (e) => errors.push(e) });
+    for (let t = 500; t <= 30_000; t += 500) {
+      sim.runUntil(T0 + t, (c) => hub.sink.apply(c));
+      hub.sink.time?.(T0 + t);
+      hub.tick();
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await rec.stop();
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(/ENOENT/);
+    expect(errors[0].message).toContain('x.jsonl');
+    expect(hub.time).toBe(T0 + 30_000);
+    // The next recording on the same thread works.
+    const ok = path.join(dir, 'after-error.jsonl');
+    const again = startRecorder(hub, ok, { source: 'simulator' });
+    hub.sink.time?.(T0 + 31_000);
+    await again.stop();
+    expect(readFileSync(ok, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+  });
 });
