@@ -8,6 +8,7 @@ import type { ResolvedScene } from '../../protocol/scene.ts';
 import { LiveState } from './live/live-state.ts';
 import { buildLayout } from './live/layout.ts';
 import { connect } from './net/connection.ts';
+import { hideBoot, setBootText } from './boot/boot-state.ts';
 import { requestScene, takeSceneRequest } from './boot/early.ts';
 import { GROUND_COLOR } from './scene/Floor.tsx';
 import { setCheapMaterials } from './scene/materials.ts';
@@ -26,7 +27,6 @@ import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
 import { Header } from './ui/Header.tsx';
 import { IncompatibleNotice } from './ui/IncompatibleNotice.tsx';
 import { Legend } from './ui/Legend.tsx';
-import { LoadingScreen } from './ui/LoadingScreen.tsx';
 import { Timeline } from './ui/Timeline.tsx';
 import { Toast } from './ui/Toast.tsx';
 import { FollowPanel } from './ui/FollowPanel.tsx';
@@ -85,7 +85,13 @@ function SceneLoader() {
     };
   }, [scene]);
 
-  if (!scene) return <LoadingScreen {...load} />;
+  // The shell's loading screen says it (one element from the first moment; see boot/boot-state.ts).
+  useEffect(() => {
+    if (load.phase === 'loading') setBootText(null);
+    else setBootText(i18n.t('loading.waiting', { reason: load.reason }), i18n.t('loading.retry', { seconds: load.retryInS, attempt: load.attempt }));
+  }, [load]);
+
+  if (!scene) return null;
   return <Twin scene={scene} />;
 }
 
@@ -138,6 +144,9 @@ function Twin({ scene }: { scene: ResolvedScene }) {
     void whenViewDrawn().then(show);
     return () => window.clearTimeout(timer);
   }, []);
+  useEffect(() => {
+    if (panels) hideBoot();
+  }, [panels]);
 
   // Not live: the view greys a little, so nobody mistakes the last known state for the current one.
   // Set on the element directly: the Canvas must not re-render for a status change.
@@ -218,9 +227,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           <PlantScene scene={scene} layout={layout} live={live} shadows={quality.shadows} />
         </Canvas>
       </div>
-      {!panels ? (
-        <LoadingScreen phase="drawing" />
-      ) : urlParams.kiosk ? (
+      {!panels ? null : urlParams.kiosk ? (
         <Kiosk scene={scene} live={live} />
       ) : (
         <>

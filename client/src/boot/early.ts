@@ -19,11 +19,3 @@ export function takeSceneRequest(): Promise<Response> | null {
   sceneRequest = null;
   return r;
 }
-
-/** Settles when the shell's scene request has (whatever its outcome). */
-export function sceneRequestSettled(): Promise<void> {
-  return (sceneRequest ?? Promise.resolve()).then(
-    () => {},
-    () => {},
-  );
-}
