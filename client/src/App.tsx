@@ -141,9 +141,14 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   useEffect(() => {
     const show = () => startTransition(() => setPanels(true));
     const timer = window.setTimeout(show, PANELS_AT_LATEST_MS);
-    void whenViewDrawn().then(show);
+    void whenViewDrawn().then(() => {
+      // The plant is drawn: the loading screen makes way for it at once, the panels follow.
+      hideBoot();
+      show();
+    });
     return () => window.clearTimeout(timer);
   }, []);
+  // Without a first frame (no live state after PANELS_AT_LATEST_MS) the panels say why.
   useEffect(() => {
     if (panels) hideBoot();
   }, [panels]);
