@@ -142,6 +142,8 @@ describe('the twin in Chromium', () => {
       expect(first.frames).toBeGreaterThanOrEqual(2);
       expect(first.calls).toBeGreaterThan(0);
       expect(first.state).not.toBeNull();
+      // Visible, not drawn under the loading screen.
+      expect(first.boot).toBe(false);
       // Then the final look: the glTF models and the first KPI answer, with the panels up and the loading screen gone.
       await fresh.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 90_000 });
       expect(await fresh.locator('[data-testid="boot-screen"]').count()).toBe(0);
