@@ -6,7 +6,8 @@
  */
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame } from '@react-three/fiber';
-import { BoxGeometry, Color, Matrix4, MeshBasicMaterial, Vector3 } from 'three';
+import { Color, Matrix4, MeshBasicMaterial, Vector3 } from 'three';
+import { unitBox } from './shapes.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { pointOnPath, type SceneLayout } from '../live/layout.ts';
@@ -27,9 +28,10 @@ export function BufferFill({ scene, layout, live }: { scene: ResolvedScene; layo
   useCommitProbe();
   const built = useMemo(() => {
     const n = scene.conveyors.length;
-    const geo = new BoxGeometry(1, 1, 1).translate(0, 0.5, 0);
+    // White vertex colours (ShapeBuilder's tone 1): the fill shares the lit instanced meshes' shader program.
+    const geo = unitBox().translate(0, 0.5, 0);
     const trackMat = new MeshBasicMaterial({ color: BUFFER_TRACK_COLOR, transparent: true, opacity: 0.45, depthWrite: false });
-    const fillMat = litMaterial({ roughness: 0.6, metalness: 0 });
+    const fillMat = litMaterial({ vertexColors: true, roughness: 0.6, metalness: 0 });
     const track = makeInstanced(geo, trackMat, n, { name: 'buffer-tracks' });
     const fill = makeInstanced(geo, fillMat, n, { name: 'buffer-fill' });
     // Where each gauge stands: beside the conveyor's middle, on the floor under it.

@@ -113,7 +113,9 @@ export function Robots({ scene, live, rigs }: Props) {
 function buildRobots(scene: ResolvedScene, rigs: RobotRig[]) {
   const n = rigs.length;
   const robotPick = (i: number) => ({ kind: 'robot' as const, id: scene.robots[i].id });
-  const material = litMaterial({ roughness: 0.45, metalness: 0.15 });
+  // Vertex colours (white: ShapeBuilder's tone 1) only so that these share a shader program with the other
+  // lit instanced meshes: every distinct program is a compile before the first frame.
+  const material = litMaterial({ vertexColors: true, roughness: 0.45, metalness: 0.15 });
   const box = unitBox();
   const post = unitCylinder('y', 12);
   const tube = unitCylinder('x', 10);
@@ -124,7 +126,7 @@ function buildRobots(scene: ResolvedScene, rigs: RobotRig[]) {
     return mesh;
   });
 
-  const toolMaterial = litMaterial({ roughness: 0.35, metalness: 0.5 });
+  const toolMaterial = litMaterial({ vertexColors: true, roughness: 0.35, metalness: 0.5 });
   const toolSlot = new Int32Array(n);
   const toolRobots = new Map<ToolKind, number[]>();
   rigs.forEach((r, i) => {

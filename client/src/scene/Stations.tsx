@@ -112,7 +112,8 @@ function buildStations(scene: ResolvedScene, layout: SceneLayout, equipmentMask?
     return scratchObject.matrix;
   };
 
-  const slabMaterial = litMaterial({ roughness: 0.55, metalness: 0.0 });
+  // White vertex colours (tone 1): one shader program with the equipment's (see Robots.tsx).
+  const slabMaterial = litMaterial({ vertexColors: true, roughness: 0.55, metalness: 0.0 });
   const slabs = makeInstanced(slabShape(), slabMaterial, n, { name: 'station-slabs', receive: true });
   for (let i = 0; i < n; i++) slabs.setMatrixAt(i, place(i, layout.stationSize[i * 2] + 0.4, layout.stationSize[i * 2 + 1] + 0.4));
   setPick(slabs, stationPick);

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo } from 'react';
 import { useFrame } from '@react-three/fiber';
-import { AdditiveBlending, InstancedMesh, Matrix4, MeshBasicMaterial, OctahedronGeometry, Vector3 } from 'three';
+import { AdditiveBlending, InstancedBufferAttribute, InstancedMesh, Matrix4, MeshBasicMaterial, OctahedronGeometry, Vector3 } from 'three';
 import { JOINT_COUNT, qualityCode } from '../../../protocol/state.ts';
 import { provideToTestHook } from '../test-hook.ts';
 import type { LocateContext } from './locate.ts';
@@ -32,6 +32,8 @@ export function WeldSparks({ ctx }: { ctx: LocateContext }) {
       POOL,
     );
     mesh.name = 'weld-sparks';
+    // White instance colours: the sparks share the tool glow's shader program (one compile fewer).
+    mesh.instanceColor = new InstancedBufferAttribute(new Float32Array(POOL * 3).fill(1), 3);
     mesh.count = 1;
     mesh.setMatrixAt(0, new Matrix4().makeScale(0, 0, 0));
     mesh.frustumCulled = false;
