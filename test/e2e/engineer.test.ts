@@ -28,6 +28,7 @@ type Hook = {
   heatmap(): { mode: string; drawn: string; heatVersion: number; feedVersion: number };
   bottleneckMarker(): { visible: boolean; station: string | null; x: number; z: number } | null;
   camera(): { position: [number, number, number]; target: [number, number, number] } | null;
+  screenPosition(kind: string, id: string): { x: number; y: number } | null;
   selection(): { kind: string; id: string } | null;
   route(): { visible: boolean; vin: string | null; points: number; stations: string[] } | null;
   bufferFill(id: string): { count: number; capacity: number; height: number; color: string } | null;
@@ -172,6 +173,26 @@ describe('the engineer view', { timeout: 90_000 }, () => {
     expect(Math.abs(marker.z - s.position[2])).toBeLessThan(0.01);
     expect(await page.textContent('[data-testid="bottleneck-label"]')).toContain('S2');
     await page.close();
+    // The label stays whole on screen when its station is at the left edge: the camera looks to the right of
+    // S2 (a deep link) until S2 is drawn within 60 px of the edge, where a centred label would be cut off.
+    let edge: Page | null = null;
+    for (const dx of [6, 8, 10, 12, 14, 16, 18, 20, 24]) {
+      const [x, , z] = s.position;
+      const p = await open(`/?quality=low#cam=${x + dx},18,${z + 14},${x + dx},0,${z}`);
+      const at = await hook(p, (h) => h.screenPosition('station', 'S2'));
+      if (at && at.x >= 0 && at.x < 60) {
+        edge = p;
+        break;
+      }
+      await p.close();
+    }
+    expect(edge, 'a camera that puts S2 at the left edge').not.toBeNull();
+    await expect.poll(() => edge!.textContent('[data-testid="bottleneck-label"]'), { timeout: 15_000 }).toContain('S2');
+    await expect.poll(async () => {
+      const box = await edge!.locator('[data-testid="bottleneck-label"]').boundingBox();
+      return box !== null && box.width > 80 && box.x >= 0 && box.x + box.width <= 1100;
+    }, { timeout: 10_000 }).toBe(true);
+    await edge!.close();
   });
 
   it('[E2E-EV5] buffer gauges: C2 (capacity 1) holds one body and is drawn full and red; C1 is empty', async () => {

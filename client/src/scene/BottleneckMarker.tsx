@@ -38,7 +38,7 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
     host?.appendChild(label);
     return () => label.remove();
   }, [gl, label]);
-  const labelAt = useRef({ x: 0, y: 0, z: 0, px: NaN, py: NaN });
+  const labelAt = useRef({ x: 0, y: 0, z: 0, px: NaN, py: NaN, halfWidth: 0 });
   const built = useMemo(() => {
     const ringGeo = new RingGeometry(0.86, 1, 48);
     ringGeo.rotateX(-Math.PI / 2);
@@ -114,6 +114,9 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
         const s = scene.stations[i];
         const text = i18n.t('marker.label', { id: s.id, name: s.name });
         el.textContent = f.bottleneckInfo ? `${text} · ${i18n.t('marker.since', { time: formatTime(f.bottleneckInfo.sinceMs) })}` : text;
+        // Measured once per new text (a layout when the bottleneck changes, not per frame).
+        at.halfWidth = el.offsetWidth / 2;
+        at.px = NaN;
       }
     }
     if (!shown.current) {
@@ -127,7 +130,10 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
     if (label.style.visibility !== vis) label.style.visibility = vis;
     if (onScreen) {
       const w = gl.domElement.clientWidth, h = gl.domElement.clientHeight;
-      const px = Math.round(((anchor.x + 1) / 2) * w), py = Math.round(((1 - anchor.y) / 2) * h);
+      // Kept whole on screen: a station near the edge pulls its label in rather than cutting it off.
+      const edge = at.halfWidth + 8;
+      const x = ((anchor.x + 1) / 2) * w;
+      const px = Math.round(edge * 2 >= w ? w / 2 : Math.min(Math.max(x, edge), w - edge)), py = Math.round(((1 - anchor.y) / 2) * h);
       // Written only when it moved by a pixel: a still camera costs no style change.
       if (px !== at.px || py !== at.py) {
         at.px = px;
