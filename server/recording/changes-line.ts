@@ -35,11 +35,8 @@ const C = {
   lineEnd: utf8(']}\n'),
   removeHead: utf8('{"type":"body-remove","id":'),
   ts: utf8(',"ts":'),
-  location: utf8(',"location":'),
-  atStation: utf8('{"kind":"station","station":'),
-  onConveyor: utf8('{"kind":"conveyor","conveyor":'),
-  progress: utf8(',"progress":'),
-  nowhere: utf8('{"kind":"none"}'),
+  closeTs: utf8('},"ts":'),
+  nowhereTs: utf8('{"kind":"none"},"ts":'),
   stationHead: utf8('{"type":"station","id":'),
   job: utf8(',"job":'),
   toolTrue: utf8('],"tool":true,"ts":'),
@@ -63,10 +60,13 @@ const ZERO = 0x30;
 export class ByteSink {
   /** Written by the hot record writers below directly; everyone else goes through the methods. */
   buf: Buffer;
+  /** Over `buf`, for four-byte stores. */
+  view: DataView;
   pos = 0;
 
   constructor(private readonly initial = 256 * 1024) {
     this.buf = Buffer.allocUnsafeSlow(initial);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   get length(): number {
@@ -77,6 +77,7 @@ export class ByteSink {
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafeSlow(Math.max(this.initial, this.pos));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.pos = 0;
     return out;
   }
@@ -86,6 +87,7 @@ export class ByteSink {
     const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   bytes(b: Uint8Array): void {
@@ -112,6 +114,16 @@ export class ByteSink {
   text(s: string): void {
     this.room(s.length * 3);
     this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** Text known to be ASCII (a number's digits), without the UTF-8 encoder. */
+  ascii(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+    this.pos = p;
   }
 
   /** A JSON string literal. */
@@ -258,7 +270,7 @@ function put(buf: Buffer, p: number, b: Uint8Array): number {
  * An angle to 1e-4 rad with one digit before the point, in place (at most 7 bytes); returns the new
  * position, or minus the start position when the angle needs the general path (|x| >= 10).
  */
-function putAngle(buf: Buffer, p: number, x: number): number {
+function putAngle(buf: Buffer, view: DataView, p: number, x: number): number {
   if (!(x > -10 && x < 10)) return -p;
   // Small integers all the way (| 0): floating-point remainders cost several times more.
   const n = Math.round(x * 1e4) | 0;
@@ -266,20 +278,18 @@ function putAngle(buf: Buffer, p: number, x: number): number {
   const whole = (a / 10000) | 0;
   if (whole >= 10) return -p;
   if (n < 0) buf[p++] = MINUS;
-  let frac = a - whole * 10000;
-  const d0 = (frac / 1000) | 0;
-  frac -= d0 * 1000;
-  const d1 = (frac / 100) | 0;
-  frac -= d1 * 100;
-  const d2 = (frac / 10) | 0;
   buf[p++] = ZERO + whole;
   buf[p++] = DOT;
-  buf[p++] = ZERO + d0;
-  buf[p++] = ZERO + d1;
-  buf[p++] = ZERO + d2;
-  buf[p++] = ZERO + (frac - d2 * 10);
-  return p;
+  // The four decimals in one store, from a table of every group of four digits.
+  view.setUint32(p, FOUR_DIGITS[a - whole * 10000], true);
+  return p + 4;
 }
+
+/** "0000" to "9999" as little-endian words of four ASCII digits. */
+const FOUR_DIGITS = Uint32Array.from({ length: 10000 }, (_, i) => {
+  const d = [(i / 1000) | 0, ((i / 100) | 0) % 10, ((i / 10) | 0) % 10, i % 10];
+  return ((ZERO + d[0]) | ((ZERO + d[1]) << 8) | ((ZERO + d[2]) << 16) | ((ZERO + d[3]) << 24)) >>> 0;
+});
 
 type Quoted = {
   stations: Uint8Array[];
@@ -290,8 +300,13 @@ type Quoted = {
   models: Uint8Array[];
   /** Per body slot: the id last seen there and its record's start, encoded once per body, not per line. */
   bodyIds: Array<string | null>;
+  bodyModels: number[];
+  bodyColors: Array<string | null>;
   bodyHeads: Uint8Array[];
-  colors: Map<string, Uint8Array>;
+  /** Per station: a location at it, and the `,"ts":` after it. */
+  atStation: Uint8Array[];
+  /** Per conveyor: a location on it, up to its progress. */
+  onConveyor: Uint8Array[];
 };
 const quotedIds = new WeakMap<LineSource, Quoted>();
 
@@ -306,8 +321,11 @@ function idsOf(hub: LineSource) {
       robotHeads: hub.index.robotIds.flatMap((id) => robotStates.map((s) => utf8(`{"type":"robot","id":${JSON.stringify(id)},"state":"${s}","joints":[`))),
       models: bodyModels.map((m) => utf8(`,"model":"${m}","color":`)),
       bodyIds: [],
+      bodyModels: [],
+      bodyColors: [],
       bodyHeads: [],
-      colors: new Map(),
+      atStation: hub.index.stationIds.map((id) => utf8(`{"kind":"station","station":${JSON.stringify(id)}},"ts":`)),
+      onConveyor: hub.index.conveyorIds.map((id) => utf8(`{"kind":"conveyor","conveyor":${JSON.stringify(id)},"progress":`)),
     };
     quotedIds.set(hub, q);
   }
@@ -339,39 +357,25 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
   }
   for (const s of c.bodies) {
     sep();
+    // Everything up to the location's value, one piece per body, remade when its id, model or colour changes.
     const id = bodies.ids[s] ?? '';
-    if (q.bodyIds[s] !== id) {
+    const model = bodies.model[s];
+    const color = bodies.colors[s] ?? null;
+    if (q.bodyIds[s] !== id || q.bodyModels[s] !== model || q.bodyColors[s] !== color) {
       q.bodyIds[s] = id;
-      q.bodyHeads[s] = utf8(`{"type":"body","id":${JSON.stringify(id)}`);
+      q.bodyModels[s] = model;
+      q.bodyColors[s] = color;
+      q.bodyHeads[s] = utf8(`{"type":"body","id":${JSON.stringify(id)},"model":"${bodyModels[model]}","color":${color === null ? 'null' : JSON.stringify(color)},"location":`);
     }
     out.bytes(q.bodyHeads[s]);
-    out.bytes(q.models[bodies.model[s]]);
-    const color = bodies.colors[s];
-    if (color === null || color === undefined) out.bytes(C.null);
-    else {
-      let c = q.colors.get(color);
-      if (!c) {
-        c = utf8(JSON.stringify(color));
-        // Colours come from a small palette; a source inventing new ones must not grow this without bound.
-        if (q.colors.size < 4096) q.colors.set(color, c);
-      }
-      out.bytes(c);
-    }
-    out.bytes(C.location);
     const kind = bodies.locKind[s];
-    if (kind === LocationKind.station) {
-      out.bytes(C.atStation);
-      out.bytes(q.stations[bodies.locIndex[s]]);
-      out.byte(CLOSE);
-    } else if (kind === LocationKind.conveyor) {
-      out.bytes(C.onConveyor);
-      out.bytes(q.conveyors[bodies.locIndex[s]]);
-      out.bytes(C.progress);
+    if (kind === LocationKind.station) out.bytes(q.atStation[bodies.locIndex[s]]);
+    else if (kind === LocationKind.conveyor) {
+      out.bytes(q.onConveyor[bodies.locIndex[s]]);
       // Whatever the float holds, printed as JSON prints it, so a replay reads back the very value.
-      out.text(String(bodies.progress[s]));
-      out.byte(CLOSE);
-    } else out.bytes(C.nowhere);
-    out.bytes(C.ts);
+      out.ascii(String(bodies.progress[s]));
+      out.bytes(C.closeTs);
+    } else out.bytes(C.nowhereTs);
     out.int(Math.round(bodies.ts[s]));
     out.bytes(qualityField[bodies.quality[s]]);
     out.byte(CLOSE);
@@ -399,6 +403,7 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
     const tool = robots.tool[i] === 1 ? C.toolTrue : C.toolFalse;
     out.room(1 + head.length + JOINT_COUNT * 8 + tool.length + quality.length + 1);
     let buf = out.buf;
+    let view = out.view;
     let p = out.pos;
     if (first) first = false;
     else buf[p++] = COMMA;
@@ -406,13 +411,14 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
     const o = i * JOINT_COUNT;
     for (let k = 0; k < JOINT_COUNT; k++) {
       if (k > 0) buf[p++] = COMMA;
-      p = putAngle(buf, p, j[o + k]);
+      p = putAngle(buf, view, p, j[o + k]);
       if (p < 0) {
         // An angle of 10 rad or more (never from a real robot): the general path.
         out.pos = -p;
         out.fixed4(j[o + k]);
         out.room(JOINT_COUNT * 8 + tool.length);
         buf = out.buf;
+        view = out.view;
         p = out.pos;
       }
     }
