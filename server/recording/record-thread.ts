@@ -1,79 +1,95 @@
 /**
- * The recording thread, one per process, started with the first recorder and kept for the next: a
- * worker thread takes the hub's frames in batches and writes the recording lines (record-worker.ts).
+ * The recording threads, two per process, started with the first recorder and kept for the next. Each
+ * takes every batch of the hub's frames (to keep its copy of the state) and formats every other one, so
+ * two batches are formatted at once; the lines come back numbered and the recorder writes them in order.
  * The hub's thread only copies frames it has already encoded for its clients.
  */
 import { Worker } from 'node:worker_threads';
 import type { SceneIds } from './frame-mirror.ts';
 import type { FromThread, ToThread } from './record-messages.ts';
 
-type Open = { onError(err: Error): void; onClosed(bytes: number): void };
+export type RecordingHandlers = { onLines(seq: number, data: Buffer): void; onError(err: Error): void };
 
-class RecordThread {
-  private readonly worker: Worker;
-  private readonly open = new Map<number, Open>();
+/** Two formatters: the hub's thread and two recording threads make three on a two-core machine, which still pays. */
+const THREADS = 2;
+
+class RecordThreads {
+  private readonly workers: Worker[];
+  private readonly open = new Map<number, RecordingHandlers>();
   private nextId = 1;
   dead = false;
 
   constructor() {
-    // No inherited loader flags: the entry registers tsx itself (record-worker.mjs).
-    this.worker = new Worker(new URL('./record-worker.mjs', import.meta.url), { execArgv: [] });
-    this.worker.unref();
-    this.worker.on('message', (m: FromThread) => {
-      const o = this.open.get(m.id);
-      if (!o) return;
-      if (m.type === 'error') o.onError(new Error(m.message));
-      else {
-        this.open.delete(m.id);
-        this.held();
-        o.onClosed(m.bytes);
-      }
+    this.workers = Array.from({ length: THREADS }, () => {
+      // No inherited loader flags: the entry registers tsx itself (record-worker.mjs).
+      const w = new Worker(new URL('./record-worker.mjs', import.meta.url), { execArgv: [] });
+      w.unref();
+      w.on('message', (m: FromThread) => {
+        const o = this.open.get(m.id);
+        if (!o) return;
+        if (m.type === 'error') o.onError(new Error(m.message));
+        else o.onLines(m.seq, Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+      });
+      w.on('error', (err) => this.lost(err));
+      w.on('exit', (code) => this.lost(new Error(`a recording thread stopped (exit code ${code})`)));
+      return w;
     });
-    const lost = (err: Error) => {
-      this.dead = true;
-      const all = [...this.open.values()];
-      this.open.clear();
-      this.held();
-      for (const o of all) {
-        o.onError(err);
-        o.onClosed(0);
-      }
-    };
-    this.worker.on('error', lost);
-    this.worker.on('exit', (code) => lost(new Error(`the recording thread stopped (exit code ${code})`)));
   }
 
-  /** The thread keeps the process alive only while a recording is open or closing. */
+  private lost(err: Error): void {
+    if (this.dead) return;
+    this.dead = true;
+    for (const w of this.workers) void w.terminate();
+    const all = [...this.open.values()];
+    this.open.clear();
+    for (const o of all) o.onError(err);
+  }
+
+  /** The threads keep the process alive only while a recording is open. */
   private held(): void {
-    if (this.open.size > 0) this.worker.ref();
-    else this.worker.unref();
+    for (const w of this.workers) {
+      if (this.open.size > 0) w.ref();
+      else w.unref();
+    }
   }
 
-  start(file: string, gzip: boolean, ids: SceneIds, handlers: Open): number {
+  start(ids: SceneIds, handlers: RecordingHandlers): number {
     const id = this.nextId++;
     this.open.set(id, handlers);
     this.held();
-    this.post({ type: 'open', id, file, gzip, ids });
+    this.post(-1, { type: 'open', id, ids });
     return id;
   }
 
-  /** Hands a batch over from ByteSink.take(): its whole ArrayBuffer is transferred, not copied. */
-  batch(id: number, data: Buffer): void {
-    this.post({ type: 'batch', id, data }, [data.buffer as ArrayBuffer]);
+  /**
+   * Hands batch `seq` over (from ByteSink.take()): the thread that formats it gets its ArrayBuffer
+   * (transferred), the other a copy to keep its state.
+   */
+  batch(id: number, seq: number, data: Buffer): void {
+    const writer = seq % THREADS;
+    this.workers.forEach((w, i) => {
+      if (i === writer) return;
+      if (!this.dead) w.postMessage({ type: 'batch', id, seq, lines: false, data } satisfies ToThread);
+    });
+    if (!this.dead) this.workers[writer].postMessage({ type: 'batch', id, seq, lines: true, data } satisfies ToThread, [data.buffer as ArrayBuffer]);
   }
 
   close(id: number): void {
-    this.post({ type: 'close', id });
+    this.open.delete(id);
+    this.held();
+    this.post(-1, { type: 'close', id });
   }
 
-  private post(m: ToThread, transfer: ArrayBuffer[] = []): void {
-    if (!this.dead) this.worker.postMessage(m, transfer);
+  private post(worker: number, m: ToThread): void {
+    if (this.dead) return;
+    if (worker >= 0) this.workers[worker].postMessage(m);
+    else for (const w of this.workers) w.postMessage(m);
   }
 }
 
-let thread: RecordThread | null = null;
+let threads: RecordThreads | null = null;
 
-export function recordThread(): RecordThread {
-  if (!thread || thread.dead) thread = new RecordThread();
-  return thread;
+export function recordThreads(): RecordThreads {
+  if (!threads || threads.dead) threads = new RecordThreads();
+  return threads;
 }

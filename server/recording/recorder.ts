@@ -3,16 +3,19 @@
  * in .gz). A keyframe every `keyframeIntervalMs` lets a reader start anywhere.
  *
  * The hub's thread does little: it copies the delta frames it has already encoded for its clients into
- * a batch and hands batches to the recording thread (record-thread.ts), which keeps its own copy of the
- * state from them and formats and writes the lines. Batches go over when they reach BATCH bytes and at
- * least every half `flushMs`, so lines reach the file within about `flushMs` (default a second): after a
- * crash the file reads up to its last whole line.
+ * batches and hands them to the recording threads (record-thread.ts), which keep their own copy of the
+ * state and format the lines; the lines come back numbered and are written here in order, through the
+ * file stream (and gzip) that do their work off this thread. Batches go over when they reach BATCH bytes
+ * and at least every half `flushMs`, so lines reach the file within about `flushMs` (default a second):
+ * after a crash the file reads up to its last whole line.
  */
+import { createWriteStream } from 'node:fs';
+import { createGzip, constants as zlibConstants } from 'node:zlib';
 import type { Hub } from '../hub/twin-hub.ts';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format.ts';
 import { ByteSink } from './changes-line.ts';
 import { Entry } from './record-messages.ts';
-import { recordThread } from './record-thread.ts';
+import { recordThreads } from './record-thread.ts';
 
 export type RecorderOptions = {
   keyframeIntervalMs?: number;
@@ -32,7 +35,7 @@ export type Recorder = {
   stop(): Promise<void>;
 };
 
-/** Frames batched before a hand-over: small enough that the recording thread works alongside the hub. */
+/** Frames batched before a hand-over: small enough that the recording threads work alongside the hub. */
 const BATCH = 64 * 1024;
 
 export function startRecorder(hub: Hub, file: string, options: RecorderOptions): Recorder {
@@ -40,19 +43,47 @@ export function startRecorder(hub: Hub, file: string, options: RecorderOptions):
   const flushMs = options.flushMs ?? 1000;
   const gzip = options.gzip ?? file.endsWith('.gz');
   let failed = false;
+  const fail = (err: Error) => {
+    if (failed) return;
+    failed = true;
+    options.onError?.(err);
+  };
+
+  const out = createWriteStream(file, { flags: 'w' });
+  const zip = gzip ? createGzip() : null;
+  if (zip) zip.pipe(out);
+  const sink = zip ?? out;
+  out.on('error', fail);
+  zip?.on('error', fail);
+  const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+
+  // Lines come back from the threads as each batch is done, in any order; they are written in order.
   let bytes = 0;
-  let closed!: () => void;
-  const whenClosed = new Promise<void>((resolve) => (closed = resolve));
-  const thread = recordThread();
-  const id = thread.start(file, gzip, hub.index, {
-    onError(err) {
-      if (failed) return;
-      failed = true;
-      options.onError?.(err);
+  let handed = 0;
+  let written = 0;
+  const early = new Map<number, Buffer>();
+  let allWritten: (() => void) | null = null;
+  const threads = recordThreads();
+  const id = threads.start(hub.index, {
+    onLines(seq, data) {
+      early.set(seq, data);
+      for (let next = early.get(written); next !== undefined; next = early.get(written)) {
+        early.delete(written);
+        written++;
+        if (next.length > 0 && !failed) {
+          bytes += next.length;
+          sink.write(next);
+          // A sync flush ends a deflate block, so a reader can decode everything written so far.
+          zip?.flush(zlibConstants.Z_SYNC_FLUSH);
+        }
+      }
+      if (written === handed) allWritten?.();
     },
-    onClosed(written) {
-      bytes = written;
-      closed();
+    onError(err) {
+      fail(err);
+      // Nothing more will come back: do not wait for it.
+      written = handed;
+      allWritten?.();
     },
   });
 
@@ -71,7 +102,7 @@ export function startRecorder(hub: Hub, file: string, options: RecorderOptions):
   };
   const handOver = () => {
     if (failed || batch.length === 0) return;
-    thread.batch(id, batch.take());
+    threads.batch(id, handed++, batch.take());
   };
 
   const header: RecordingHeader = {
@@ -84,7 +115,7 @@ export function startRecorder(hub: Hub, file: string, options: RecorderOptions):
     created: new Date().toISOString(),
   };
   text(header);
-  /** The full state: a keyframe line, and (`seed`) the recording thread's copy of the state. */
+  /** The full state: a keyframe line, and (`seed`) the recording threads' copy of the state. */
   const keyframe = (seed: boolean) => {
     if (seed) entry(Entry.frame, hub.snapshotFrame());
     const s = hub.snapshot();
@@ -122,8 +153,10 @@ export function startRecorder(hub: Hub, file: string, options: RecorderOptions):
         offReset();
         clearInterval(timer);
         handOver();
-        thread.close(id);
-        await whenClosed;
+        if (written < handed) await new Promise<void>((resolve) => (allWritten = resolve));
+        threads.close(id);
+        sink.end();
+        await closed;
       })();
       return stopping;
     },

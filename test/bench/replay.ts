@@ -4,8 +4,8 @@
  *   made the way the demo shift is (makeDemoRecording) and loaded by the real reader;
  * - recording throughput: the recorder against appending the same lines to a file with plain fs; the
  *   time is the hub's ticks with a recorder against without, up to the recorder's stop (every line
- *   formatted on the recording thread and the file closed). The recording thread starts once per
- *   process (about 0.15 s, in the warm-up round) and serves every recorder after;
+ *   formatted on the recording threads and the file closed). The recording threads start once per
+ *   process (about 0.15 s, in the warm-up rounds) and serve every recorder after;
  * - playback: the replay source (manual clock) at full speed into a hub, in simulated seconds per
  *   real second (the floor is 50× real time);
  * - index plus keyframes: what the History keeps for random access, against the recording's size.
@@ -119,12 +119,15 @@ async function recordingThroughput(dir: string, quick: boolean) {
   const file = path.join(dir, 'throughput.jsonl');
   const rawFile = path.join(dir, 'throughput-raw.jsonl');
   const runs = quick ? 1 : 5;
+  // Warm-up rounds, not measured: the JIT of this thread and of the recording threads (each formats every
+  // other batch, so it takes them a few rounds), and the page cache.
+  const warm = quick ? 1 : 3;
   const rec: number[] = [];
   const bare: number[] = [];
   const raw: number[] = [];
   let bytes = 0;
   let lineCount = 0;
-  for (let r = 0; r < runs + 1; r++) {
+  for (let r = 0; r < warm + runs; r++) {
     rmSync(file, { force: true });
     rmSync(rawFile, { force: true });
     const withRec = await recordRun(w, file);
@@ -133,8 +136,7 @@ async function recordingThroughput(dir: string, quick: boolean) {
     const rawMs = rawAppend(lines, rawFile);
     bytes = withRec.bytes;
     lineCount = lines.length;
-    // The first round warms the JIT and the page cache.
-    if (r === 0) continue;
+    if (r < warm) continue;
     rec.push(Math.max(0.001, withRec.ms - without.ms));
     bare.push(without.ms);
     raw.push(rawMs);
