@@ -57,7 +57,7 @@ class RecordThreads {
     const id = this.nextId++;
     this.open.set(id, handlers);
     this.held();
-    this.post(-1, { type: 'open', id, ids });
+    this.toAll({ type: 'open', id, ids });
     return id;
   }
 
@@ -66,24 +66,23 @@ class RecordThreads {
    * (transferred), the other a copy to keep its state.
    */
   batch(id: number, seq: number, data: Buffer): void {
+    if (this.dead) return;
     const writer = seq % THREADS;
+    // The copies go first: transferring the buffer empties it.
     this.workers.forEach((w, i) => {
-      if (i === writer) return;
-      if (!this.dead) w.postMessage({ type: 'batch', id, seq, lines: false, data } satisfies ToThread);
+      if (i !== writer) w.postMessage({ type: 'batch', id, seq, lines: false, data } satisfies ToThread);
     });
-    if (!this.dead) this.workers[writer].postMessage({ type: 'batch', id, seq, lines: true, data } satisfies ToThread, [data.buffer as ArrayBuffer]);
+    this.workers[writer].postMessage({ type: 'batch', id, seq, lines: true, data } satisfies ToThread, [data.buffer as ArrayBuffer]);
   }
 
   close(id: number): void {
     this.open.delete(id);
     this.held();
-    this.post(-1, { type: 'close', id });
+    this.toAll({ type: 'close', id });
   }
 
-  private post(worker: number, m: ToThread): void {
-    if (this.dead) return;
-    if (worker >= 0) this.workers[worker].postMessage(m);
-    else for (const w of this.workers) w.postMessage(m);
+  private toAll(m: ToThread): void {
+    if (!this.dead) for (const w of this.workers) w.postMessage(m);
   }
 }
 

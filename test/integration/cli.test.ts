@@ -16,6 +16,25 @@ function run(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** The server on a free port (no client build); resolves once it prints its address. */
+async function serve(...args: string[]) {
+  const child = spawn(process.execPath, [bin, '--port', '0', '--no-build', '--host', '127.0.0.1', '--log-level', 'warn', ...args], { cwd: root });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+    child.stdout.on('data', () => {
+      const m = /Open (http:\/\/localhost:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]);
+      }
+    });
+  });
+  return { child, url, out: () => out };
+}
+
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
 
 describe('command line', () => {
@@ -91,17 +110,7 @@ describe('command line', () => {
   });
 
   it('[CLI6] serves the demo plant on the simulator, then stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, '--port', '0', '--no-build', '--warmup', '600', '--host', '127.0.0.1', '--log-level', 'warn'], { cwd: root });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
-      child.stdout.on('data', () => {
-        const m = /Open (http:\/\/localhost:\d+)/.exec(out);
-        if (m) { clearTimeout(t); resolve(m[1]); }
-      });
-    });
+    const { child, url } = await serve('--warmup', '600');
     const state = (await (await fetch(`${url}/api/state`)).json()) as { revision: number; stations: Record<string, unknown>; bodies: Record<string, unknown> };
     const scene = (await (await fetch(`${url}/api/scene`)).json()) as { stations: unknown[] };
     expect(state.revision).toBeGreaterThan(0);
@@ -116,18 +125,8 @@ describe('command line', () => {
 
   it('[REC13] the server killed outright while recording leaves a file that reads back to within about a second of the kill', async () => {
     const file = path.join(tmp, 'killed.jsonl.gz');
-    const child = spawn(process.execPath, [bin, '--port', '0', '--no-build', '--host', '127.0.0.1', '--log-level', 'warn', '--record', file], { cwd: root });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
-      child.stdout.on('data', () => {
-        const m = /Open (http:\/\/localhost:\d+)/.exec(out);
-        if (m) { clearTimeout(t); resolve(m[1]); }
-      });
-    });
-    expect(out).toContain(`recording to ${file}`);
+    const { child, url, out } = await serve('--record', file);
+    expect(out()).toContain(`recording to ${file}`);
     await new Promise((r) => setTimeout(r, 3000));
     const { time } = (await (await fetch(`${url}/api/state`)).json()) as { time: number };
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
