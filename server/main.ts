@@ -5,7 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { createHub } from './hub/twin-hub.ts';
 import { History } from './hub/history.ts';
@@ -85,6 +85,17 @@ export function helpText(): string {
 
 class UsageError extends Error {}
 
+/** A file the server will write (a recording): its folder must exist and take files, or nothing is started. */
+function writableFile(option: string, file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    accessSync(dir, fsConstants.W_OK);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such folder' : 'this user may not write there';
+    throw new UsageError(`${option} ${file}: cannot write in ${dir}: ${why}`);
+  }
+}
+
 function number(name: string, value: string, { min, max, integer = false }: { min: number; max: number; integer?: boolean }): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max)
@@ -141,6 +152,8 @@ async function main(argv: string[]): Promise<number> {
     historyS = number('history', v.history as string, { min: 0, max: 7 * 24 * 3600 });
     replaySpeed = number('replay-speed', v['replay-speed'] as string, { min: 0.25, max: 120 });
     if (command === 'import' && !v.out) throw new UsageError('import needs --out FILE.jsonl.gz (the recording to write)');
+    if (command === 'import') writableFile('--out', v.out as string);
+    if (v.record) writableFile('--record', v.record as string);
     if (v.record && v.replay) throw new UsageError('--record and --replay together would copy a recording; use one');
     if (v.mqtt && v.replay) throw new UsageError('--mqtt and --replay are two different sources; use one');
     if (v.follow && !v.redis) throw new UsageError('--follow needs --redis URL (the node to follow publishes there)');

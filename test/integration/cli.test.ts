@@ -109,6 +109,18 @@ describe('command line', () => {
     expect(empty.err).toContain('without a scene.json');
   });
 
+  it('[CLI7] a recording to a folder that does not exist is refused before anything starts, exit 2', () => {
+    const missing = path.join(tmp, 'no-such-folder', 'shift.jsonl.gz');
+    const rec = run('--record', missing, '--no-build', '--port', '0');
+    expect(rec.code).toBe(2);
+    expect(rec.err).toContain(`--record ${missing}: cannot write in ${path.dirname(missing)}: there is no such folder`);
+    expect(rec.out).not.toContain('Open http');
+    const imp = run('import', path.join(tmp, 'log.csv'), '--out', missing);
+    expect(imp.code).toBe(2);
+    expect(imp.err).toContain(`--out ${missing}: cannot write in`);
+    noStack(rec.err + imp.err);
+  });
+
   it('[CLI6] serves the demo plant on the simulator, then stops cleanly on SIGTERM', async () => {
     const { child, url } = await serve('--warmup', '600');
     const state = (await (await fetch(`${url}/api/state`)).json()) as { revision: number; stations: Record<string, unknown>; bodies: Record<string, unknown> };
