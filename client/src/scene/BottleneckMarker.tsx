@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
-import { AdditiveBlending, CylinderGeometry, DoubleSide, Group, Mesh, MeshBasicMaterial, RingGeometry, Vector3 } from 'three';
+import { AdditiveBlending, CylinderGeometry, DoubleSide, Group, Mesh, MeshBasicMaterial, RingGeometry } from 'three';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { SceneLayout } from '../live/layout.ts';
 import { BOTTLENECK_COLOR } from '../palette.ts';
@@ -14,31 +14,18 @@ import { analyticsFeed } from '../store/analytics-feed.ts';
 import { provideToTestHook } from '../test-hook.ts';
 import { useCommitProbe } from './commit-probe.ts';
 import { stationHeight } from './locate.ts';
+import { useScreenTag } from './screen-tag.ts';
 import { formatTime } from '../ui/format.ts';
 import { i18n } from '../i18n/i18n.ts';
 
 const BEAM = 14;
-const anchor = new Vector3();
 
 export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layout: SceneLayout }) {
   useCommitProbe();
   const gl = useThree((s) => s.gl);
   const camera = useThree((s) => s.camera);
-  // The label is a plain element over the canvas, placed by projecting its anchor in useFrame: no React
-  // root of its own, and its text changes only when the bottleneck does.
-  const label = useMemo(() => {
-    const el = document.createElement('div');
-    el.className = 'tag3d-bottleneck';
-    el.dataset.testid = 'bottleneck-label';
-    el.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;visibility:hidden;z-index:9;';
-    return el;
-  }, []);
-  useEffect(() => {
-    const host = gl.domElement.parentElement;
-    host?.appendChild(label);
-    return () => label.remove();
-  }, [gl, label]);
-  const labelAt = useRef({ x: 0, y: 0, z: 0, px: NaN, py: NaN, halfWidth: 0 });
+  const label = useScreenTag('tag3d-bottleneck', 'bottleneck-label');
+  const labelAt = useRef({ x: 0, y: 0, z: 0 });
   const built = useMemo(() => {
     const ringGeo = new RingGeometry(0.86, 1, 48);
     ringGeo.rotateX(-Math.PI / 2);
@@ -99,7 +86,6 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
       const i = f.bottleneck;
       shown.current = i >= 0;
       if (!shown.current) g.scale.set(0, 0, 0);
-      const el = label;
       if (i >= 0) {
         const x = layout.stationPos[i * 3], y = layout.stationPos[i * 3 + 1], z = layout.stationPos[i * 3 + 2];
         g.position.set(x, y, z);
@@ -113,34 +99,15 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
         at.z = z;
         const s = scene.stations[i];
         const text = i18n.t('marker.label', { id: s.id, name: s.name });
-        el.textContent = f.bottleneckInfo ? `${text} · ${i18n.t('marker.since', { time: formatTime(f.bottleneckInfo.sinceMs) })}` : text;
-        // Measured once per new text (a layout when the bottleneck changes, not per frame).
-        at.halfWidth = el.offsetWidth / 2;
-        at.px = NaN;
+        label.setText(f.bottleneckInfo ? `${text} · ${i18n.t('marker.since', { time: formatTime(f.bottleneckInfo.sinceMs) })}` : text);
       }
     }
     if (!shown.current) {
-      if (label.style.visibility !== 'hidden') label.style.visibility = 'hidden';
+      label.hide();
       return;
     }
     const at = labelAt.current;
-    anchor.set(at.x, at.y, at.z).project(camera);
-    const onScreen = anchor.z > -1 && anchor.z < 1 && Math.abs(anchor.x) <= 1.1 && Math.abs(anchor.y) <= 1.1;
-    const vis = onScreen ? 'visible' : 'hidden';
-    if (label.style.visibility !== vis) label.style.visibility = vis;
-    if (onScreen) {
-      const w = gl.domElement.clientWidth, h = gl.domElement.clientHeight;
-      // Kept whole on screen: a station near the edge pulls its label in rather than cutting it off.
-      const edge = at.halfWidth + 8;
-      const x = ((anchor.x + 1) / 2) * w;
-      const px = Math.round(edge * 2 >= w ? w / 2 : Math.min(Math.max(x, edge), w - edge)), py = Math.round(((1 - anchor.y) / 2) * h);
-      // Written only when it moved by a pixel: a still camera costs no style change.
-      if (px !== at.px || py !== at.py) {
-        at.px = px;
-        at.py = py;
-        label.style.transform = `translate(${px}px, ${py}px) translate(-50%, -100%)`;
-      }
-    }
+    label.place(at.x, at.y, at.z, camera, gl.domElement, 1.1);
     // A slow pulse: unmistakable without flickering; from the clock, so it costs nothing to keep.
     const k = 0.5 + 0.5 * Math.sin(state.clock.elapsedTime * 3);
     const p = 1 + 0.08 * k;
