@@ -127,15 +127,22 @@ export class FrameWriter {
     return this.records;
   }
 
-  /** Returns a copy of exactly the frame's bytes. */
-  finish(): Uint8Array {
+  /**
+   * Returns a copy of exactly the frame's bytes. With `headroom`, the copy's buffer keeps that many free
+   * bytes in front of the frame (see headroomOf), where a transport can put its own header.
+   */
+  finish(headroom = 0): Uint8Array {
     const metaBytes = this.meta.length > 0 ? FrameWriter.encoder.encode(JSON.stringify(this.meta)) : new Uint8Array(0);
     this.reserve(metaBytes.length);
     new Uint8Array(this.buf, this.pos, metaBytes.length).set(metaBytes);
     this.view.setUint32(32, this.records, true);
     this.view.setUint32(36, metaBytes.length, true);
     const total = this.pos + metaBytes.length;
-    return new Uint8Array(this.buf.slice(0, total));
+    if (headroom <= 0) return new Uint8Array(this.buf.slice(0, total));
+    const frame = new Uint8Array(new ArrayBuffer(headroom + total), headroom, total);
+    frame.set(new Uint8Array(this.buf, 0, total));
+    withHeadroom.add(frame);
+    return frame;
   }
 
   private reserve(n: number): DataView {
@@ -147,6 +154,17 @@ export class FrameWriter {
     }
     return this.view;
   }
+}
+
+const withHeadroom = new WeakSet<Uint8Array>();
+
+/**
+ * The free bytes in front of `frame` that its owner may write: non-zero only for a frame made by
+ * `FrameWriter.finish(headroom)` (the hub's commits), whose buffer holds nothing else. Any other frame (a
+ * view into a recording, a message buffer) may share its buffer with other data: 0.
+ */
+export function headroomOf(frame: Uint8Array): number {
+  return withHeadroom.has(frame) ? frame.byteOffset : 0;
 }
 
 const decoder = new TextDecoder();

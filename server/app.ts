@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import sirv from 'sirv';
 import type { z } from 'zod';
 import { Server, type Socket } from 'socket.io';
-import * as ws from 'ws';
 import type { Logger } from 'pino';
 import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema, roomViewSchema } from '../protocol/event-schemas.ts';
 import {
@@ -25,6 +24,7 @@ import { wireParser } from '../protocol/wire.ts';
 import { FeedGroup, type Broadcast, type ClientFeed, type FeedOptions, type FeedTransport } from './hub/client-feed.ts';
 import type { History } from './hub/history.ts';
 import { PlaybackSession } from './hub/playback-session.ts';
+import { deltaWire } from './delta-wire.ts';
 import { recordHubHistory } from './hub/history.ts';
 import type { Hub } from './hub/twin-hub.ts';
 import type { Source } from './sources/source.ts';
@@ -227,13 +227,12 @@ export function createApp(options: AppOptions) {
    * engine.io already holds, so order is kept either way. Frames never leave this node: with the Redis
    * adapter each node feeds its own clients from its own hub or mirror.
    */
-  const deltaEncoder = new wireParser.Encoder();
   const writtenListeners = new Set<() => void>();
   const broadcast: Broadcast = (frame, to) => {
     sent.frames += to.length;
     sent.bytes += frame.byteLength * to.length;
-    const [packet] = deltaEncoder.encode({ type: EVENT_PACKET, nsp: '/', data: ['state:delta', wireBytes(frame)] }) as unknown as [Buffer];
-    const wire = [Buffer.concat(wsSender.frame(packet, BINARY_FRAME))];
+    const { packet, wsFrame } = deltaWire(frame);
+    const wire = [wsFrame];
     let viaEngine: { wsPreEncodedFrame: Buffer[] } | null = null;
     for (const target of to) {
       const t = target as SocketTransport;
@@ -642,16 +641,6 @@ function idleWebSocket(connection: unknown): FrameSender | null {
   const ws = t.socket;
   return ws && ws.readyState === 1 && typeof ws._sender?.sendFrame === 'function' ? (ws._sender as FrameSender) : null;
 }
-
-/** A final, unmasked binary WebSocket frame. */
-const BINARY_FRAME = { readOnly: false, mask: false, rsv1: false, opcode: 2, fin: true };
-
-
-/** ws's frame builder, not in @types/ws: a WebSocket frame around `data`, as a list of buffers. */
-const wsSender = (ws as unknown as { Sender: { frame(data: Buffer, options: { readOnly: boolean; mask: boolean; rsv1: boolean; opcode: number; fin: boolean }): Buffer[] } }).Sender;
-
-/** Socket.IO's packet type of an event (socket.io-parser's PacketType.EVENT). */
-const EVENT_PACKET = 2;
 
 /** engine.io's per-connection queue and transport; not in its public types. */
 type EngineConn = { writeBuffer: ReadonlyArray<{ data?: unknown }>; transport: { writable: boolean } };

@@ -7,7 +7,7 @@
  * Rules (cited by tests): see docs/hub-spec.md.
  */
 import { randomUUID } from 'node:crypto';
-import type { BodyChange, BodyRemoveChange, Change, ChangeSink } from '../../protocol/changes.ts';
+import type { BodyChange, BodyRemoveChange, Change, ChangeSink, RobotChange, StationChange } from '../../protocol/changes.ts';
 import { FrameType, FrameWriter, LocationKind, readHeader } from '../../protocol/codec.ts';
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import type { ResolvedScene } from '../../protocol/scene.ts';
@@ -50,6 +50,28 @@ export type Hub = ReturnType<typeof createHub>;
 
 const NO_PENDING = 255;
 
+/** A body's staged (uncommitted) latest value, its codes already resolved. */
+type PendingBody = { remove: boolean; model: number; color: string | null; quality: number; locKind: number; locIndex: number; progress: number; ts: number };
+
+/** #rrggbb, checked by hand: a regular expression per body per tick showed in profiles. */
+function isHexColor(s: string): boolean {
+  if (s.length !== 7 || s.charCodeAt(0) !== 35) return false;
+  for (let i = 1; i < 7; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    // Only A–F and a–f become a–f when the lower-case bit is set.
+    const lower = c | 0x20;
+    if (lower < 97 || lower > 102) return false;
+  }
+  return true;
+}
+
+/**
+ * Free bytes in front of every delta the hub commits: room for a transport's headers (Socket.IO's packet
+ * head and the WebSocket frame header take at most 46), so one buffer goes to every client uncopied.
+ */
+export const FRAME_HEADROOM = 64;
+
 export function createHub(options: HubOptions) {
   const { scene } = options;
   const tickMs = options.tickMs ?? 50;
@@ -71,7 +93,8 @@ export function createHub(options: HubOptions) {
   const pRobotJoints = new Float32Array(robots.count * JOINT_COUNT);
   const pendingStations: number[] = [];
   const pendingRobots: number[] = [];
-  const pendingBodies = new Map<string, BodyChange | BodyRemoveChange>();
+  const pendingBodies = new Map<string, PendingBody>();
+  const bodyPool: PendingBody[] = [];
 
   let revision = 0;
   let time = 0;
@@ -95,66 +118,122 @@ export function createHub(options: HubOptions) {
 
   const isTs = (ts: unknown): ts is number => typeof ts === 'number' && Number.isFinite(ts);
 
+  /** The change's quality code, or undefined (rejected) for a quality that is not one of ours. */
+  function qualityOf(change: { quality?: Quality }): number | undefined {
+    const q = change.quality;
+    return q === undefined ? qualityCode.good : qualityCode[q];
+  }
+
+  // One function per change type, so each reads one shape of object (the sources make them alike).
+  function applyStation(change: StationChange): void {
+    const quality = qualityOf(change);
+    if (quality === undefined) return reject(change, 'invalid-value', `unknown quality "${String(change.quality)}"`);
+    const i = index.station.get(change.id);
+    if (i === undefined) return reject(change, 'unknown-id', `no station "${change.id}" in scene ${scene.id}`);
+    const s = stationStateCode[change.state];
+    if (s === undefined) return reject(change, 'invalid-value', `unknown station state "${String(change.state)}"`);
+    if (pStationState[i] === NO_PENDING) pendingStations.push(i);
+    pStationState[i] = s;
+    pStationQuality[i] = quality;
+    pStationTs[i] = change.ts;
+    // `job` omitted keeps the current job.
+    pStationJob[i] = change.job === undefined ? (bodies.ids[stations.job[i]] ?? null) : change.job;
+    if (change.ts > pendingTime) pendingTime = change.ts;
+  }
+
+  function applyRobot(change: RobotChange): void {
+    const quality = qualityOf(change);
+    if (quality === undefined) return reject(change, 'invalid-value', `unknown quality "${String(change.quality)}"`);
+    const i = index.robot.get(change.id);
+    if (i === undefined) return reject(change, 'unknown-id', `no robot "${change.id}" in scene ${scene.id}`);
+    const s = robotStateCode[change.state];
+    if (s === undefined) return reject(change, 'invalid-value', `unknown robot state "${String(change.state)}"`);
+    const j = change.joints;
+    if (!j || j.length !== JOINT_COUNT) return reject(change, 'invalid-value', `joints must hold ${JOINT_COUNT} angles`);
+    for (let k = 0; k < JOINT_COUNT; k++) if (!Number.isFinite(j[k])) return reject(change, 'invalid-value', `joint ${k + 1} is not a finite number`);
+    if (pRobotState[i] === NO_PENDING) pendingRobots.push(i);
+    pRobotState[i] = s;
+    pRobotQuality[i] = quality;
+    pRobotTool[i] = change.tool ? 1 : 0;
+    pRobotTs[i] = change.ts;
+    // A loop: TypedArray#set from a plain array takes a slow generic path.
+    for (let k = 0, o = i * JOINT_COUNT; k < JOINT_COUNT; k++) pRobotJoints[o + k] = j[k];
+    if (change.ts > pendingTime) pendingTime = change.ts;
+  }
+
+  function applyBody(change: BodyChange): void {
+    const quality = qualityOf(change);
+    if (quality === undefined) return reject(change, 'invalid-value', `unknown quality "${String(change.quality)}"`);
+    const id = change.id;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64) return reject(change, 'invalid-value', 'body id must be a string of 1 to 64 characters');
+    const model = bodyModelCode[change.model];
+    if (model === undefined) return reject(change, 'invalid-value', `unknown body model "${String(change.model)}"`);
+    const color = change.color;
+    if (color !== null && !isHexColor(color)) return reject(change, 'invalid-value', 'color must be #rrggbb or null');
+    const loc = change.location;
+    let locKind: number = LocationKind.none;
+    let locIndex = 0;
+    let progress = 0;
+    if (loc.kind === 'station') {
+      const at = index.station.get(loc.station);
+      if (at === undefined) return reject(change, 'unknown-id', `no station "${loc.station}" in scene ${scene.id}`);
+      locKind = LocationKind.station;
+      locIndex = at;
+    } else if (loc.kind === 'conveyor') {
+      const at = index.conveyor.get(loc.conveyor);
+      if (at === undefined) return reject(change, 'unknown-id', `no conveyor "${loc.conveyor}" in scene ${scene.id}`);
+      if (!(loc.progress >= 0 && loc.progress <= 1)) return reject(change, 'invalid-value', 'conveyor progress must be within 0..1');
+      locKind = LocationKind.conveyor;
+      locIndex = at;
+      progress = loc.progress;
+    }
+    const p = stageBody(id);
+    p.remove = false;
+    p.model = model;
+    p.color = color;
+    p.quality = quality;
+    p.locKind = locKind;
+    p.locIndex = locIndex;
+    p.progress = progress;
+    p.ts = change.ts;
+    if (change.ts > pendingTime) pendingTime = change.ts;
+  }
+
+  function applyBodyRemove(change: BodyRemoveChange): void {
+    const p = stageBody(change.id);
+    p.remove = true;
+    p.ts = change.ts;
+    if (change.ts > pendingTime) pendingTime = change.ts;
+  }
+
+  /** The staged record of body `id` this tick (records are reused from tick to tick). */
+  function stageBody(id: string): PendingBody {
+    let p = pendingBodies.get(id);
+    if (p === undefined) {
+      p = bodyPool.pop() ?? { remove: false, model: 0, color: null, quality: 0, locKind: 0, locIndex: 0, progress: 0, ts: 0 };
+      pendingBodies.set(id, p);
+    }
+    return p;
+  }
+
   const sink: ChangeSink = {
     apply(change: Change): void {
       stats.changesIn++;
       // Sources validate their own input; these checks keep a buggy source from corrupting state.
       if (change === null || typeof change !== 'object') return reject(change, 'invalid-value', 'a change must be an object');
       if (!isTs(change.ts)) return reject(change, 'invalid-value', 'ts must be a finite number (epoch ms)');
-      const q = (change as { quality?: Quality }).quality;
-      const quality = q === undefined ? qualityCode.good : qualityCode[q];
-      if (quality === undefined) return reject(change, 'invalid-value', `unknown quality "${String((change as { quality?: unknown }).quality)}"`);
       switch (change.type) {
-        case 'station': {
-          const i = index.station.get(change.id);
-          if (i === undefined) return reject(change, 'unknown-id', `no station "${change.id}" in scene ${scene.id}`);
-          const s = stationStateCode[change.state];
-          if (s === undefined) return reject(change, 'invalid-value', `unknown station state "${String(change.state)}"`);
-          if (pStationState[i] === NO_PENDING) pendingStations.push(i);
-          pStationState[i] = s;
-          pStationQuality[i] = quality;
-          pStationTs[i] = change.ts;
-          // `job` omitted keeps the current job.
-          pStationJob[i] = change.job === undefined ? (bodies.ids[stations.job[i]] ?? null) : change.job;
-          break;
-        }
-        case 'robot': {
-          const i = index.robot.get(change.id);
-          if (i === undefined) return reject(change, 'unknown-id', `no robot "${change.id}" in scene ${scene.id}`);
-          const s = robotStateCode[change.state];
-          if (s === undefined) return reject(change, 'invalid-value', `unknown robot state "${String(change.state)}"`);
-          const j = change.joints;
-          if (!j || j.length !== JOINT_COUNT) return reject(change, 'invalid-value', `joints must hold ${JOINT_COUNT} angles`);
-          for (let k = 0; k < JOINT_COUNT; k++) if (!Number.isFinite(j[k])) return reject(change, 'invalid-value', `joint ${k + 1} is not a finite number`);
-          if (pRobotState[i] === NO_PENDING) pendingRobots.push(i);
-          pRobotState[i] = s;
-          pRobotQuality[i] = quality;
-          pRobotTool[i] = change.tool ? 1 : 0;
-          pRobotTs[i] = change.ts;
-          // A loop: TypedArray#set from a plain array takes a slow generic path.
-          for (let k = 0, o = i * JOINT_COUNT; k < JOINT_COUNT; k++) pRobotJoints[o + k] = j[k];
-          break;
-        }
-        case 'body': {
-          if (typeof change.id !== 'string' || change.id.length === 0 || change.id.length > 64) return reject(change, 'invalid-value', 'body id must be a string of 1 to 64 characters');
-          if (bodyModelCode[change.model] === undefined) return reject(change, 'invalid-value', `unknown body model "${String(change.model)}"`);
-          if (change.color !== null && !/^#[0-9a-fA-F]{6}$/.test(change.color)) return reject(change, 'invalid-value', 'color must be #rrggbb or null');
-          const loc = change.location;
-          if (loc.kind === 'station' && !index.station.has(loc.station)) return reject(change, 'unknown-id', `no station "${loc.station}" in scene ${scene.id}`);
-          if (loc.kind === 'conveyor') {
-            if (!index.conveyor.has(loc.conveyor)) return reject(change, 'unknown-id', `no conveyor "${loc.conveyor}" in scene ${scene.id}`);
-            if (!(loc.progress >= 0 && loc.progress <= 1)) return reject(change, 'invalid-value', 'conveyor progress must be within 0..1');
-          }
-          pendingBodies.set(change.id, { ...change, location: { ...loc } });
-          break;
-        }
+        case 'robot':
+          return applyRobot(change);
+        case 'body':
+          return applyBody(change);
+        case 'station':
+          return applyStation(change);
         case 'body-remove':
-          pendingBodies.set(change.id, change);
-          break;
+          return applyBodyRemove(change);
         default:
           return reject(change, 'invalid-value', `unknown change type "${String((change as { type?: unknown }).type)}"`);
       }
-      if (change.ts > pendingTime) pendingTime = change.ts;
     },
     time(ts: number): void {
       if (isTs(ts) && ts > pendingTime) pendingTime = ts;
@@ -195,7 +274,7 @@ export function createHub(options: HubOptions) {
     const freed: number[] = [];
     for (const [id, c] of pendingBodies) {
       let slot = bodies.slotOf.get(id);
-      if (c.type === 'body-remove') {
+      if (c.remove) {
         if (slot === undefined) continue;
         bodies.slotOf.delete(id);
         bodies.alive[slot] = 0;
@@ -217,16 +296,19 @@ export function createHub(options: HubOptions) {
         bodies.metaRev[slot] = rev;
         meta = true;
       }
-      bodies.model[slot] = bodyModelCode[c.model];
-      bodies.quality[slot] = c.quality === undefined ? qualityCode.good : qualityCode[c.quality];
-      const loc = c.location;
-      bodies.locKind[slot] = loc.kind === 'station' ? LocationKind.station : loc.kind === 'conveyor' ? LocationKind.conveyor : LocationKind.none;
-      bodies.locIndex[slot] = loc.kind === 'station' ? (index.station.get(loc.station) as number) : loc.kind === 'conveyor' ? (index.conveyor.get(loc.conveyor) as number) : 0;
-      bodies.progress[slot] = loc.kind === 'conveyor' ? loc.progress : 0;
+      bodies.model[slot] = c.model;
+      bodies.quality[slot] = c.quality;
+      bodies.locKind[slot] = c.locKind;
+      bodies.locIndex[slot] = c.locIndex;
+      bodies.progress[slot] = c.progress;
       bodies.ts[slot] = c.ts;
       bodies.rev[slot] = rev;
       writeBody(slot, meta);
       if (collect) info.bodies.push(slot);
+    }
+    for (const p of pendingBodies.values()) {
+      p.color = null;
+      bodyPool.push(p);
     }
     pendingBodies.clear();
 
@@ -276,7 +358,7 @@ export function createHub(options: HubOptions) {
     snapshotCache = null;
     deltaCache.clear();
     stats.framesEncoded++;
-    return patchSlots(writer.finish(), bodies.slotCount);
+    return patchSlots(writer.finish(FRAME_HEADROOM), bodies.slotCount);
   }
 
   function patchSlots(frame: Uint8Array, slots: number): Uint8Array {
@@ -429,6 +511,7 @@ export function createHub(options: HubOptions) {
     pendingRobots.length = 0;
     pStationState.fill(NO_PENDING);
     pRobotState.fill(NO_PENDING);
+    for (const p of pendingBodies.values()) bodyPool.push(p);
     pendingBodies.clear();
   }
 
