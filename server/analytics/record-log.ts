@@ -4,7 +4,7 @@
  * bottleneck sweep) stay valid when old records are dropped. Storage is a list of fixed-size chunks:
  * appending never copies what is there, and dropping old records frees whole chunks.
  */
-const SHIFT = 10;
+const SHIFT = 7;
 const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
 
