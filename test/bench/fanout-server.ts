@@ -3,7 +3,8 @@
  * process.cpuUsage() counts the server's work only (the clients live in the parent).
  *
  * Holds both servers at once: the real app (createApp, Socket.IO, hub, ClientFeed) fed by a
- * scripted source, and the raw `ws` broadcaster fed the very frames that hub commits. Driven over
+ * scripted source, and the raw `ws` broadcaster fed the very frames that hub commits, each already in
+ * the Socket.IO packet a client receives (made by the parser's own encoder, before any timing). Driven over
  * IPC; see FanoutRequest. Started with `node --import tsx` by fanout.ts; exits when told or when
  * the parent goes away.
  */
@@ -13,6 +14,7 @@ import { createApp } from '../../server/app.ts';
 import type { ClientFeed } from '../../server/hub/client-feed.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import type { Source } from '../../server/sources/source.ts';
+import { wireParser } from '../../protocol/wire.ts';
 import { startRawBroadcaster } from './baselines/raw-ws-broadcast.ts';
 import { buildWorkload, type Workload } from './workload.ts';
 
@@ -38,6 +40,8 @@ type Live = {
   app: ReturnType<typeof createApp>;
   source: Source & { push(changes: Change[], time: number): void };
   raw: Awaited<ReturnType<typeof startRawBroadcaster>>;
+  /** Each tick's delta as the Socket.IO packet the raw broadcaster sends (empty for a tick with no delta). */
+  rawPackets: Uint8Array[];
   maxInFlight: number;
   /** The hub's next tick to commit: it cannot rewind, so bursts and steady runs take ticks in order. */
   nextTick: number;
@@ -81,7 +85,9 @@ async function init(req: Extract<FanoutRequest, { type: 'init' }>): Promise<Fano
   // Every benchmark client connects from 127.0.0.1: lift the per-address connection limit meant for the internet.
   const app = createApp({ hub, sources: [source], feed: { maxQueued: req.maxInFlight }, limits: { connectionsPerMinute: 1_000_000 } });
   const raw = await startRawBroadcaster();
-  const state: Live = { w, hub, app, source, raw, maxInFlight: req.maxInFlight, nextTick: 0, slow: null, wake: null };
+  const encoder = new wireParser.Encoder();
+  const rawPackets = w.frames.map((f) => (f.byteLength === 0 ? f : (encoder.encode({ type: 2, nsp: '/', data: ['state:delta', Buffer.from(f.buffer, f.byteOffset, f.byteLength)] }) as unknown as [Buffer])[0]));
+  const state: Live = { w, hub, app, source, raw, rawPackets, maxInFlight: req.maxInFlight, nextTick: 0, slow: null, wake: null };
   // A delta the app wrote straight to a client's WebSocket was taken: that client may take the next one.
   app.onWritten(() => state.wake?.());
   app.io.on('connection', (socket) => {
@@ -179,10 +185,10 @@ async function burst(req: Extract<FanoutRequest, { type: 'burst' }>): Promise<Fa
     await until(s, feedsBelow(1), 'the last frames to be written');
   } else {
     for (let i = req.from; i < req.to; i++) {
-      const frame = s.w.frames[i];
-      if (frame.byteLength === 0) continue;
+      const packet = s.rawPackets[i];
+      if (packet.byteLength === 0) continue;
       await s.raw.whenBelow(s.maxInFlight);
-      s.raw.broadcast(frame);
+      s.raw.broadcast(packet);
     }
     await s.raw.whenBelow(1);
   }

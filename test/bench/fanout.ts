@@ -2,9 +2,9 @@
  * Fan-out and slow-client benchmarks (issue 9). The server runs in a child process
  * (fanout-server.ts) so its CPU is measured apart from the clients, which live here.
  *
- * fan-out: the same ticks of a busy plant go to N clients twice, through the real app (hub, feeds,
- * Socket.IO, the clients' acknowledgements) and through a bare `ws` broadcaster sending the very same
- * frames. Both are driven as fast as the clients take them (a tick waits while any client has two
+ * fan-out: the same ticks of a busy plant go to N Socket.IO clients twice, through the real app (hub,
+ * feeds, Socket.IO, the clients' acknowledgements) and through a bare `ws` broadcaster sending the very
+ * same messages (each tick's frame in its Socket.IO packet) to clients of the same kind. Both are driven as fast as the clients take them (a tick waits while any client has two
  * frames not yet written to its socket), alternating runs so drift hits both alike.
  *
  * slow client: the hub on a fixed clock with N clients, then the same with one more client behind a
@@ -13,7 +13,6 @@
  */
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import WebSocket from 'ws';
 import { readHeader } from '../../protocol/codec.ts';
 import { PROTOCOL_VERSION } from '../../protocol/events.ts';
 import type { FanoutReply, FanoutRequest } from './fanout-server.ts';
@@ -25,7 +24,7 @@ const serverFile = path.join(import.meta.dirname, 'fanout-server.ts');
 const MAX_IN_FLIGHT = 2;
 
 type Counter = { bytes: number; frames: number; lastAt: number; snapshots: number; revision: number };
-type BenchClient = Counter & { close(): void };
+type BenchClient = Counter & { close(): void; connected: Promise<void> };
 
 function sioClient(url: string, query: Record<string, string> = {}): BenchClient {
   const socket: Socket = io(url, { parser: wireParser,
@@ -57,6 +56,10 @@ function sioClient(url: string, query: Record<string, string> = {}): BenchClient
       if (ackTimer) clearTimeout(ackTimer);
       socket.close();
     },
+    connected: new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    }),
   };
   socket.on('state:snapshot', (frame: Uint8Array) => {
     c.snapshots++;
@@ -67,28 +70,6 @@ function sioClient(url: string, query: Record<string, string> = {}): BenchClient
     c.frames++;
     c.lastAt = performance.now();
     ackSoon(frame);
-  });
-  return c;
-}
-
-function wsClient(url: string): BenchClient & { open: Promise<void> } {
-  const ws = new WebSocket(url, { perMessageDeflate: false });
-  const c = {
-    bytes: 0,
-    frames: 0,
-    lastAt: 0,
-    snapshots: 0,
-    revision: 0,
-    close: () => ws.terminate(),
-    open: new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    }),
-  };
-  ws.on('message', (data: Buffer) => {
-    c.bytes += data.length;
-    c.frames++;
-    c.lastAt = performance.now();
   });
   return c;
 }
@@ -121,9 +102,10 @@ export const fanoutBench: Benchmark = {
       const ready = await server.request({ type: 'init', scale: cfg.scale, ticks, warmupS: 7200, maxInFlight: MAX_IN_FLIGHT }, 'ready', 180_000);
       const frameBytes = ready.frameBytes;
       const hubClients = Array.from({ length: cfg.clients }, () => sioClient(`http://127.0.0.1:${ready.hubPort}`));
-      const rawClients = Array.from({ length: cfg.clients }, () => wsClient(`ws://127.0.0.1:${ready.rawPort}`));
+      // The same Socket.IO clients for both: the raw broadcaster answers their handshake and sends them the hub's packets.
+      const rawClients = Array.from({ length: cfg.clients }, () => sioClient(`http://127.0.0.1:${ready.rawPort}`));
       clients.push(...hubClients, ...rawClients);
-      await Promise.all(rawClients.map((c) => c.open));
+      await Promise.all(rawClients.map((c) => c.connected));
       await waitUntil(() => hubClients.every((c) => c.snapshots > 0), 'every client to get its snapshot', 60_000);
 
       const measure = async (mode: 'hub' | 'raw', from: number, to: number) => {
