@@ -55,7 +55,7 @@ type Hook = {
   tour(): { id: string; step: number; playing: boolean } | null;
   tourControl(action: string): void;
   tourLoops(): number;
-  room(): { code: string; presenter: boolean; following: boolean; views: number } | null;
+  room(): { code: string; presenter: boolean; following: boolean; presenterAway?: boolean; views: number } | null;
   kiosk(): 'tour' | 'explore' | null;
   language(): string;
   playback(): PlaybackStatus | null;
