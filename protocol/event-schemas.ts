@@ -24,6 +24,12 @@ export const playbackCommandSchema = z.discriminatedUnion('type', [
 /** Room codes: short enough to type from a screen. */
 export const roomCodeSchema = z.string().regex(/^[A-Z0-9]{4,8}$/, 'a room code: 4 to 8 letters or digits');
 
+/** A presenter taking its room back: the room's code and the key its `room:create` acknowledgement carried. */
+export const roomResumeSchema = z.strictObject({
+  code: roomCodeSchema,
+  key: z.string().regex(/^[0-9a-f]{32}$/, 'the key from room:create: 32 hex digits'),
+});
+
 /** Far beyond any plant: a bound so a bad value cannot throw a member's camera into infinity. */
 const coordinate = z.number().finite().min(-100_000).max(100_000);
 const point = z.tuple([coordinate, coordinate, coordinate]);

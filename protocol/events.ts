@@ -54,9 +54,14 @@ export type PlaybackStatus = {
   /** The room whose shared cursor this client follows, or null; and whether it drives it. */
   room: string | null;
   presenter: boolean;
+  /** The room's presenter lost its connection and may still come back (`room:resume`); the room keeps going meanwhile. */
+  presenterAway: boolean;
 };
 
-export type RoomResult = { ok: true; code: string } | { ok: false; error: string };
+/** `key` (to the presenter only) lets the presenter take its room back after a lost connection or a reload. */
+export type RoomResult = { ok: true; code: string; key?: string } | { ok: false; error: string };
+
+export type RoomResume = { code: string; key: string };
 
 /** Entity kinds a view can select (the same as the client's selection). */
 export const viewEntityKinds = ['station', 'robot', 'body'] as const;
@@ -110,6 +115,8 @@ export type ClientToServerEvents = {
   'room:create': (ack?: (result: RoomResult) => void) => void;
   /** Follow a room's shared cursor (a trainee's screen, a second screen of a stand). */
   'room:join': (code: string, ack?: (result: RoomResult) => void) => void;
+  /** Presenter: lead again the room it opened (its code and the key from `room:create`), after a lost connection. */
+  'room:resume': (resume: RoomResume, ack?: (result: RoomResult) => void) => void;
   /** Stop following the room (or, for its presenter, close it): back to live. */
   'room:leave': (ack?: (result: CommandResult) => void) => void;
   /** Presenter of a room: share this screen's view (camera, selection, tour step) with the room. */

@@ -5,11 +5,12 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import sirv from 'sirv';
 import type { z } from 'zod';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema, roomViewSchema } from '../protocol/event-schemas.ts';
+import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema, roomResumeSchema, roomViewSchema } from '../protocol/event-schemas.ts';
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
@@ -61,6 +62,8 @@ export type AppOptions = {
   follower?: boolean;
   /** Client events per socket per second, and connections per address per minute. */
   limits?: { eventsPerSecond?: number; connectionsPerMinute?: number };
+  /** How long a follow-me room waits for a presenter whose connection dropped before it closes (ms, default 2 minutes; 0 closes at once). */
+  roomGraceMs?: number;
 };
 
 export type App = ReturnType<typeof createApp>;
@@ -73,7 +76,18 @@ export function createApp(options: AppOptions) {
    * A shared cursor: its presenter's playback commands move every member's view. `view` is the presenter's
    * last camera, selection and tour step, kept so a member who joins late starts where the others are.
    */
-  type Room = { code: string; session: PlaybackSession; presenter: Viewer; members: Set<Viewer>; view: RoomView | null };
+  type Room = {
+    code: string;
+    /** Proof of having opened the room, given to its presenter only: it takes the room back with it (`room:resume`). */
+    key: string;
+    session: PlaybackSession;
+    /** Null while the presenter's connection is lost: the room goes on for `roomGraceMs`, waiting for it. */
+    presenter: Viewer | null;
+    members: Set<Viewer>;
+    view: RoomView | null;
+    awayTimer: ReturnType<typeof setTimeout> | null;
+  };
+  const roomGraceMs = options.roomGraceMs ?? 120_000;
   const viewers = new Set<Viewer>();
   const rooms = new Map<string, Room>();
   const newRoomCode = (): string => {
@@ -106,8 +120,27 @@ export function createApp(options: AppOptions) {
   function followMain(viewer: Viewer): void {
     viewer.feed = main.add(viewer.transport);
   }
+  /** Takes `viewer` out of its room without closing it (it lost its connection, or another screen leads now). */
+  function leaveRoomOpen(viewer: Viewer, room: Room): void {
+    viewer.room = null;
+    viewer.session = null;
+    room.session.remove(viewer.transport);
+    room.members.delete(viewer);
+  }
+  /**
+   * The presenter's connection is gone (a network drop, a reload): its members keep the room, told the
+   * presenter is away, until it comes back with the room's key or `roomGraceMs` passes.
+   */
+  function presenterLost(room: Room, presenter: Viewer): void {
+    leaveRoomOpen(presenter, room);
+    room.presenter = null;
+    room.awayTimer = setTimeout(() => closeRoom(room), roomGraceMs);
+    for (const member of room.members) member.emitStatus();
+  }
   function closeRoom(room: Room): void {
     rooms.delete(room.code);
+    if (room.awayTimer) clearTimeout(room.awayTimer);
+    room.awayTimer = null;
     for (const member of [...room.members]) {
       member.room = null;
       member.session = null;
@@ -439,12 +472,12 @@ export function createApp(options: AppOptions) {
         if (!history || history.from === null) throw new Error('this server keeps no history to share');
         const time = viewer.session?.time ?? hub.time;
         detach(viewer);
-        const room: Room = { code: newRoomCode(), session: new PlaybackSession(history, delivery, transport), presenter: viewer, members: new Set([viewer]), view: null };
+        const room: Room = { code: newRoomCode(), key: randomBytes(16).toString('hex'), session: new PlaybackSession(history, delivery, transport), presenter: viewer, members: new Set([viewer]), view: null, awayTimer: null };
         rooms.set(room.code, room);
         viewer.room = room;
         viewer.session = room.session;
         room.session.seek(time);
-        ack({ ok: true, code: room.code });
+        ack({ ok: true, code: room.code, key: room.key });
       } catch (e) {
         ack({ ok: false, error: (e as Error).message });
       }
@@ -476,6 +509,37 @@ export function createApp(options: AppOptions) {
       // A late joiner starts with the presenter's current view, not a default one.
       if (room.view && room.presenter !== viewer) viewer.emitView(room.view);
     });
+    socket.on('room:resume', async (...args: unknown[]) => {
+      const ack = ackOf<RoomResult>(args);
+      if (!(await admit('room:resume', ack))) return;
+      const resume = validArgument(roomResumeSchema, args, 'room resume', ack);
+      if (resume === null) return;
+      const room = rooms.get(resume.code);
+      if (!room || !timingSafeEqual(Buffer.from(room.key), Buffer.from(resume.key))) {
+        ack({ ok: false, error: `no room ${resume.code} to resume: it has ended, or this screen did not open it` });
+        return;
+      }
+      if (room.presenter !== viewer) {
+        // The key is the presenter's: a screen holding it leads, even before the server noticed its old connection drop.
+        const old = room.presenter;
+        if (old) {
+          leaveRoomOpen(old, room);
+          followMain(old);
+          old.emitStatus();
+        }
+        detach(viewer);
+        if (room.awayTimer) clearTimeout(room.awayTimer);
+        room.awayTimer = null;
+        room.presenter = viewer;
+        viewer.room = room;
+        viewer.session = room.session;
+        room.members.add(viewer);
+        room.session.add(transport);
+        for (const member of room.members) if (member !== viewer) member.emitStatus();
+      }
+      ack({ ok: true, code: room.code, key: room.key });
+      viewer.emitStatus();
+    });
     socket.on('room:view', async (...args: unknown[]) => {
       const ack = ackOf<CommandResult>(args);
       if (!(await admit('room:view', ack))) return;
@@ -500,7 +564,9 @@ export function createApp(options: AppOptions) {
       viewer.emitStatus();
     });
     socket.on('disconnect', () => {
-      detach(viewer);
+      const room = viewer.room;
+      if (room && room.presenter === viewer && roomGraceMs > 0) presenterLost(room, viewer);
+      else detach(viewer);
       viewers.delete(viewer);
     });
   });
@@ -518,6 +584,7 @@ export function createApp(options: AppOptions) {
       liveSource,
       room: viewer.room?.code ?? null,
       presenter: viewer.room?.presenter === viewer,
+      presenterAway: viewer.room !== null && viewer.room.presenter === null,
     };
   }
 

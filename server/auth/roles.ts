@@ -15,6 +15,7 @@ export const eventRoles: Record<keyof ClientToServerEvents, readonly Role[]> = {
   'state:ack': roles,
   'playback:command': roles,
   'room:create': ['presenter', 'admin'],
+  'room:resume': ['presenter', 'admin'],
   'room:join': roles,
   'room:leave': roles,
   // Only the one leading a room moves its members' views (checked again: it must be that room's presenter).

@@ -299,6 +299,16 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
       await expect.poll(() => hook(t, (h) => h.room()?.following)).toBe(true);
       await expect.poll(() => hook(t, (h) => h.tour()?.step)).toBe(2);
       await expect.poll(async () => dist((await cameraOf(t)).position, (await cameraOf(trainer)).position), { timeout: 10_000 }).toBeLessThan(0.5);
+
+      // The trainer reloads the page: it takes its session back by itself, and the trainee never left it.
+      await trainer.reload();
+      await expect.poll(() => hook(trainer, (h) => h.room()), { timeout: 20_000 }).toMatchObject({ code, presenter: true });
+      expect((await trainer.textContent('[data-testid="room-code"]'))!.trim()).toBe(code);
+      expect(await hook(t, (h) => h.room())).toMatchObject({ code, presenter: false });
+      await hook(trainer, (h) => h.select('station', 'S2'));
+      await expect.poll(() => hook(t, (h) => h.selection())).toEqual({ kind: 'station', id: 'S2' });
+      await expect.poll(() => hook(t, (h) => h.room()?.presenterAway ?? false)).toBe(false);
+      expect(await t.locator('[data-testid="presenter-away"]').count()).toBe(0);
       expect(pageErrors).toEqual([]);
     } finally {
       await trainer.close();

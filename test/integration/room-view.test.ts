@@ -10,7 +10,7 @@ import { tokenAuth } from '../../server/auth/roles.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 import { scriptedSource } from '../fixtures/scripted-source.ts';
 import { twinClient, waitFor } from '../fixtures/client.ts';
-import type { RoomView } from '../../protocol/events.ts';
+import type { PlaybackStatus, RoomView } from '../../protocol/events.ts';
 
 const scene = tinyScene();
 const apps: App[] = [];
@@ -23,11 +23,11 @@ afterEach(async () => {
 const T0 = 1_800_000_000_000;
 const tokens = tokenAuth('room-view-secret');
 
-async function start(limits?: { eventsPerSecond?: number }) {
+async function start(limits?: { eventsPerSecond?: number }, roomGraceMs?: number) {
   const hub = createHub({ scene, tickMs: 20 });
   const source = scriptedSource([{ type: 'station', id: 'S1', state: 'working', ts: T0 }]);
   const history = new History({ scene, keyframeIntervalMs: 5000 });
-  const app = createApp({ hub, sources: [source], staticDir: null, history, liveSource: true, auth: tokens, limits });
+  const app = createApp({ hub, sources: [source], staticDir: null, history, liveSource: true, auth: tokens, limits, roomGraceMs });
   apps.push(app);
   const url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
   for (let s = 1; s <= 3; s++) {
@@ -162,5 +162,88 @@ describe('room:view: the presenter leads its members\' screens', () => {
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0].error).toMatch(/rate limited/);
     expect(app.clientRejects['rate-limit']).toBe(before + limited.length);
+  }, 20_000);
+});
+
+describe('a presenter\'s lost connection does not end its room', () => {
+  const statuses = (c: Client) => {
+    const got: PlaybackStatus[] = [];
+    c.socket.on('playback:status', (st) => got.push(st));
+    return got;
+  };
+  type Created = { ok: true; code: string; key: string };
+
+  it('[RM6] the room goes on with the presenter away; the presenter takes it back with its key, and leads again', async () => {
+    const { app, hub, url } = await start();
+    const presenter = twinClient(url, hub.index, { token: await tokens.sign('presenter') });
+    const member = twinClient(url, hub.index);
+    clients.push(presenter, member);
+    await waitFor(() => presenter.events.length > 0 && member.events.length > 0, 'snapshots');
+    const created = await emit<Created>(presenter, 'room:create');
+    expect(created).toMatchObject({ ok: true, code: expect.stringMatching(/^[A-Z0-9]{5}$/), key: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    const joined = await emit<{ ok: true; code: string; key?: string }>(member, 'room:join', created.code);
+    // The key is the presenter's alone.
+    expect(joined).toEqual({ ok: true, code: created.code });
+    const seen = statuses(member);
+    const got = views(member);
+
+    presenter.close();
+    await waitFor(() => seen.some((st) => st.presenterAway), 'the member to hear the presenter is away');
+    expect(seen.at(-1)).toMatchObject({ room: created.code, presenter: false, presenterAway: true, mode: 'playback' });
+
+    const back = twinClient(url, hub.index, { token: await tokens.sign('presenter') });
+    clients.push(back);
+    await waitFor(() => back.events.length > 0, 'the presenter\'s new connection');
+    // A wrong key, a viewer, and a malformed request are refused, each with its reason.
+    expect(await emit(back, 'room:resume', { code: created.code, key: 'f'.repeat(32) })).toEqual({ ok: false, error: `no room ${created.code} to resume: it has ended, or this screen did not open it` });
+    const rejectsBefore = app.clientRejects.invalid;
+    expect(await emit<{ ok: false; error: string }>(back, 'room:resume', { code: created.code })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid room resume: .*key/) });
+    expect(app.clientRejects.invalid).toBe(rejectsBefore + 1);
+    expect(await emit(member, 'room:resume', { code: created.code, key: created.key })).toEqual({ ok: false, error: 'forbidden: a viewer may not send room:resume' });
+
+    expect(await emit(back, 'room:resume', { code: created.code, key: created.key })).toEqual({ ok: true, code: created.code, key: created.key });
+    await waitFor(() => seen.at(-1)?.presenterAway === false, 'the member to hear the presenter is back');
+    expect(seen.at(-1)).toMatchObject({ room: created.code, presenterAway: false });
+    expect(await emit(back, 'room:view', view(7))).toEqual({ ok: true });
+    await waitFor(() => got.length === 1, 'the resumed presenter\'s view');
+    expect(got).toEqual([view(7)]);
+    // It drives the shared cursor again: its pause is the member's.
+    expect(await emit(back, 'playback:command', { type: 'pause' })).toEqual({ ok: true });
+    await waitFor(() => seen.at(-1)?.playing === false, 'the member\'s cursor to pause');
+  }, 20_000);
+
+  it('[RM7] a screen holding the key takes the room over from a connection the server still holds', async () => {
+    const { hub, url } = await start();
+    const first = twinClient(url, hub.index, { token: await tokens.sign('presenter') });
+    clients.push(first);
+    await waitFor(() => first.events.length > 0, 'snapshot');
+    const created = await emit<Created>(first, 'room:create');
+    const firstSeen = statuses(first);
+    const second = twinClient(url, hub.index, { token: await tokens.sign('presenter') });
+    clients.push(second);
+    await waitFor(() => second.events.length > 0, 'snapshot');
+    expect(await emit(second, 'room:resume', { code: created.code, key: created.key })).toMatchObject({ ok: true });
+    await waitFor(() => firstSeen.some((st) => st.room === null && st.mode === 'live'), 'the old connection to be back on live');
+    expect(await emit<{ ok: boolean }>(first, 'room:view', view(1))).toMatchObject({ ok: false });
+    expect(await emit(second, 'room:view', view(1))).toEqual({ ok: true });
+  }, 20_000);
+
+  it('[RM8] a presenter that stays away longer than the grace ends the room: members go back to live and the key no longer works', async () => {
+    const { hub, url } = await start(undefined, 400);
+    const presenter = twinClient(url, hub.index, { token: await tokens.sign('presenter') });
+    const member = twinClient(url, hub.index);
+    clients.push(presenter, member);
+    await waitFor(() => presenter.events.length > 0 && member.events.length > 0, 'snapshots');
+    const created = await emit<Created>(presenter, 'room:create');
+    await emit(member, 'room:join', created.code);
+    const seen = statuses(member);
+    presenter.close();
+    await waitFor(() => seen.some((st) => st.presenterAway), 'the presenter to be away');
+    await waitFor(() => seen.at(-1)?.room === null, 'the room to end after the grace', 5000);
+    expect(seen.at(-1)).toMatchObject({ room: null, mode: 'live', presenterAway: false });
+    const back = twinClient(url, hub.index, { token: await tokens.sign('presenter') });
+    clients.push(back);
+    await waitFor(() => back.events.length > 0, 'snapshot');
+    expect(await emit(back, 'room:resume', { code: created.code, key: created.key })).toMatchObject({ ok: false, error: expect.stringMatching(/^no room/) });
   }, 20_000);
 });

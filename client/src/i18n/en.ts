@@ -217,7 +217,9 @@ export const en = {
     joinFailed: 'Could not join: {{error}}',
     closed: 'The training session was closed',
     ended: 'The trainer ended the session: back to live',
-    lost: 'The connection dropped and the training session ended; open a new one',
+    lost: 'The training session could not be resumed after the connection dropped; open a new one',
+    resumed: 'Connected again: you lead the training session as before',
+    presenterAway: 'The trainer\'s connection dropped; the session goes on and they can come back',
   },
   insights: {
     statesTitle: 'States, last {{window}}',

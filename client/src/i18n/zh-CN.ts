@@ -216,7 +216,9 @@ export const zhCN: Dictionary = {
     joinFailed: '无法加入：{{error}}',
     closed: '培训会话已关闭',
     ended: '讲师已结束会话：返回实时画面',
-    lost: '连接中断，培训会话已结束；请重新开启',
+    lost: '连接中断后无法恢复培训会话；请重新开启',
+    resumed: '已重新连接：您继续主持培训会话',
+    presenterAway: '讲师的连接已中断；会话继续进行，讲师可以重新加入',
   },
   insights: {
     statesTitle: '状态，最近 {{window}}',

@@ -158,7 +158,8 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   socket.on('disconnect', () => {
     failed = true;
     const last = playback.status;
-    if (last?.mode === 'playback') resume = { time: playback.cursor() ?? last.time, playing: last.playing, speed: last.speed };
+    // A room's cursor is the room's: its members rejoin it and its presenter resumes it (room.connected).
+    if (last?.mode === 'playback' && !useTwin.getState().room) resume = { time: playback.cursor() ?? last.time, playing: last.playing, speed: last.speed };
     playback.disconnected();
     room.disconnected();
     if (!closed) setStatus(everConnected ? 'reconnecting' : 'connecting');
@@ -235,6 +236,7 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   const detachRoom = room.attach({
     create: () => request<RoomResult>((ack) => socket.emit('room:create', ack)),
     join: (code) => request<RoomResult>((ack) => socket.emit('room:join', code, ack)),
+    resume: (code, key) => request<RoomResult>((ack) => socket.emit('room:resume', { code, key }, ack)),
     leave: () => request<CommandResult>((ack) => socket.emit('room:leave', ack)),
     view: (view) => {
       if (socket.connected) socket.emit('room:view', view);

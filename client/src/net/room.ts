@@ -13,6 +13,8 @@ import { playback } from './playback.ts';
 export type RoomSender = {
   create(): Promise<RoomResult>;
   join(code: string): Promise<RoomResult>;
+  /** Lead again the room this screen opened (its code and key), after a lost connection or a reload. */
+  resume(code: string, key: string): Promise<RoomResult>;
   leave(): Promise<CommandResult>;
   view(view: RoomView): void;
   /** Drop and re-open the connection (a new token takes effect on the next handshake). */
@@ -20,6 +22,28 @@ export type RoomSender = {
 };
 
 const TOKEN_KEY = 'linetwin:token';
+/** The room this tab leads and its key, kept for the tab's life so a reload or a lost connection can resume it. */
+const LED_KEY = 'linetwin:led-room';
+
+type LedRoom = { code: string; key: string };
+
+function readLed(): LedRoom | null {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(LED_KEY) ?? 'null') as Partial<LedRoom> | null;
+    return v && typeof v.code === 'string' && typeof v.key === 'string' ? { code: v.code, key: v.key } : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeLed(led: LedRoom | null): void {
+  try {
+    if (led) sessionStorage.setItem(LED_KEY, JSON.stringify(led));
+    else sessionStorage.removeItem(LED_KEY);
+  } catch {
+    // Storage refused: the room can still be resumed after a lost connection, from memory, but not after a reload.
+  }
+}
 
 /** The presenter token: typed in once on the trainer's machine, sent only in the Socket.IO handshake. */
 export function storedToken(): string | null {
@@ -38,6 +62,10 @@ export class RoomChannel {
   private sender: RoomSender | null = null;
   /** A code to join once connected (`?join=CODE`, or the room this screen was in before a reconnect). */
   private wanted: string | null = null;
+  /** The room this screen leads (and its key), to resume after a lost connection or a reload. */
+  private led: LedRoom | null = readLed();
+  /** A join or resume is on its way after a reconnect: the statuses until its answer say "no room" and mean nothing. */
+  private settling = 0;
 
   attach(sender: RoomSender): () => void {
     this.sender = sender;
@@ -69,6 +97,7 @@ export class RoomChannel {
     }
     useTwin.getState().setRoom({ code: r.code, presenter: true, following: true });
     this.wanted = null;
+    this.lead(r.key ? { code: r.code, key: r.key } : null);
     // The room starts paused where this screen was; a class watches the line run.
     void playback.send({ type: 'play', speed: 1 });
     return r;
@@ -93,6 +122,7 @@ export class RoomChannel {
   async leave(): Promise<void> {
     this.wanted = null;
     this.lastView = null;
+    this.lead(null);
     useTwin.getState().setRoom(null);
     if (this.sender) await this.sender.leave();
   }
@@ -133,26 +163,76 @@ export class RoomChannel {
 
   /** Each status says which room the server has us in: a room that closed (presenter left) ends here too. */
   status(s: PlaybackStatus): void {
+    if (this.settling > 0) return;
     const room = useTwin.getState().room;
     if (room && s.room === null && this.sender) {
       this.wanted = null;
       this.lastView = null;
+      this.lead(null);
       useTwin.getState().setRoom(null);
       useTwin.getState().showToast(i18n.t(room.presenter ? 'room.closed' : 'room.ended'), 'info');
+      return;
+    }
+    if (room && s.room === room.code && !room.presenter && !room.presenterAway !== !s.presenterAway) {
+      useTwin.getState().setRoom({ ...room, presenterAway: s.presenterAway });
+      if (s.presenterAway) useTwin.getState().showToast(i18n.t('room.presenterAway'), 'info');
     }
   }
 
-  /** Connected (again): join what is wanted. A presenter's room did not survive the connection. */
+  /**
+   * Connected (again): a presenter takes its room back (after a drop, or a reload of this tab), a member
+   * rejoins; statuses are not read until the server answered.
+   */
   connected(): void {
     const room = useTwin.getState().room;
+    const led = this.led;
+    if (led && (room === null || room.presenter)) {
+      void this.settle(this.resume(led, room !== null));
+      return;
+    }
     if (room?.presenter) {
       useTwin.getState().setRoom(null);
       useTwin.getState().showToast(i18n.t('room.lost'), 'info');
     }
-    if (this.wanted) {
-      const code = this.wanted;
-      void this.join(code);
+    if (this.wanted) void this.settle(this.rejoin(this.wanted));
+  }
+
+  /** Back in the room this screen was in (or was sent to by its address); a room gone meanwhile is left. */
+  private async rejoin(code: string): Promise<void> {
+    const r = await this.join(code);
+    if (r.ok) return;
+    this.wanted = null;
+    if (useTwin.getState().room?.code === code) useTwin.getState().setRoom(null);
+  }
+
+  private async settle(request: Promise<unknown>): Promise<void> {
+    this.settling++;
+    try {
+      await request;
+    } finally {
+      this.settling--;
     }
+  }
+
+  private async resume(led: LedRoom, wasLeading: boolean): Promise<void> {
+    const r = this.sender ? await this.sender.resume(led.code, led.key) : ({ ok: false, error: i18n.t('room.notConnected') } as const);
+    if (r.ok) {
+      this.wanted = null;
+      useTwin.getState().setRoom({ code: r.code, presenter: true, following: true });
+      if (wasLeading) useTwin.getState().showToast(i18n.t('room.resumed'), 'info');
+      return;
+    }
+    this.lead(null);
+    // A reload that finds its room gone simply starts outside any room; a lost connection says what happened.
+    if (wasLeading) {
+      useTwin.getState().setRoom(null);
+      useTwin.getState().showToast(i18n.t('room.lost'), 'info');
+    }
+  }
+
+  private lead(led: LedRoom | null): void {
+    this.led = led;
+    writeLed(led);
   }
 
   disconnected(): void {

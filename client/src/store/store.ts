@@ -27,8 +27,11 @@ export type CameraPose = { position: Vec3; target: Vec3 };
 export type CameraFlight = CameraPose & { duration: number; seq: number };
 /** The tour shown: which step, and whether it moves on by itself. `seq` changes with every step shown. */
 export type TourView = { id: string; step: number; playing: boolean; seq: number };
-/** The follow-me room this screen is in: its code, whether it leads, and (a member) whether it follows now. */
-export type RoomState = { code: string; presenter: boolean; following: boolean };
+/**
+ * The follow-me room this screen is in: its code, whether it leads, (a member) whether it follows now, and
+ * whether its presenter's connection dropped (the room waits for it).
+ */
+export type RoomState = { code: string; presenter: boolean; following: boolean; presenterAway?: boolean };
 
 export type TwinStore = {
   scene: ResolvedScene | null;
@@ -141,7 +144,7 @@ export const useTwin = create<TwinStore>()((set, get) => ({
   },
   setRoom: (room) => {
     const cur = get().room;
-    if (cur === room || (cur && room && cur.code === room.code && cur.presenter === room.presenter && cur.following === room.following)) return;
+    if (cur === room || (cur && room && cur.code === room.code && cur.presenter === room.presenter && cur.following === room.following && !cur.presenterAway === !room.presenterAway)) return;
     set({ room });
   },
   setKiosk: (kiosk) => {

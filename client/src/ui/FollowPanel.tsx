@@ -23,6 +23,11 @@ export function FollowPanel() {
     return (
       <div className="follow-card member" data-testid="follow-member" data-following={current.following}>
         <span className="follow-label">{t('room.following', { code: current.code })}</span>
+        {current.presenterAway && (
+          <span className="follow-hint" data-testid="presenter-away">
+            {t('room.presenterAway')}
+          </span>
+        )}
         {!current.following && (
           <button type="button" className="snap-back" data-testid="snap-back" onClick={() => room.snapBack()}>
             {t('room.snapBack')}
