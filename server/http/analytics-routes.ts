@@ -2,7 +2,8 @@
  * GET /api/kpis and GET /api/bottlenecks (docs/analytics.md): station and line KPIs and the active
  * period bottleneck analysis of a time window, as JSON or CSV. GET /api/stations/:id/timeline: one
  * station's states, jobs and breakdowns over a window (the station panel). GET /api/bodies/:vin/route:
- * where one body has been, with its dwell time at each place (follow a body).
+ * where one body has been, with its dwell time at each place (follow a body); `?at=` as of a past time
+ * (playback), so a viewer looking back does not see the body's future.
  *
  * `createAnalyticsHandler(deps)` returns `(req, res) => boolean`: true when it answered the request,
  * false for any other path, so it can sit in front of the API's 404 fallback.
@@ -122,19 +123,31 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
   }
 
   function bodyRoute(res: ServerResponse, vin: string, sp: URLSearchParams): void {
-    for (const key of sp.keys()) {
-      sendJson(res, 400, { error: `unknown parameter "${key}"; a route takes none`, parameter: key });
+    const at = parseAt(sp);
+    if (at !== null && typeof at === 'object') {
+      sendJson(res, 400, at);
       return;
     }
     // The live store first (a body now in the plant); else a store already built over the history.
     const stores = [deps.analytics, fromHistory?.store].filter((s): s is StationTimelines => !!s);
+    let later: number | null = null;
     for (const store of stores) {
       store.sync();
       const r = store.routes.get(vin);
-      if (r) {
-        sendJson(res, 200, routeJson(r, deps.scene, store.to ?? r.firstSeen));
-        return;
+      if (!r) continue;
+      // Seen only after `at` here (another store may hold an earlier route of a reused id).
+      if (at !== null && r.firstSeen > at) {
+        later = Math.min(later ?? Infinity, r.firstSeen);
+        continue;
       }
+      const end = store.to ?? r.firstSeen;
+      // Never past the data: as of a time beyond it, the route is what the data holds.
+      sendJson(res, 200, routeJson(r, deps.scene, at === null ? end : Math.min(at, end), at !== null));
+      return;
+    }
+    if (later !== null && at !== null) {
+      sendJson(res, 404, { error: `no body "${vin}" at ${iso(at)}: it was first seen at ${iso(later)}, after that time`, vin, firstSeen: later });
+      return;
     }
     sendJson(res, 404, {
       error: stores.length === 0 ? 'this server keeps no analytics (a cluster follower): ask the node that runs the source' : `no body "${vin}" in the data kept (bodies are kept while in the plant and for a while after they leave)`,
@@ -225,19 +238,26 @@ function timelineJson(tl: StationTimeline, station: { name: string; cycleTime: n
   };
 }
 
-/** A body's route as JSON, with the dwell time at each place (an open visit is timed up to `now`). */
-function routeJson(r: BodyRoute, scene: ResolvedScene, now: number) {
+/**
+ * A body's route as JSON, with the dwell time at each place (an open visit is timed up to `now`). `clip`:
+ * the route as known at `now`, a past time: visits entered later are left out, the one in progress then is
+ * open, and a removal after `now` has not happened yet.
+ */
+function routeJson(r: BodyRoute, scene: ResolvedScene, now: number, clip = false) {
   const names = new Map(scene.stations.map((s) => [s.id, s.name]));
-  const visits = r.visits.map((v) => {
-    const end = v.to ?? Math.max(now, v.from);
+  const removed = clip && r.removed !== null && r.removed > now ? null : r.removed;
+  const kept = clip ? r.visits.filter((v) => v.from <= now) : r.visits;
+  const visits = kept.map((v) => {
+    const to = clip && v.to !== null && v.to > now ? null : v.to;
+    const end = to ?? Math.max(now, v.from);
     return {
       kind: v.kind,
       id: v.id,
       name: v.kind === 'station' ? (names.get(v.id) ?? v.id) : v.id,
       from: v.from,
-      to: v.to,
+      to,
       dwellSeconds: seconds(end - v.from),
-      open: v.to === null,
+      open: to === null,
       enteredBeforeData: v.enteredBeforeData,
     };
   });
@@ -246,14 +266,26 @@ function routeJson(r: BodyRoute, scene: ResolvedScene, now: number) {
   if (visits.some((v) => v.enteredBeforeData)) notes.push('the body was in the plant before the data began: its first dwell time is a lower bound');
   return {
     vin: r.id,
-    inPlant: r.removed === null,
+    inPlant: removed === null,
     firstSeen: r.firstSeen,
-    removed: r.removed,
+    removed,
     visits,
     stationSeconds: seconds(visits.reduce((a, v) => a + (v.kind === 'station' ? v.dwellSeconds * 1000 : 0), 0)),
-    totalSeconds: seconds((r.removed ?? Math.max(now, r.firstSeen)) - r.firstSeen),
+    totalSeconds: seconds((removed ?? Math.max(now, r.firstSeen)) - r.firstSeen),
     notes,
   };
+}
+
+/** A route's only parameter: `at`, the time it is asked as of (null: now); or an error naming the parameter. */
+export function parseAt(sp: URLSearchParams): number | null | { error: string; parameter: string } {
+  for (const key of sp.keys()) {
+    if (key !== 'at') return { error: `unknown parameter "${key}"; expected at`, parameter: key };
+    if (sp.getAll(key).length > 1) return { error: `${key}: given more than once`, parameter: key };
+  }
+  const text = sp.get('at');
+  if (text === null) return null;
+  const t = parseTime(text);
+  return t === null ? { error: `at: expected an ISO 8601 time or epoch milliseconds, got "${text}"`, parameter: 'at' } : t;
 }
 
 /** The window asked for, resolved against `now`; or an error naming the parameter. */
@@ -292,10 +324,13 @@ export function parseQuery(sp: URLSearchParams, now: number): Query | { error: s
   return { from: f, to: t, format };
 }
 
-/** ISO 8601 or epoch milliseconds; null when neither. */
+/** ISO 8601 or epoch milliseconds; null when neither (or a number too large to be a time). */
 function parseTime(text: string): number | null {
   const s = text.trim();
-  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
+  if (/^-?\d+(\.\d+)?$/.test(s)) {
+    const t = Number(s);
+    return Number.isFinite(t) ? t : null;
+  }
   if (!/^\d{4}-\d{2}-\d{2}/.test(s)) return null;
   const t = Date.parse(s);
   return Number.isFinite(t) ? t : null;

@@ -2,7 +2,8 @@
  * End to end: the engineer view in real headless Chromium, on the tiny three-station line fed by a scripted
  * source whose states we set, so the KPIs are known by construction: S1 starved, S2 working, S3 blocked
  * from the start. Utilisation is then 100 % at S2 and 0 % elsewhere; blocked 100 % at S3; the momentary
- * bottleneck is S2 (the only active station). One body has a known route S1 → C1 → S2.
+ * bottleneck is S2 (the only active station). One body has a known route S1 → C1 → S2 (in playback: as far as
+ * it had gone at the cursor).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
@@ -225,6 +226,28 @@ describe('the engineer view', { timeout: 90_000 }, () => {
     await expect.poll(() => page.getAttribute('[data-testid="station-gantt"]', 'data-intervals'), { timeout: 15_000 }).toBe('1');
     expect(await page.textContent('[data-testid="station-breakdowns"]')).toContain('None');
     await page.close();
+  });
+
+  it('[E2E-EV6] following a body in playback: its route as of the cursor (not its future), in the panel and in 3D; back to live, the whole route', async () => {
+    type Visit = { id: string; from: number; to: number | null };
+    const whole = (await (await fetch(`${histUrl}/api/bodies/${VIN}/route`)).json()) as { visits: Visit[] };
+    const c1 = whole.visits.find((v) => v.id === 'C1')!;
+    expect(whole.visits.map((v) => v.id)).toEqual(['S1', 'C1', 'S2']);
+    // The cursor on C1: S2 is the body's future there.
+    const t = Math.round((c1.from + c1.to!) / 2);
+    const page = await open(`/?quality=low#sel=body:${VIN}&t=${new Date(t).toISOString()}`, histUrl);
+    await expect.poll(() => hook(page, (h) => h.playback()?.mode), { timeout: 15_000 }).toBe('playback');
+    expect(await hook(page, (h) => h.selection())).toEqual({ kind: 'body', id: VIN });
+    const rows = page.locator('[data-testid="route-row"]');
+    const shown = () => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-id')}`));
+    await expect.poll(shown, { timeout: 15_000 }).toEqual(['station:S1', 'conveyor:C1']);
+    await expect.poll(() => hook(page, (h) => h.route()), { timeout: 10_000 }).toMatchObject({ visible: true, vin: VIN, stations: ['S1'] });
+    // The visit in progress at the cursor is open ("…").
+    expect(await rows.nth(1).locator('td').nth(2).textContent()).toMatch(/…$/);
+    await page.click('[data-testid="timeline-live"]');
+    await expect.poll(shown, { timeout: 15_000 }).toEqual(['station:S1', 'conveyor:C1', 'station:S2']);
+    await page.close();
+    expect(pageErrors).toEqual([]);
   });
 
   it('[E2E-EV4] a deep link restores camera, selection, heatmap mode and playback time; the view then updates the link, which restores it again', async () => {

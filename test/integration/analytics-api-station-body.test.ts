@@ -132,7 +132,7 @@ describe('station timeline and body route API', () => {
     expect(vin2.visits).toEqual([{ kind: 'station', id: 'S1', name: 'Framing', from: at(5), to: null, dwellSeconds: 300, open: true, enteredBeforeData: false }]);
   });
 
-  it('API-R2 route errors: unknown VIN 404, any parameter 400, no analytics 404 saying why', async () => {
+  it('API-R2 route errors: unknown VIN 404, a parameter other than at 400, no analytics 404 saying why', async () => {
     const url = await setup();
     const r = await get(`${url}/api/bodies/NOPE/route`);
     expect(r.status).toBe(404);
@@ -146,7 +146,70 @@ describe('station timeline and body route API', () => {
     expect(n.json().error).toMatch(/no analytics/);
   });
 
-  it('API-R3 through createApp on a replay: the store built over the recording answers both routes; the 404 fallback lists them', async () => {
+  it('API-R4 ?at= before the first sighting: 404 saying when the body was first seen', async () => {
+    const url = await setup();
+    const r = await get(`${url}/api/bodies/VIN2/route?at=${at(4)}`);
+    expect(r.status).toBe(404);
+    expect(r.json()).toMatchObject({ vin: 'VIN2', firstSeen: at(5) });
+    expect(r.json().error).toMatch(/no body "VIN2" at 2026-01-05T08:04:00\.000Z: it was first seen at 2026-01-05T08:05:00\.000Z/);
+    // At the very moment it was first seen, it is there.
+    expect((await get(`${url}/api/bodies/VIN2/route?at=${at(5)}`)).status).toBe(200);
+  });
+
+  it('API-R5 ?at= mid-visit: later visits left out, the visit then open and timed to at, totals to at, still in the plant', async () => {
+    const url = await setup();
+    // 08:04:30: VIN1 is at S2 (entered 08:03, left 08:06), removed only at 08:08.
+    const r = await get(`${url}/api/bodies/VIN1/route?at=${at(4, 30)}`);
+    expect(r.status).toBe(200);
+    const route = r.json();
+    expect(route).toMatchObject({ vin: 'VIN1', inPlant: true, removed: null, firstSeen: at(1), stationSeconds: 150, totalSeconds: 210 });
+    expect(route.visits.map((v: { id: string; to: number | null; dwellSeconds: number; open: boolean }) => [v.id, v.to, v.dwellSeconds, v.open])).toEqual([
+      ['S1', at(2), 60, false],
+      ['C1', at(3), 60, false],
+      ['S2', null, 90, true],
+    ]);
+    // ISO 8601 too, like /api/state?at=; a visit that ends exactly at `at` is closed.
+    const iso = (await get(`${url}/api/bodies/VIN1/route?at=${new Date(at(3)).toISOString()}`)).json();
+    expect(iso.visits.map((v: { id: string; open: boolean }) => [v.id, v.open])).toEqual([['S1', false], ['C1', false], ['S2', true]]);
+    expect(iso.visits[1]).toMatchObject({ to: at(3), dwellSeconds: 60 });
+    expect(iso.visits[2]).toMatchObject({ from: at(3), to: null, dwellSeconds: 0 });
+    // A body still in the plant at the end of the data, asked as of a time before its last move.
+    const vin2 = (await get(`${url}/api/bodies/VIN2/route?at=${at(6)}`)).json();
+    expect(vin2).toMatchObject({ inPlant: true, totalSeconds: 60, stationSeconds: 60 });
+    expect(vin2.visits).toEqual([{ kind: 'station', id: 'S1', name: 'Framing', from: at(5), to: null, dwellSeconds: 60, open: true, enteredBeforeData: false }]);
+  });
+
+  it('API-R6 ?at= after the removal, or past the data: the same answer as without at', async () => {
+    const url = await setup();
+    const whole = (await get(`${url}/api/bodies/VIN1/route`)).json();
+    for (const t of [at(8), at(9), at(60)]) {
+      const r = await get(`${url}/api/bodies/VIN1/route?at=${t}`);
+      expect(r.status).toBe(200);
+      expect(r.json(), String(t)).toEqual(whole);
+    }
+    // Past the end of the data (08:10) a body in the plant is timed to the end of the data, not to `at`.
+    expect((await get(`${url}/api/bodies/VIN2/route?at=${at(60)}`)).json()).toEqual((await get(`${url}/api/bodies/VIN2/route`)).json());
+  });
+
+  it('API-R7 a bad at is a 400 naming the parameter and saying why', async () => {
+    const url = await setup();
+    for (const [q, param, why] of [
+      ['at=NaN', 'at', /at: expected an ISO 8601 time or epoch milliseconds, got "NaN"/],
+      ['at=', 'at', /got ""/],
+      ['at=yesterday', 'at', /got "yesterday"/],
+      ['at=Infinity', 'at', /got "Infinity"/],
+      [`at=1${'0'.repeat(400)}`, 'at', /expected an ISO 8601 time/],
+      [`at=${at(4)}&at=${at(5)}`, 'at', /at: given more than once/],
+      [`at=${at(4)}&from=${at(1)}`, 'from', /unknown parameter "from"; expected at/],
+    ] as const) {
+      const r = await get(`${url}/api/bodies/VIN1/route?${q}`);
+      expect(r.status, q).toBe(400);
+      expect(r.json().parameter, q).toBe(param);
+      expect(r.json().error, q).toMatch(why);
+    }
+  });
+
+  it('API-R3 through createApp on a replay: the store built over the recording answers both routes (a route as of a time too); the 404 fallback lists them', async () => {
     const staging = createHub({ scene, tickMs: 1 << 30 });
     staging.sink.time?.(at(0) - 1000);
     staging.tick();
@@ -160,6 +223,10 @@ describe('station timeline and body route API', () => {
     const route = await get(`${url}/api/bodies/VIN1/route`);
     expect(route.status).toBe(200);
     expect(route.json().visits.map((v: { id: string }) => v.id)).toEqual(['S1', 'C1', 'S2', 'C2', 'S3']);
+    // The replay's store holds the body's whole future; as of 08:02:30 it is on C1.
+    const then = (await get(`${url}/api/bodies/VIN1/route?at=${at(2, 30)}`)).json();
+    expect(then).toMatchObject({ inPlant: true, removed: null, totalSeconds: 90 });
+    expect(then.visits.map((v: { id: string; open: boolean }) => [v.id, v.open])).toEqual([['S1', false], ['C1', true]]);
     const tl = await get(`${url}/api/stations/S2/timeline?from=${at(0)}&to=${at(10)}`);
     expect(tl.status).toBe(200);
     expect(tl.json().breakdowns).toEqual([{ from: at(4), to: at(5), seconds: 60, ongoing: false }]);

@@ -12,6 +12,7 @@ import { resolveLocal } from '../../client/src/ui/SearchBox.tsx';
 import { stateShares } from '../../client/src/ui/StationInsights.tsx';
 import { BodyRoutes } from '../../server/analytics/body-routes.ts';
 import { MIN_RATE_SECONDS, shownRate } from '../../client/src/store/analytics-feed.ts';
+import { ROUTE_POLL_MS, ROUTE_SCRUB_MS, routeDue, type RouteAsked, type RouteView } from '../../client/src/store/body-route.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 
 const station = (over: Partial<HeatStation['shares']> = {}, cycle: { count: number; meanVsTakt: number | null } = { count: 0, meanVsTakt: null }, total = 0): HeatStation => ({
@@ -187,6 +188,52 @@ describe('body routes (server)', () => {
     for (let t = 0; t < 5; t++) r.locate('X', 'station', t % 2 ? 'S1' : 'S2', 10 + t);
     expect(r.get('X')!.visits.map((v) => v.from)).toEqual([12, 13, 14]);
     expect(r.get('X')!.droppedVisits).toBe(2);
+  });
+});
+
+describe('following a body in playback (client)', () => {
+  const live: RouteView = { asOf: null, playing: true, rate: 1 };
+  const paused = (asOf: number): RouteView => ({ asOf, playing: false, rate: 1 });
+  const playing = (asOf: number, rate = 1): RouteView => ({ asOf, playing: true, rate });
+  const asked = (at: number | null, sentAt: number, over: Partial<RouteAsked> = {}): RouteAsked => ({ at, sentAt, ok: true, removed: null, ...over });
+  const T = 1_767_600_000_000;
+
+  it('[ROUTE-F1] live: asked without a time every few seconds until the body has left the plant; going into the past asks at once', () => {
+    expect(routeDue(live, null, 0)).toBe(true);
+    expect(routeDue(live, asked(null, 0), ROUTE_POLL_MS - 1)).toBe(false);
+    expect(routeDue(live, asked(null, 0), ROUTE_POLL_MS)).toBe(true);
+    expect(routeDue(live, asked(null, 0, { removed: T }), 10 * ROUTE_POLL_MS)).toBe(false);
+    expect(routeDue(live, asked(null, 0, { ok: false }), ROUTE_POLL_MS)).toBe(true);
+    // Into playback, and back to live: at once, even with a final route.
+    expect(routeDue(paused(T), asked(null, 0, { removed: T - 1 }), 1)).toBe(true);
+    expect(routeDue(live, asked(T, 0, { removed: T - 1 }), 1)).toBe(true);
+  });
+
+  it('[ROUTE-F2] in the past: asked again only when the cursor moved, at most every ROUTE_SCRUB_MS while scrubbing; a body gone as of the cursor is not asked again', () => {
+    // Paused where it was asked: the answer stands.
+    expect(routeDue(paused(T), asked(T, 0), 60_000)).toBe(false);
+    // A seek long after the last question: at once; while dragging: throttled.
+    expect(routeDue(paused(T - 90_000), asked(T, 0), 5000)).toBe(true);
+    expect(routeDue(paused(T - 90_000), asked(T, 0), ROUTE_SCRUB_MS - 1)).toBe(false);
+    expect(routeDue(paused(T - 90_000), asked(T, 0), ROUTE_SCRUB_MS)).toBe(true);
+    // Gone as of the last answer and of the cursor: the same answer, not asked; before the removal: asked.
+    expect(routeDue(paused(T + 60_000), asked(T, 0, { removed: T - 1000 }), 5000)).toBe(false);
+    expect(routeDue(playing(T + 60_000), asked(T, 0, { removed: T - 1000 }), 5000)).toBe(false);
+    expect(routeDue(paused(T - 2000), asked(T, 0, { removed: T - 1000 }), 5000)).toBe(true);
+    // A failed answer (server gone, not yet in the plant) is asked again after a while.
+    expect(routeDue(paused(T), asked(T, 0, { ok: false }), ROUTE_POLL_MS - 1)).toBe(false);
+    expect(routeDue(paused(T), asked(T, 0, { ok: false }), ROUTE_POLL_MS)).toBe(true);
+  });
+
+  it('[ROUTE-F3] playing in the past: asked every few seconds as the cursor runs on; a jump (a seek, a replay looping) is asked within ROUTE_SCRUB_MS', () => {
+    expect(routeDue(playing(T + 1000), asked(T, 0), 1000)).toBe(false);
+    expect(routeDue(playing(T + ROUTE_POLL_MS), asked(T, 0), ROUTE_POLL_MS)).toBe(true);
+    // At ×60 a cursor 60 s on after a second has not jumped.
+    expect(routeDue(playing(T + 60_000, 60), asked(T, 0), 1000)).toBe(false);
+    // Back by ten minutes (a seek while playing, or the replay looping): soon.
+    expect(routeDue(playing(T - 600_000), asked(T, 0), ROUTE_SCRUB_MS - 1)).toBe(false);
+    expect(routeDue(playing(T - 600_000), asked(T, 0), ROUTE_SCRUB_MS)).toBe(true);
+    expect(routeDue(playing(T + 3_600_000, 60), asked(T, 0), ROUTE_SCRUB_MS)).toBe(true);
   });
 });
 

@@ -1,8 +1,10 @@
 /**
  * Follow a body: the selected body's route (GET /api/bodies/:vin/route), polled while it is selected so a
- * body moving on extends its route. Outside React: the route ribbon reads it in useFrame by version, the
- * panel listens and writes its table into the DOM.
+ * body moving on extends its route. In playback it is asked as of the cursor (`?at=`), so looking back does
+ * not show the body's future. Outside React: the route ribbon reads it in useFrame by version, the panel
+ * listens and writes its table into the DOM.
  */
+import { playback } from '../net/playback.ts';
 import { useTwin } from './store.ts';
 import { i18n } from '../i18n/i18n.ts';
 
@@ -27,7 +29,14 @@ export type BodyRouteJson = {
   notes: string[];
 };
 
+/** Live, and in playback while playing: how often the route is asked again. */
 export const ROUTE_POLL_MS = 3000;
+/** While the cursor is dragged or jumps: at most this often. */
+export const ROUTE_SCRUB_MS = 300;
+/** How often the feed looks at the cursor (a few comparisons; no React, no request unless due). */
+export const ROUTE_TICK_MS = 100;
+/** A playing cursor that lands this far (state time) from where it would have run on has jumped. */
+const JUMP_MS = 5000;
 
 export const routeFeed: { vin: string | null; route: BodyRouteJson | null; problem: string | null; version: number } = {
   vin: null,
@@ -50,10 +59,14 @@ function publish(vin: string | null, route: BodyRouteJson | null, problem: strin
   for (const fn of listeners) fn();
 }
 
-/** The route of one body; `{ problem }` when the server has none (unknown VIN, no analytics) or failed. */
-export async function fetchRoute(vin: string): Promise<{ route: BodyRouteJson } | { problem: string; status: number }> {
+/**
+ * The route of one body (as of `at`, epoch ms, in playback; null: now); `{ problem }` when the server has
+ * none (unknown VIN, not yet in the plant at `at`, no analytics) or failed.
+ */
+export async function fetchRoute(vin: string, at: number | null = null): Promise<{ route: BodyRouteJson } | { problem: string; status: number }> {
   try {
-    const res = await fetch(`/api/bodies/${encodeURIComponent(vin)}/route`, { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
+    const query = at === null ? '' : `?at=${Math.round(at)}`;
+    const res = await fetch(`/api/bodies/${encodeURIComponent(vin)}/route${query}`, { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
     const json = (await res.json().catch(() => null)) as (BodyRouteJson & { error?: string }) | null;
     if (res.ok && json && Array.isArray(json.visits)) return { route: json };
     return { problem: json?.error ?? i18n.t('net.serverAnswered', { status: res.status }), status: res.status };
@@ -62,19 +75,74 @@ export async function fetchRoute(vin: string): Promise<{ route: BodyRouteJson } 
   }
 }
 
-/** Follows the selected body, if any; returns the stop function. */
+/**
+ * Where the viewer looks: `asOf` is the cursor when the view is in the past (playback; or a shared replay,
+ * whose server knows the whole recording, so the body's future too), null when it is live. `rate`: state ms
+ * per real ms while playing.
+ */
+export type RouteView = { asOf: number | null; playing: boolean; rate: number };
+/** The last question asked: as of when (null: now), when it went out (performance.now()), and its answer. */
+export type RouteAsked = { at: number | null; sentAt: number; ok: boolean; removed: number | null };
+
+export function routeView(): RouteView {
+  const p = useTwin.getState().playback;
+  const past = p !== null && (p.mode === 'playback' || !p.liveSource);
+  const cursor = past ? playback.cursor() : null;
+  return {
+    asOf: cursor === null ? null : Math.round(cursor),
+    playing: p?.playing ?? false,
+    rate: p?.mode === 'playback' ? p.speed : playback.liveRate,
+  };
+}
+
+/**
+ * Whether to ask for the route again now. Live: every ROUTE_POLL_MS until the body has left the plant (its
+ * route is then final). In the past: when the cursor has moved; at most every ROUTE_SCRUB_MS while it is
+ * dragged or jumps, every ROUTE_POLL_MS while it plays on; never while the body has left the plant both as
+ * of the last answer and as of the cursor (the answer would be the same). A failed answer is asked again
+ * after ROUTE_POLL_MS. Switching between live and the past asks at once.
+ */
+export function routeDue(view: RouteView, last: RouteAsked | null, now: number): boolean {
+  if (!last || (last.at === null) !== (view.asOf === null)) return true;
+  const since = now - last.sentAt;
+  if (view.asOf === null || last.at === null) return !(last.ok && last.removed !== null) && since >= ROUTE_POLL_MS;
+  if (!last.ok && since >= ROUTE_POLL_MS) return true;
+  const at = view.asOf;
+  if (at === last.at) return false;
+  if (last.ok && last.removed !== null && at >= last.removed) return false;
+  if (!view.playing) return since >= ROUTE_SCRUB_MS;
+  const ran = since * view.rate;
+  const jumped = Math.abs(at - (last.at + ran)) > Math.max(JUMP_MS, ran / 4);
+  return since >= (jumped ? ROUTE_SCRUB_MS : ROUTE_POLL_MS);
+}
+
+/**
+ * Follows the selected body, if any; returns the stop function. Looks at the cursor every ROUTE_TICK_MS
+ * while a body is followed and asks when `routeDue` says so, one request at a time (answers come in order).
+ */
 export function startRouteFeed(): () => void {
   let timer = 0;
   let current: string | null = null;
   let seq = 0;
-  const poll = async (vin: string, mine: number) => {
-    const r = await fetchRoute(vin);
+  let last: RouteAsked | null = null;
+  let inFlight = false;
+  const ask = async (vin: string, mine: number, at: number | null) => {
+    inFlight = true;
+    const asked: RouteAsked = { at, sentAt: performance.now(), ok: false, removed: null };
+    last = asked;
+    const r = await fetchRoute(vin, at);
     if (mine !== seq) return;
-    if ('route' in r) publish(vin, r.route, null);
-    else publish(vin, null, r.problem);
-    // A body that has left the plant has a final route: no need to ask again.
-    if ('route' in r && !r.route.inPlant) return;
-    timer = window.setTimeout(() => void poll(vin, mine), ROUTE_POLL_MS);
+    inFlight = false;
+    if ('route' in r) {
+      asked.ok = true;
+      asked.removed = r.route.inPlant ? null : r.route.removed;
+      publish(vin, r.route, null);
+    } else publish(vin, null, r.problem);
+  };
+  const tick = () => {
+    if (current === null || inFlight) return;
+    const view = routeView();
+    if (routeDue(view, last, performance.now())) void ask(current, seq, view.asOf);
   };
   const follow = () => {
     const sel = useTwin.getState().selection;
@@ -82,9 +150,13 @@ export function startRouteFeed(): () => void {
     if (vin === current) return;
     current = vin;
     seq++;
-    window.clearTimeout(timer);
+    last = null;
+    inFlight = false;
+    window.clearInterval(timer);
     publish(vin, null, null);
-    if (vin !== null) void poll(vin, seq);
+    if (vin === null) return;
+    tick();
+    timer = window.setInterval(tick, ROUTE_TICK_MS);
   };
   follow();
   const unsub = useTwin.subscribe((s, prev) => {
@@ -92,7 +164,7 @@ export function startRouteFeed(): () => void {
   });
   return () => {
     seq++;
-    window.clearTimeout(timer);
+    window.clearInterval(timer);
     unsub();
   };
 }
