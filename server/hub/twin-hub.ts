@@ -51,7 +51,7 @@ export type Hub = ReturnType<typeof createHub>;
 const NO_PENDING = 255;
 
 /** A body's staged (uncommitted) latest value, its codes already resolved. */
-type PendingBody = { remove: boolean; model: number; color: string | null; quality: number; locKind: number; locIndex: number; progress: number; ts: number };
+type PendingBody = { id: string; slot: number; remove: boolean; model: number; color: string | null; quality: number; locKind: number; locIndex: number; progress: number; ts: number };
 
 /** #rrggbb, checked by hand: a regular expression per body per tick showed in profiles. */
 function isHexColor(s: string): boolean {
@@ -93,7 +93,11 @@ export function createHub(options: HubOptions) {
   const pRobotJoints = new Float32Array(robots.count * JOINT_COUNT);
   const pendingStations: number[] = [];
   const pendingRobots: number[] = [];
-  const pendingBodies = new Map<string, PendingBody>();
+  // Staged bodies, in arrival order. A body already in the tables is found again by its slot (slots change only
+  // in a commit); one not yet in them, by id. No map is emptied and refilled every tick.
+  const pendingBodies: PendingBody[] = [];
+  let pendingOfSlot = new Int32Array(64).fill(-1);
+  const pendingNew = new Map<string, PendingBody>();
   const bodyPool: PendingBody[] = [];
 
   let revision = 0;
@@ -208,12 +212,38 @@ export function createHub(options: HubOptions) {
 
   /** The staged record of body `id` this tick (records are reused from tick to tick). */
   function stageBody(id: string): PendingBody {
-    let p = pendingBodies.get(id);
-    if (p === undefined) {
-      p = bodyPool.pop() ?? { remove: false, model: 0, color: null, quality: 0, locKind: 0, locIndex: 0, progress: 0, ts: 0 };
-      pendingBodies.set(id, p);
+    const slot = bodies.slotOf.get(id) ?? -1;
+    let p: PendingBody | undefined;
+    if (slot >= 0) {
+      if (slot >= pendingOfSlot.length) {
+        const grown = new Int32Array(Math.max(slot + 1, pendingOfSlot.length * 2)).fill(-1);
+        grown.set(pendingOfSlot);
+        pendingOfSlot = grown;
+      }
+      const k = pendingOfSlot[slot];
+      if (k >= 0) return pendingBodies[k];
+      pendingOfSlot[slot] = pendingBodies.length;
+    } else {
+      p = pendingNew.get(id);
+      if (p !== undefined) return p;
     }
+    p = bodyPool.pop() ?? { id, slot, remove: false, model: 0, color: null, quality: 0, locKind: 0, locIndex: 0, progress: 0, ts: 0 };
+    p.id = id;
+    p.slot = slot;
+    pendingBodies.push(p);
+    if (slot < 0) pendingNew.set(id, p);
     return p;
+  }
+
+  /** Forgets the staged bodies (committed or dropped), keeping their records for the next tick. */
+  function clearPendingBodies(): void {
+    for (const p of pendingBodies) {
+      if (p.slot >= 0) pendingOfSlot[p.slot] = -1;
+      p.color = null;
+      bodyPool.push(p);
+    }
+    pendingBodies.length = 0;
+    if (pendingNew.size > 0) pendingNew.clear();
   }
 
   const sink: ChangeSink = {
@@ -253,7 +283,7 @@ export function createHub(options: HubOptions) {
 
   /** Commits staged changes as a new revision; returns the delta frame, or null when nothing changed. */
   function commit(): Uint8Array | null {
-    if (pendingStations.length === 0 && pendingRobots.length === 0 && pendingBodies.size === 0) {
+    if (pendingStations.length === 0 && pendingRobots.length === 0 && pendingBodies.length === 0) {
       time = Math.max(time, pendingTime);
       return null;
     }
@@ -272,10 +302,11 @@ export function createHub(options: HubOptions) {
     // Bodies first: stations refer to them by slot. Freed slots are reused only from the next tick,
     // so one frame never holds two bodies in one slot.
     const freed: number[] = [];
-    for (const [id, c] of pendingBodies) {
-      let slot = bodies.slotOf.get(id);
+    for (const c of pendingBodies) {
+      const id = c.id;
+      let slot = c.slot;
       if (c.remove) {
-        if (slot === undefined) continue;
+        if (slot < 0) continue;
         bodies.slotOf.delete(id);
         bodies.alive[slot] = 0;
         bodies.ts[slot] = c.ts;
@@ -286,7 +317,7 @@ export function createHub(options: HubOptions) {
         continue;
       }
       let meta = false;
-      if (slot === undefined) {
+      if (slot < 0) {
         slot = bodies.allocate(id);
         bodies.colors[slot] = c.color;
         bodies.metaRev[slot] = rev;
@@ -306,11 +337,7 @@ export function createHub(options: HubOptions) {
       writeBody(slot, meta);
       if (collect) info.bodies.push(slot);
     }
-    for (const p of pendingBodies.values()) {
-      p.color = null;
-      bodyPool.push(p);
-    }
-    pendingBodies.clear();
+    clearPendingBodies();
 
     // A station must not keep pointing at a departed body's slot: the slot will be reused.
     if (freed.length > 0) {
@@ -511,8 +538,7 @@ export function createHub(options: HubOptions) {
     pendingRobots.length = 0;
     pStationState.fill(NO_PENDING);
     pRobotState.fill(NO_PENDING);
-    for (const p of pendingBodies.values()) bodyPool.push(p);
-    pendingBodies.clear();
+    clearPendingBodies();
   }
 
   return {

@@ -85,9 +85,22 @@ describe('hub', () => {
         let joinedAt = 0;
         const early = new SnapshotBuilder(hub.index, 'e');
         early.apply(hub.snapshotFrame());
+        // An independent model of "latest value per entity": bodies and robots as the changes say, in order.
+        const bodies = new Map<string, unknown>();
+        const robots = new Map<string, unknown>();
         ticks.forEach((tick, t) => {
-          for (const c of tick) hub.sink.apply(c);
+          for (const c of tick) {
+            hub.sink.apply(c);
+            if (c.type === 'body-remove') bodies.delete(c.id);
+            else if (c.type === 'body') {
+              const location = c.location.kind === 'conveyor' ? { ...c.location, progress: Math.fround(c.location.progress) } : c.location;
+              bodies.set(c.id, { model: c.model, color: c.color, location, quality: 'good', ts: c.ts });
+            } else if (c.type === 'robot') robots.set(c.id, { state: c.state, quality: 'good', ts: c.ts, tool: c.tool, joints: Array.from(c.joints, Math.fround) });
+          }
           const frame = hub.tick();
+          const now = hub.snapshot();
+          expect(now.bodies).toEqual(Object.fromEntries(bodies));
+          for (const [id, r] of robots) expect(now.robots[id]).toEqual(r);
           if (frame) early.apply(frame);
           if (t === split) {
             joiner = new SnapshotBuilder(hub.index, 'e');
