@@ -1,7 +1,9 @@
 /**
  * The rules a glTF model must follow to stand in for a built-in one (docs/models.md, "Bring your own
  * model"), written once over a plain description of the file's nodes and size, so the browser (three.js
- * scene graph) and `npm run check-scene` (glTF-Transform document) give the same verdict in the same words.
+ * scene graph) and `npm run check-scene` (glTF-Transform document) give the same verdict. Each problem comes
+ * with English words (`message`, for the CLI) and as a code with values (`code`, `params`), which the browser
+ * words in the language shown.
  */
 import { jointChain, robotModels } from './kinematics.ts';
 import type { RobotModelId } from './scene-schema.ts';
@@ -11,9 +13,42 @@ export const ROBOT_NODES = ['base', 'shoulder', 'upper_arm', 'elbow', 'wrist_1',
 
 export type ModelRole = { kind: 'robot'; model: RobotModelId } | { kind: 'station'; footprint: [number, number] } | { kind: 'body' };
 
-export type ModelProblem = {
+/** What a scale problem takes the size mistake for, from how far off the model is. */
+export const unitGuesses = ['millimetres', 'centimetres', 'inches'] as const;
+export type UnitGuess = (typeof unitGuesses)[number];
+
+type Vec3 = readonly [number, number, number];
+
+/**
+ * What a rule found, for a program: a stable `code` and the values its words are made of (`params`), so the
+ * browser can say it in the language shown (client/src/models/problem-text.ts); distances in metres.
+ */
+export type ModelProblemDetail =
+  | { code: 'no-geometry'; params: Record<string, never> }
+  | { code: 'wrong-scale'; params: { size: number; expected: number; role: ModelRole; unitGuess: UnitGuess | null } }
+  | { code: 'missing-joints'; params: { missing: string[] } }
+  | { code: 'joint-parent'; params: { node: string; expectedParent: string; parent: string | null } }
+  | { code: 'joint-offset'; params: { node: string; model: RobotModelId; at: Vec3; expected: Vec3 } }
+  | { code: 'joint-rotation'; params: { node: string } }
+  | { code: 'joint-scale'; params: { node: string; scale: Vec3 } };
+
+export type ModelProblemCode = ModelProblemDetail['code'];
+
+/** Every code the rules produce (the client's dictionaries hold words for each; a unit test checks). */
+export const modelProblemCodes = Object.keys({
+  'no-geometry': true,
+  'wrong-scale': true,
+  'missing-joints': true,
+  'joint-parent': true,
+  'joint-offset': true,
+  'joint-rotation': true,
+  'joint-scale': true,
+} satisfies Record<ModelProblemCode, true>) as ModelProblemCode[];
+
+export type ModelProblem = ModelProblemDetail & {
   /** error: the model is not used (the built-in one is drawn); warning: used, but something will look wrong. */
   severity: 'error' | 'warning';
+  /** The same in English words, for `npm run check-scene` and logs. */
   message: string;
 };
 
@@ -56,16 +91,19 @@ export function expectedExtent(role: ModelRole): { extent: number; what: string 
  */
 export function checkScale(role: ModelRole, size: readonly [number, number, number]): ModelProblem[] {
   const largest = Math.max(size[0], size[1], size[2]);
-  if (!Number.isFinite(largest) || largest <= 0) return [{ severity: 'error', message: 'has no geometry (its bounding box is empty)' }];
+  if (!Number.isFinite(largest) || largest <= 0) return [{ severity: 'error', code: 'no-geometry', params: {}, message: 'has no geometry (its bounding box is empty)' }];
   const { extent, what } = expectedExtent(role);
   const ratio = largest / extent;
   // A station's machine may well be much smaller than its floor space; only "far too large" is suspicious there.
   const low = role.kind === 'station' ? 0.02 : 0.25;
   if (ratio > 4 || ratio < low) {
-    const hint = ratio > 500 ? ' (millimetres?)' : ratio > 60 ? ' (centimetres?)' : ratio > 20 ? ' (inches?)' : '';
+    const unitGuess: UnitGuess | null = ratio > 500 ? 'millimetres' : ratio > 60 ? 'centimetres' : ratio > 20 ? 'inches' : null;
+    const hint = unitGuess ? ` (${unitGuess}?)` : '';
     return [
       {
         severity: 'error',
+        code: 'wrong-scale',
+        params: { size: largest, expected: extent, role, unitGuess },
         message: `is ${metres(largest)} across, ${what} is about ${metres(extent)}: wrong scale${hint}; glTF models are in metres`,
       },
     ];
@@ -79,12 +117,17 @@ export function checkRobotNodes(model: RobotModelId, nodes: readonly ModelNodeIn
   for (const n of nodes) if (!byName.has(n.name)) byName.set(n.name, n);
   const missing = ROBOT_NODES.filter((n) => !byName.has(n));
   if (missing.length > 0)
-    return [{ severity: 'error', message: `has no joint node${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (a robot needs ${ROBOT_NODES.join(' → ')})` }];
+    return [{ severity: 'error', code: 'missing-joints', params: { missing }, message: `has no joint node${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (a robot needs ${ROBOT_NODES.join(' → ')})` }];
   const problems: ModelProblem[] = [];
   for (let j = 1; j < ROBOT_NODES.length; j++) {
     const node = byName.get(ROBOT_NODES[j])!;
     if (node.parent !== ROBOT_NODES[j - 1])
-      problems.push({ severity: 'error', message: `node "${node.name}" must be a direct child of "${ROBOT_NODES[j - 1]}", but its parent is ${node.parent ? `"${node.parent}"` : 'the scene root'}` });
+      problems.push({
+        severity: 'error',
+        code: 'joint-parent',
+        params: { node: node.name, expectedParent: ROBOT_NODES[j - 1], parent: node.parent },
+        message: `node "${node.name}" must be a direct child of "${ROBOT_NODES[j - 1]}", but its parent is ${node.parent ? `"${node.parent}"` : 'the scene root'}`,
+      });
   }
   if (problems.length > 0) return problems;
   const chain = jointChain(robotModels[model]);
@@ -94,11 +137,16 @@ export function checkRobotNodes(model: RobotModelId, nodes: readonly ModelNodeIn
     const want = j <= 6 ? chain[j - 1].offset : ([0, 0, 0] as [number, number, number]);
     const off = Math.hypot(node.translation[0] - want[0], node.translation[1] - want[1], node.translation[2] - want[2]);
     if (off > 0.02)
-      problems.push({ severity: 'warning', message: `node "${node.name}" is at ${fmt(node.translation)} from its parent, the ${model} kinematic model puts it at ${fmt(want)}: the drawn arm will not match the reported pose` });
+      problems.push({
+        severity: 'warning',
+        code: 'joint-offset',
+        params: { node: node.name, model, at: [...node.translation], expected: [...want] },
+        message: `node "${node.name}" is at ${fmt(node.translation)} from its parent, the ${model} kinematic model puts it at ${fmt(want)}: the drawn arm will not match the reported pose`,
+      });
     const [x, y, z, w] = node.rotation;
-    if (Math.abs(w) < 0.9999 || Math.hypot(x, y, z) > 0.01) problems.push({ severity: 'warning', message: `node "${node.name}" has a rest rotation, which is replaced when the robot is posed (bake it into the meshes below it)` });
+    if (Math.abs(w) < 0.9999 || Math.hypot(x, y, z) > 0.01) problems.push({ severity: 'warning', code: 'joint-rotation', params: { node: node.name }, message: `node "${node.name}" has a rest rotation, which is replaced when the robot is posed (bake it into the meshes below it)` });
     const [sx, sy, sz] = node.scale;
-    if (Math.abs(sx - 1) + Math.abs(sy - 1) + Math.abs(sz - 1) > 1e-3) problems.push({ severity: 'warning', message: `node "${node.name}" has a scale ${fmt(node.scale)}; joint nodes must have scale 1` });
+    if (Math.abs(sx - 1) + Math.abs(sy - 1) + Math.abs(sz - 1) > 1e-3) problems.push({ severity: 'warning', code: 'joint-scale', params: { node: node.name, scale: [...node.scale] }, message: `node "${node.name}" has a scale ${fmt(node.scale)}; joint nodes must have scale 1` });
   }
   return problems;
 }

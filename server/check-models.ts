@@ -13,7 +13,18 @@ import { MeshoptDecoder } from 'meshoptimizer';
 import { checkModel, MODEL_PATH, modelReferences, roleKey, sanitizeNodeName, type ModelFacts, type ModelNodeInfo, type ModelProblem } from '../protocol/model-rules.ts';
 import type { Scene } from '../protocol/scene-schema.ts';
 
-export type ModelIssue = ModelProblem & {
+/**
+ * A file that could not be checked at all (the browser meets these as failed downloads and words them itself):
+ * a code and its values, like the rules' problems, besides the English words.
+ */
+export type FileProblem = {
+  severity: 'error';
+  code: 'bad-path' | 'outside-assets' | 'not-found' | 'not-a-file' | 'not-gltf' | 'unreadable';
+  params: Record<string, string>;
+  message: string;
+};
+
+export type ModelIssue = (ModelProblem | FileProblem) & {
   /** The file as the scene names it (relative to the repository root). */
   file: string;
   /** Where the scene names it, e.g. `$.robots[3].model3d`. */
@@ -68,26 +79,27 @@ async function firstBytes(file: string, n: number): Promise<Buffer> {
   }
 }
 
-type Loaded = { doc: Document | null; problems: ModelProblem[] };
+type Loaded = { doc: Document | null; problems: (ModelProblem | FileProblem)[] };
 
 async function load(file: string, root: string): Promise<Loaded> {
-  const fail = (message: string): Loaded => ({ doc: null, problems: [{ severity: 'error', message }] });
-  if (!MODEL_PATH.test(file)) return fail('is not a path to a .glb or .gltf file under assets/ (relative to the repository root, no "..")');
+  const fail = (code: FileProblem['code'], message: string, params: Record<string, string> = {}): Loaded => ({ doc: null, problems: [{ severity: 'error', code, params, message }] });
+  if (!MODEL_PATH.test(file)) return fail('bad-path', 'is not a path to a .glb or .gltf file under assets/ (relative to the repository root, no "..")');
   const abs = path.resolve(root, file);
-  if (!abs.startsWith(path.resolve(root, 'assets') + path.sep)) return fail('is outside the assets folder');
-  if (!existsSync(abs)) return fail(`was not found (looked for ${abs})`);
-  if (!(await stat(abs)).isFile()) return fail('is not a file');
+  if (!abs.startsWith(path.resolve(root, 'assets') + path.sep)) return fail('outside-assets', 'is outside the assets folder');
+  if (!existsSync(abs)) return fail('not-found', `was not found (looked for ${abs})`, { path: abs });
+  if (!(await stat(abs)).isFile()) return fail('not-a-file', 'is not a file');
   const head = await firstBytes(abs, 64);
   const isGlb = head.length >= 4 && head.toString('latin1', 0, 4) === 'glTF';
   const text = head.toString('utf8').trimStart();
   if (!isGlb && !text.startsWith('{')) {
     const start = head.toString('utf8', 0, 24).replace(/[^\x20-\x7e]/g, '.').trim();
-    return fail(`is not a glTF file (${start ? `it starts with "${start}"` : 'it is empty'})`);
+    return fail('not-gltf', `is not a glTF file (${start ? `it starts with "${start}"` : 'it is empty'})`, { start });
   }
   try {
     return { doc: await (await reader()).read(abs), problems: [] };
   } catch (e) {
-    return fail(`could not be read as glTF: ${e instanceof Error ? e.message : String(e)}`);
+    const error = e instanceof Error ? e.message : String(e);
+    return fail('unreadable', `could not be read as glTF: ${error}`, { error });
   }
 }
 
@@ -98,7 +110,7 @@ async function load(file: string, root: string): Promise<Loaded> {
 export async function checkSceneModels(scene: SceneModels, root: string): Promise<ModelIssue[]> {
   const refs = modelReferences(scene);
   const loaded = new Map<string, Promise<Loaded>>();
-  const checked = new Map<string, ModelProblem[]>();
+  const checked = new Map<string, (ModelProblem | FileProblem)[]>();
   const issues: ModelIssue[] = [];
   for (const ref of refs) {
     if (!loaded.has(ref.file)) loaded.set(ref.file, load(ref.file, root));

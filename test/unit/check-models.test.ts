@@ -99,7 +99,9 @@ describe('checkSceneModels', () => {
 
   it('[MOD4] a text file named .glb', async () => {
     const issues = await checkSceneModels(sceneWith((s) => (s.stations[3].model3d = 'assets/custom/notes.glb')), root);
-    expect(issues).toEqual([{ severity: 'error', file: 'assets/custom/notes.glb', where: '$.stations[3].model3d', message: 'is not a glTF file (it starts with "These are my notes, not")' }]);
+    expect(issues).toEqual([
+      { severity: 'error', code: 'not-gltf', params: { start: 'These are my notes, not' }, file: 'assets/custom/notes.glb', where: '$.stations[3].model3d', message: 'is not a glTF file (it starts with "These are my notes, not")' },
+    ]);
   });
 
   it('[MOD5] a model 1000× too large, and a body 100× too small: wrong scale, with the likely unit', async () => {
