@@ -58,8 +58,41 @@ export type PlaybackStatus = {
   presenterAway: boolean;
 };
 
-/** `key` (to the presenter only) lets the presenter take its room back after a lost connection or a reload. */
-export type RoomResult = { ok: true; code: string; key?: string } | { ok: false; error: string };
+/**
+ * Why the server refused an event, as a stable code a client can word in its own language; `error` says the
+ * same in English (for people reading logs, and for clients that do not know the code). A client must expect
+ * codes it does not know (a newer server) and none at all (an older one): it then shows `error` as it came.
+ */
+export const ackErrorCodes = [
+  /** The client's role may not send this event. params: role, event. */
+  'forbidden',
+  /** Too many events from this connection. */
+  'rate-limited',
+  /** The event's argument failed validation. params: event, details (the validator's English words). */
+  'invalid-argument',
+  /** `room:join` with something that is not a room code. params: details. */
+  'invalid-room-code',
+  /** `room:join`: no open room has this code. params: room. */
+  'no-room',
+  /** `room:resume`: the room has ended, or the key is not its presenter's. params: room. */
+  'no-room-to-resume',
+  /** `room:view` from a client that does not present a room. */
+  'not-presenter',
+  /** Playback or a room needs a history, and this server keeps none. */
+  'no-history',
+  /** The history holds nothing to play yet. */
+  'history-empty',
+] as const;
+export type AckErrorCode = (typeof ackErrorCodes)[number];
+
+/** A refusal. `code` is an AckErrorCode from this server (typed as string: a newer one may send others). */
+export type AckFailure = { ok: false; error: string; code?: string; params?: Record<string, string | number> };
+
+/**
+ * `key` (to the presenter only) lets the presenter take its room back after a lost connection or a reload.
+ * Mind the union: `code` is the room's code when `ok`, the refusal's code when not.
+ */
+export type RoomResult = { ok: true; code: string; key?: string } | AckFailure;
 
 export type RoomResume = { code: string; key: string };
 
@@ -92,7 +125,7 @@ export type PlaybackCommand =
   | { type: 'live' };
 
 
-export type CommandResult = { ok: true } | { ok: false; error: string };
+export type CommandResult = { ok: true } | AckFailure;
 
 export type ServerToClientEvents = {
   'session:hello': (hello: Hello) => void;

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { handshakeAuthSchema, playbackCommandSchema, roomCodeSchema, roomResumeSchema, roomViewSchema } from '../protocol/event-schemas.ts';
 import {
   PROTOCOL_VERSION,
+  type AckFailure,
   type ClientToServerEvents,
   type CommandResult,
   type Hello,
@@ -25,6 +26,7 @@ import { wireParser } from '../protocol/wire.ts';
 import { FeedGroup, type Broadcast, type ClientFeed, type FeedOptions, type FeedTransport } from './hub/client-feed.ts';
 import type { History } from './hub/history.ts';
 import { PlaybackSession } from './hub/playback-session.ts';
+import { AckError, refusal, refusalOf } from './ack-error.ts';
 import { deltaWire } from './delta-wire.ts';
 import { recordHubHistory } from './hub/history.ts';
 import type { Hub } from './hub/twin-hub.ts';
@@ -354,7 +356,7 @@ export function createApp(options: AppOptions) {
     };
     /** This viewer's own cursor (a room member that scrubs leaves the room to look around). */
     const toPlayback = (time: number): PlaybackSession => {
-      if (!history) throw new Error('this server keeps no history');
+      if (!history) throw new AckError('no-history', 'this server keeps no history');
       if (viewer.feed || (viewer.room && viewer.room.presenter !== viewer)) detach(viewer);
       viewer.session ??= new PlaybackSession(history, delivery, transport);
       viewer.session.seek(time);
@@ -363,10 +365,10 @@ export function createApp(options: AppOptions) {
 
     const role = socket.data.role;
     /** Role and rate checks for every client event; refusals are counted and acknowledged. */
-    const admit = async (event: string, ack: (r: { ok: false; error: string }) => void): Promise<boolean> => {
+    const admit = async (event: string, ack: (r: AckFailure) => void): Promise<boolean> => {
       if (!allowed(role, event)) {
         clientRejects.forbidden++;
-        ack({ ok: false, error: `forbidden: a ${role} may not send ${event}` });
+        ack(refusal('forbidden', `forbidden: a ${role} may not send ${event}`, { role, event }));
         return false;
       }
       try {
@@ -374,7 +376,7 @@ export function createApp(options: AppOptions) {
         return true;
       } catch {
         clientRejects['rate-limit']++;
-        ack({ ok: false, error: 'rate limited: too many events; slow down' });
+        ack(refusal('rate-limited', 'rate limited: too many events; slow down'));
         return false;
       }
     };
@@ -409,12 +411,12 @@ export function createApp(options: AppOptions) {
      * An event's one argument (its acknowledgement may follow), checked against the schema; null after the
      * client was told what was wrong and the refusal counted.
      */
-    const validArgument = <T>(schema: z.ZodType<T>, args: unknown[], what: string, ack: (r: { ok: false; error: string }) => void): T | null => {
+    const validArgument = <T>(schema: z.ZodType<T>, args: unknown[], event: string, what: string, ack: (r: AckFailure) => void): T | null => {
       const parsed = schema.safeParse(args[0]);
       if (parsed.success && args.length <= 2) return parsed.data;
       clientRejects.invalid++;
       const why = parsed.success ? 'too many arguments' : parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
-      ack({ ok: false, error: `invalid ${what}: ${why}` });
+      ack(refusal('invalid-argument', `invalid ${what}: ${why}`, { event, details: why }));
       return null;
     };
 
@@ -430,7 +432,7 @@ export function createApp(options: AppOptions) {
     socket.on('playback:command', async (...args: unknown[]) => {
       const ack = ackOf<CommandResult>(args);
       if (!(await admit('playback:command', ack))) return;
-      const cmd = validArgument(playbackCommandSchema, args, 'playback command', ack);
+      const cmd = validArgument(playbackCommandSchema, args, 'playback:command', 'playback command', ack);
       if (cmd === null) return;
       try {
         // A member's own command detaches it from the room; the presenter's moves the room.
@@ -461,7 +463,7 @@ export function createApp(options: AppOptions) {
         }
         ack({ ok: true });
       } catch (e) {
-        ack({ ok: false, error: (e as Error).message });
+        ack(refusalOf(e));
       }
       viewer.emitStatus();
     });
@@ -469,7 +471,7 @@ export function createApp(options: AppOptions) {
       const ack = ackOf<RoomResult>(args);
       if (!(await admit('room:create', ack))) return;
       try {
-        if (!history || history.from === null) throw new Error('this server keeps no history to share');
+        if (!history || history.from === null) throw new AckError('no-history', 'this server keeps no history to share');
         const time = viewer.session?.time ?? hub.time;
         detach(viewer);
         const room: Room = { code: newRoomCode(), key: randomBytes(16).toString('hex'), session: new PlaybackSession(history, delivery, transport), presenter: viewer, members: new Set([viewer]), view: null, awayTimer: null };
@@ -479,7 +481,7 @@ export function createApp(options: AppOptions) {
         room.session.seek(time);
         ack({ ok: true, code: room.code, key: room.key });
       } catch (e) {
-        ack({ ok: false, error: (e as Error).message });
+        ack(refusalOf(e));
       }
       viewer.emitStatus();
     });
@@ -489,12 +491,13 @@ export function createApp(options: AppOptions) {
       const code = roomCodeSchema.safeParse(typeof args[0] === 'string' ? args[0].trim().toUpperCase() : args[0]);
       if (!code.success) {
         clientRejects.invalid++;
-        ack({ ok: false, error: `invalid room code: ${code.error.issues[0].message}` });
+        const details = code.error.issues[0].message;
+        ack(refusal('invalid-room-code', `invalid room code: ${details}`, { details }));
         return;
       }
       const room = rooms.get(code.data);
       if (!room) {
-        ack({ ok: false, error: `no room ${code.data}: check the code on the presenter's screen` });
+        ack(refusal('no-room', `no room ${code.data}: check the code on the presenter's screen`, { room: code.data }));
         return;
       }
       if (viewer.room !== room) {
@@ -512,11 +515,11 @@ export function createApp(options: AppOptions) {
     socket.on('room:resume', async (...args: unknown[]) => {
       const ack = ackOf<RoomResult>(args);
       if (!(await admit('room:resume', ack))) return;
-      const resume = validArgument(roomResumeSchema, args, 'room resume', ack);
+      const resume = validArgument(roomResumeSchema, args, 'room:resume', 'room resume', ack);
       if (resume === null) return;
       const room = rooms.get(resume.code);
       if (!room || !timingSafeEqual(Buffer.from(room.key), Buffer.from(resume.key))) {
-        ack({ ok: false, error: `no room ${resume.code} to resume: it has ended, or this screen did not open it` });
+        ack(refusal('no-room-to-resume', `no room ${resume.code} to resume: it has ended, or this screen did not open it`, { room: resume.code }));
         return;
       }
       if (room.presenter !== viewer) {
@@ -543,13 +546,13 @@ export function createApp(options: AppOptions) {
     socket.on('room:view', async (...args: unknown[]) => {
       const ack = ackOf<CommandResult>(args);
       if (!(await admit('room:view', ack))) return;
-      const view = validArgument(roomViewSchema, args, 'room view', ack);
+      const view = validArgument(roomViewSchema, args, 'room:view', 'room view', ack);
       if (view === null) return;
       const room = viewer.room;
       // The role allows presenting; only the room's own presenter moves its members.
       if (!room || room.presenter !== viewer) {
         clientRejects.forbidden++;
-        ack({ ok: false, error: 'forbidden: only the presenter of a room may share its view (open a room first)' });
+        ack(refusal('not-presenter', 'forbidden: only the presenter of a room may share its view (open a room first)'));
         return;
       }
       room.view = view;

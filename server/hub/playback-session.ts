@@ -9,6 +9,7 @@ import { MAX_SPEED, MIN_SPEED } from '../../protocol/events.ts';
 import { FeedGroup, sendToEach, type Broadcast, type FeedOptions, type FeedTransport } from './client-feed.ts';
 import type { History } from './history.ts';
 import type { Hub } from './twin-hub.ts';
+import { AckError } from '../ack-error.ts';
 
 export const STEP_MS = 1000;
 
@@ -64,7 +65,7 @@ export class PlaybackSession {
   /** Jumps to time t (clamped to the history's range) and sends the state there as a snapshot. */
   seek(t: number): void {
     const { from, to } = this.history;
-    if (from === null || to === null) throw new Error('there is no history to play yet');
+    if (from === null || to === null) throw new AckError('history-empty', 'there is no history to play yet');
     const target = Math.min(Math.max(t, from), to);
     this.group?.close();
     const at = this.history.stateAt(target);
