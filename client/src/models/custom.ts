@@ -10,7 +10,7 @@ import { checkModel, modelReferences, roleKey, sanitizeNodeName, type ModelFacts
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { NoticeText } from './model-status.ts';
 
-/** A problem with a file: the shared rules' own (English) words, or ours from the dictionaries. */
+/** A problem with a file: one the shared rules found (worded from its code), or ours from the dictionaries. */
 export type FileProblem = { severity: ModelProblem['severity']; message: NoticeText };
 export type LoadedFile = { gltf: GLTF | null; problems: FileProblem[] };
 export type CustomModel = ModelReference & { gltf: GLTF | null; problems: FileProblem[]; usable: boolean };
@@ -111,7 +111,7 @@ export function loadCustomModels(scene: ResolvedScene): Promise<CustomModel[]> {
         let problems = loaded.problems;
         if (loaded.gltf) {
           const k = `${r.file}\n${roleKey(r.role)}`;
-          problems = checked.get(k) ?? checkModel(r.role, factsOf(loaded.gltf));
+          problems = checked.get(k) ?? checkModel(r.role, factsOf(loaded.gltf)).map((p) => ({ severity: p.severity, message: p }));
           checked.set(k, problems);
         }
         out.push({ ...r, gltf: loaded.gltf, problems, usable: loaded.gltf !== null && !problems.some((p) => p.severity === 'error') });

@@ -5,16 +5,18 @@
  */
 import { create } from 'zustand';
 import { i18n } from '../i18n/i18n.ts';
+import { modelProblemText, type ProblemLike } from './problem-text.ts';
 
 /**
- * A message: a dictionary key with its values (a value may be a message itself), put in words when shown so
- * it follows the language; or a plain text, as the shared model rules (protocol/model-rules.ts, also used by
- * `npm run check-scene`) write it.
+ * A message, put in words when shown so it follows the language: a dictionary key with its values (a value
+ * may be a message itself); a problem found by the shared model rules (protocol/model-rules.ts, also used by
+ * `npm run check-scene`), worded from its code; or a plain text.
  */
-export type NoticeText = string | { key: string; values?: Record<string, string | number | NoticeText> };
+export type NoticeText = string | { key: string; values?: Record<string, string | number | NoticeText> } | ProblemLike;
 
 export function noticeText(m: NoticeText): string {
   if (typeof m === 'string') return m;
+  if ('code' in m) return modelProblemText(m);
   const values: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(m.values ?? {})) values[k] = typeof v === 'object' ? noticeText(v) : v;
   return i18n.t(m.key, values);

@@ -5,6 +5,7 @@
  */
 import type { CommandResult, PlaybackCommand, PlaybackStatus } from '../../../protocol/events.ts';
 import { i18n } from '../i18n/i18n.ts';
+import { refusalText } from './server-error.ts';
 import { useTwin } from '../store/store.ts';
 
 export type CommandSender = (command: PlaybackCommand) => Promise<CommandResult>;
@@ -101,8 +102,8 @@ export class PlaybackChannel {
         this.inFlight = Math.max(0, this.inFlight - 1);
       }
     }
-    // The reason is the server's refusal (data, shown as it came) or one of ours, already translated.
-    if (!result.ok) useTwin.getState().showToast(i18n.t('command.failed', { action: describe(command), reason: result.error }));
+    // The reason is the server's refusal (worded from its code where this page knows it) or one of ours, already translated.
+    if (!result.ok) useTwin.getState().showToast(i18n.t('command.failed', { action: describe(command), reason: refusalText(result) }));
     return result;
   }
 

@@ -9,6 +9,7 @@ import { i18n } from '../i18n/i18n.ts';
 import { useTwin } from '../store/store.ts';
 import { tourPlayer } from '../tour/tour-player.ts';
 import { playback } from './playback.ts';
+import { refusalText } from './server-error.ts';
 
 export type RoomSender = {
   create(): Promise<RoomResult>;
@@ -92,7 +93,7 @@ export class RoomChannel {
   async create(): Promise<RoomResult> {
     const r = this.sender ? await this.sender.create() : ({ ok: false, error: i18n.t('room.notConnected') } as const);
     if (!r.ok) {
-      useTwin.getState().showToast(i18n.t('room.createFailed', { error: r.error }));
+      useTwin.getState().showToast(i18n.t('room.createFailed', { error: refusalText(r) }));
       return r;
     }
     useTwin.getState().setRoom({ code: r.code, presenter: true, following: true });
@@ -110,7 +111,7 @@ export class RoomChannel {
     if (useTwin.getState().room?.code !== clean) this.lastView = null;
     const r = this.sender ? await this.sender.join(clean) : ({ ok: false, error: i18n.t('room.notConnected') } as const);
     if (!r.ok) {
-      useTwin.getState().showToast(i18n.t('room.joinFailed', { error: r.error }));
+      useTwin.getState().showToast(i18n.t('room.joinFailed', { error: refusalText(r) }));
       return r;
     }
     this.wanted = r.code;

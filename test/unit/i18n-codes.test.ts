@@ -1,0 +1,118 @@
+/**
+ * Coded messages: the model rules' problems (protocol/model-rules.ts) and the server's refusals
+ * (protocol/events.ts, ackErrorCodes) carry a code and values; the client words them in the language shown
+ * (client/src/models/problem-text.ts, client/src/net/server-error.ts) and keeps the English text for a code
+ * it does not know.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { en } from '../../client/src/i18n/en.ts';
+import { zhCN } from '../../client/src/i18n/zh-CN.ts';
+import { i18n } from '../../client/src/i18n/i18n.ts';
+import { modelProblemText } from '../../client/src/models/problem-text.ts';
+import { refusalText } from '../../client/src/net/server-error.ts';
+import { ackErrorCodes } from '../../protocol/events.ts';
+import { jointChain, robotModels } from '../../protocol/kinematics.ts';
+import { checkModel, checkRobotNodes, checkScale, modelProblemCodes, ROBOT_NODES, unitGuesses, type ModelNodeInfo, type ModelProblem } from '../../protocol/model-rules.ts';
+import { refusal } from '../../server/ack-error.ts';
+
+type Tree = { [k: string]: string | Tree };
+const section = (dict: unknown, name: string) => (dict as Record<string, Tree>)[name];
+
+/** A robot's joint nodes as the rules want them; `edit` spoils one. */
+function robotNodes(model: 'ir-210' | 'ir-20', edit: (nodes: ModelNodeInfo[]) => void = () => undefined): ModelNodeInfo[] {
+  const chain = jointChain(robotModels[model]);
+  const nodes: ModelNodeInfo[] = ROBOT_NODES.map((name, j) => ({
+    name,
+    parent: j === 0 ? null : ROBOT_NODES[j - 1],
+    translation: j >= 1 && j <= 6 ? chain[j - 1].offset : [0, 0, 0],
+    rotation: [0, 0, 0, 1],
+    scale: [1, 1, 1],
+  }));
+  edit(nodes);
+  return nodes;
+}
+const node = (nodes: ModelNodeInfo[], name: string) => nodes.find((n) => n.name === name)!;
+
+/** At least one problem of every code, made by the rules themselves. */
+const samples: ModelProblem[] = [
+  ...checkScale({ kind: 'body' }, [0, 0, 0]),
+  ...checkScale({ kind: 'station', footprint: [6, 8] }, [7200, 2500, 3100]),
+  ...checkScale({ kind: 'body' }, [0.0471, 0.02, 0.015]),
+  ...checkScale({ kind: 'robot', model: 'ir-20' }, [55, 20, 30]),
+  ...checkScale({ kind: 'robot', model: 'ir-210' }, [0.4, 0.2, 0.1]),
+  ...checkRobotNodes('ir-210', robotNodes('ir-210', (n) => n.splice(3, 1))),
+  ...checkRobotNodes('ir-210', robotNodes('ir-210', (n) => n.splice(3, 2))),
+  ...checkRobotNodes('ir-210', robotNodes('ir-210', (n) => (node(n, 'wrist_1').parent = 'base'))),
+  ...checkRobotNodes('ir-210', robotNodes('ir-210', (n) => (node(n, 'shoulder').parent = null))),
+  ...checkRobotNodes('ir-20', robotNodes('ir-210')),
+  ...checkRobotNodes('ir-210', robotNodes('ir-210', (n) => (node(n, 'elbow').rotation = [0, 0.7071068, 0, 0.7071068]))),
+  ...checkModel({ kind: 'robot', model: 'ir-210' }, { nodes: robotNodes('ir-210', (n) => (node(n, 'flange').scale = [1000, 1000, 1000])), size: [2, 2, 2] }),
+];
+
+async function inLanguage<T>(lang: 'en' | 'zh-CN', f: () => T): Promise<T> {
+  await i18n.changeLanguage(lang);
+  return f();
+}
+
+afterAll(() => i18n.changeLanguage('en'));
+
+describe('coded messages', () => {
+  it('[I18N6] every model-rule code, unit guess and role, and every server refusal code, has words in both dictionaries', () => {
+    for (const dict of [en, zhCN]) {
+      const rule = section(dict, 'modelRule');
+      for (const code of modelProblemCodes) expect(rule[code] ?? rule[`${code}_other`], code).toBeTypeOf('string');
+      for (const u of unitGuesses) expect((rule.unitGuess as Tree)[u], u).toBeTypeOf('string');
+      for (const r of ['robot', 'station', 'body']) expect((rule.role as Tree)[r], r).toBeTypeOf('string');
+      const server = section(dict, 'serverError');
+      for (const code of ackErrorCodes) expect(server[code], code).toBeTypeOf('string');
+    }
+  });
+
+  it('[I18N7] English words made from a model problem\'s code and values are the rules\' own message, for every code', async () => {
+    expect(new Set(samples.map((p) => p.code))).toEqual(new Set(modelProblemCodes));
+    const english = await inLanguage('en', () => samples.map(modelProblemText));
+    expect(english).toEqual(samples.map((p) => p.message));
+  });
+
+  it('[I18N8] Chinese words for model problems are Chinese and carry the values: sizes in metres, node names, the unit guess', async () => {
+    const chinese = await inLanguage('zh-CN', () => samples.map(modelProblemText));
+    for (const [i, text] of chinese.entries()) {
+      expect(text, samples[i].message).toMatch(/[\u3400-\u9fff]/);
+      expect(text).not.toContain('{{');
+      expect(text).not.toBe(samples[i].message);
+    }
+    const byCode = (code: string) => chinese.filter((_, i) => samples[i].code === code);
+    const [mm, tiny, inches] = byCode('wrong-scale');
+    expect(mm).toBe('尺寸为 7,200 米，而该工位（占地 6 × 8 米）约为 8 米：比例错误（可能误用了毫米？）；glTF 模型应以米为单位');
+    expect(tiny).toContain('0.0471 米');
+    expect(tiny).toContain('4.7 米');
+    expect(inches).toContain('ir-20 机器人');
+    expect(inches).toContain('（可能误用了英寸？）');
+    expect(byCode('missing-joints')[0]).toContain('“elbow”');
+    expect(byCode('missing-joints')[1]).toContain('“elbow”、“wrist_1”');
+    expect(byCode('joint-parent')[0]).toBe('节点“wrist_1”必须是“elbow”的直接子节点，但它的父节点是“base”');
+    expect(byCode('joint-parent').some((t) => t.endsWith('场景根节点'))).toBe(true);
+    expect(byCode('joint-offset')[0]).toContain('[0.35, 0.675, 0]');
+    expect(byCode('joint-scale')[0]).toContain('[1000, 1000, 1000]');
+  });
+
+  it('[I18N9] a server refusal is worded from its code with its values (the room code), in both languages', async () => {
+    const noRoom = refusal('no-room', "no room K7M3Q: check the code on the presenter's screen", { room: 'K7M3Q' });
+    expect(await inLanguage('en', () => refusalText(noRoom))).toBe(noRoom.error);
+    expect(await inLanguage('zh-CN', () => refusalText(noRoom))).toBe('没有代码为 K7M3Q 的会话：请核对讲师屏幕上的代码');
+    const forbidden = refusal('forbidden', 'forbidden: a viewer may not send room:create', { role: 'viewer', event: 'room:create' });
+    expect(await inLanguage('en', () => refusalText(forbidden))).toBe(forbidden.error);
+    expect(await inLanguage('zh-CN', () => refusalText(forbidden))).toBe('无权操作：观众不能发送 room:create');
+    expect(await inLanguage('zh-CN', () => refusalText(refusal('no-history', 'this server keeps no history')))).toBe('此服务器不保存历史记录');
+  });
+
+  it('[I18N10] a code the page does not know, a refusal without a code, or one missing a value its words need, keeps its text', async () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      await i18n.changeLanguage(lang);
+      expect(modelProblemText({ code: 'bent-flange', params: { node: 'flange' }, message: 'node "flange" is bent' })).toBe('node "flange" is bent');
+      expect(refusalText({ error: 'room is full', code: 'room-full', params: { room: 'K7M3Q' } })).toBe('room is full');
+      expect(refusalText({ error: 'no room K7M3Q: check the code' })).toBe('no room K7M3Q: check the code');
+      expect(refusalText({ error: 'no room K7M3Q: check the code', code: 'no-room' })).toBe('no room K7M3Q: check the code');
+    }
+  });
+});
