@@ -96,6 +96,8 @@ beforeAll(async () => {
   writeFileSync(path.join(assets, 'custom/broken-robot.glb'), 'exported from a CAD tool that forgot the binary\n');
   const broken = structuredClone(demoInput);
   broken.robots![0].model3d = 'assets/custom/broken-robot.glb';
+  // A real glTF that is no robot: read fine, then refused by the shared rules (no joint nodes).
+  broken.robots![1].model3d = 'assets/models/body-sedan.glb';
   [demoUrl, bigUrl, brokenUrl] = await Promise.all([serve(parseScene(demoInput)), serve(parseScene(scaleScene(demoInput, 3))), serve(parseScene(broken))]);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORT });
@@ -156,9 +158,22 @@ describe('the plant from glTF models', () => {
     expect(text).toContain('assets/custom/broken-robot.glb');
     expect(text).toContain('is not a glTF file');
     expect(text).toContain('built-in model is drawn instead');
+    expect(text).toContain('assets/models/body-sedan.glb has no joint nodes "base", "shoulder"');
     expect(distinctColours(await canvasShot())).toBeGreaterThan(150);
-    // The robot falls back to the built-in model of its kind: the same pools as the demo plant.
+    // The robots fall back to the built-in model of their kind: the same pools as the demo plant.
     expect((await drawCalls()).calls).toBe(demoCalls);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('[MDL5] with ?lang=zh-CN the notice is Chinese, the shared rules\' findings included', async () => {
+    await open(`${brokenUrl}?lang=zh-CN`);
+    const notice = page.locator('[data-testid="model-notice"]');
+    await expect.poll(() => notice.isVisible()).toBe(true);
+    const text = (await notice.textContent()) ?? '';
+    expect(text).toContain('assets/custom/broken-robot.glb 不是 glTF 文件');
+    expect(text).toContain('assets/models/body-sedan.glb 缺少关节节点“base”、“shoulder”');
+    expect(text).toContain('已改用内置模型绘制');
+    expect(text).not.toMatch(/joint node|built-in/);
     expect(pageErrors).toEqual([]);
   });
 });

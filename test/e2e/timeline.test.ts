@@ -350,6 +350,11 @@ describe('data quality and source health', { timeout: 60_000 }, () => {
     const toast = scriptPage.locator('[data-testid="toast"]');
     await expect.poll(() => toast.isVisible()).toBe(true);
     expect(await toast.textContent()).toMatch(/Pause failed: this server keeps no history/);
+    // In Chinese the server's reason is Chinese too (worded from its code), not an English sentence in a Chinese toast.
+    await scriptPage.click('[data-testid="language-button"]');
+    await scriptPage.locator('body').focus();
+    await scriptPage.keyboard.press('Space');
+    await expect.poll(() => toast.textContent()).toMatch(/^暂停失败：此服务器不保存历史记录/);
     expect(await mode(scriptPage)).toBe('live');
     expect(await panel.isVisible()).toBe(true);
     expect(pageErrors).toEqual([]);
