@@ -250,6 +250,50 @@ describe('the engineer view', { timeout: 90_000 }, () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('[E2E-EV7] the cycle-time chart draws the station\'s jobs (uPlot, on its canvas) against takt, and says how many ran over', async () => {
+    // A line of its own: S2 completes five jobs of known length in the last minutes (45, 50, 75, 55, 65 s; takt 60 s),
+    // and a sixth is under way (the newest report ends the data, so the job it completes would end there).
+    const t0 = Date.now() - 10 * 60_000;
+    const script = scriptedSource([{ type: 'station', id: 'S1', state: 'starved', ts: t0 - 1000 }]);
+    const app = createApp({ hub: createHub({ scene }), sources: [script], liveSource: true, staticDir: path.join(root, 'dist/client'), assetsDir: path.join(root, 'assets') });
+    apps.push(app);
+    const base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
+    let at = t0;
+    for (const [k, seconds] of [0, 45, 50, 75, 55, 65, 30].entries()) {
+      at += seconds * 1000;
+      // Each job's body first (a station's job names a body), in a tick of its own so no report is coalesced away.
+      script.push({ type: 'body', id: `JOB-${k + 1}`, model: 'sedan', color: null, location: { kind: 'station', station: 'S2' }, ts: at });
+      script.push({ type: 'station', id: 'S2', state: 'working', job: `JOB-${k + 1}`, ts: at });
+      await sleep(120);
+    }
+    const timeline = (await (await fetch(`${base}/api/stations/S2/timeline?window=15m`)).json()) as { jobs: Array<{ cycleSeconds: number; startKnown: boolean }> };
+    expect(timeline.jobs.filter((j) => j.startKnown).map((j) => j.cycleSeconds)).toEqual([45, 50, 75, 55, 65]);
+
+    const page = await open('/?quality=low#sel=station:S2', base);
+    await expect.poll(() => page.textContent('[data-testid="cycle-stats"]'), { timeout: 15_000 }).toMatch(/^5 cycles · mean 58(\.0)? s · max 75(\.0)? s/);
+    expect(await page.textContent('[data-testid="cycle-stats"]')).toMatch(/2 over takt/);
+    // The pixels of uPlot's canvas: the cycle line (#1f6feb) and the takt line (#b2182b) are drawn.
+    const ink = () =>
+      page.evaluate(() => {
+        const c = document.querySelector('[data-testid="cycle-chart"] canvas') as HTMLCanvasElement | null;
+        if (!c) return null;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const near = (i: number, r: number, g: number, b: number) => Math.abs(d[i] - r) < 40 && Math.abs(d[i + 1] - g) < 40 && Math.abs(d[i + 2] - b) < 40 && d[i + 3] > 128;
+        let cycle = 0;
+        let takt = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (near(i, 0x1f, 0x6f, 0xeb)) cycle++;
+          else if (near(i, 0xb2, 0x18, 0x2b)) takt++;
+        }
+        return { cycle, takt, width: c.width };
+      });
+    await expect.poll(async () => (await ink())?.cycle ?? 0, { timeout: 10_000 }).toBeGreaterThan(40);
+    const drawn = (await ink())!;
+    expect(drawn.takt).toBeGreaterThan(drawn.width / 4);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('[E2E-EV4] a deep link restores camera, selection, heatmap mode and playback time; the view then updates the link, which restores it again', async () => {
     const health = (await (await fetch(`${histUrl}/healthz`)).json()) as { history: { from: number; to: number } };
     const t = Math.round((health.history.from + health.history.to) / 2);
