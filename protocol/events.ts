@@ -59,7 +59,7 @@ export type PlaybackStatus = {
 };
 
 /**
- * Why the server refused an event, as a stable code a client can word in its own language; `error` says the
+ * Why the server refused an event (`reason`), as a stable code a client can word in its own language; `error` says the
  * same in English (for people reading logs, and for clients that do not know the code). A client must expect
  * codes it does not know (a newer server) and none at all (an older one): it then shows `error` as it came.
  */
@@ -85,13 +85,10 @@ export const ackErrorCodes = [
 ] as const;
 export type AckErrorCode = (typeof ackErrorCodes)[number];
 
-/** A refusal. `code` is an AckErrorCode from this server (typed as string: a newer one may send others). */
-export type AckFailure = { ok: false; error: string; code?: string; params?: Record<string, string | number> };
+/** A refusal. `reason` is an AckErrorCode from this server (typed as string: a newer one may send others). */
+export type AckFailure = { ok: false; error: string; reason?: string; params?: Record<string, string | number> };
 
-/**
- * `key` (to the presenter only) lets the presenter take its room back after a lost connection or a reload.
- * Mind the union: `code` is the room's code when `ok`, the refusal's code when not.
- */
+/** `key` (to the presenter only) lets the presenter take its room back after a lost connection or a reload. */
 export type RoomResult = { ok: true; code: string; key?: string } | AckFailure;
 
 export type RoomResume = { code: string; key: string };

@@ -19,7 +19,7 @@ export class AckError extends Error {
 }
 
 export function refusal(code: AckErrorCode, error: string, params?: Params): AckFailure {
-  return params ? { ok: false, code, params, error } : { ok: false, code, error };
+  return params ? { ok: false, reason: code, params, error } : { ok: false, reason: code, error };
 }
 
 /** The acknowledgement for an error thrown while handling an event. */

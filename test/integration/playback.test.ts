@@ -76,7 +76,7 @@ describe('playback over Socket.IO', () => {
       const r = await command(c, bad);
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error).toMatch(/invalid playback command/);
-      if (!r.ok) expect(r.code).toBe('invalid-argument');
+      if (!r.ok) expect(r.reason).toBe('invalid-argument');
     }
     expect(c.events.filter((e) => e.kind === 'snapshot')).toHaveLength(1);
     const r = await command(c, { type: 'seek', time: 0 });
@@ -107,14 +107,14 @@ describe('rooms: a shared cursor a presenter drives', () => {
     const emit = <T>(c: ReturnType<typeof twinClient>, ev: string, ...args: unknown[]) =>
       new Promise<T>((resolve) => (c.socket as unknown as { emit(e: string, ...a: unknown[]): void }).emit(ev, ...args, resolve));
 
-    expect(await emit(a, 'room:create')).toEqual({ ok: false, code: 'forbidden', params: { role: 'viewer', event: 'room:create' }, error: 'forbidden: a viewer may not send room:create' });
+    expect(await emit(a, 'room:create')).toEqual({ ok: false, reason: 'forbidden', params: { role: 'viewer', event: 'room:create' }, error: 'forbidden: a viewer may not send room:create' });
     const created = await emit<{ ok: boolean; code: string }>(presenter, 'room:create');
     expect(created.ok).toBe(true);
     expect(created.code).toMatch(/^[A-Z2-9]{5}$/);
     expect(await emit(a, 'room:join', created.code.toLowerCase())).toEqual({ ok: true, code: created.code });
     expect(await emit(b, 'room:join', created.code)).toEqual({ ok: true, code: created.code });
-    expect(await emit(b, 'room:join', 'NOPE9')).toEqual({ ok: false, code: 'no-room', params: { room: 'NOPE9' }, error: 'no room NOPE9: check the code on the presenter\'s screen' });
-    expect(await emit(b, 'room:join', 'no!')).toMatchObject({ ok: false, code: 'invalid-room-code', error: expect.stringMatching(/^invalid room code: /) });
+    expect(await emit(b, 'room:join', 'NOPE9')).toEqual({ ok: false, reason: 'no-room', params: { room: 'NOPE9' }, error: 'no room NOPE9: check the code on the presenter\'s screen' });
+    expect(await emit(b, 'room:join', 'no!')).toMatchObject({ ok: false, reason: 'invalid-room-code', error: expect.stringMatching(/^invalid room code: /) });
 
     // The presenter seeks: every member sees the past state.
     await emit(presenter, 'playback:command', { type: 'seek', time: T0 + 15_000 });
@@ -140,8 +140,8 @@ describe('rooms: a shared cursor a presenter drives', () => {
     const c = twinClient(`http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`, hub.index, { token: await tokens.sign('presenter') });
     clients.push(c);
     await waitFor(() => c.events.length > 0, 'snapshot');
-    expect(await command(c, { type: 'pause' })).toEqual({ ok: false, code: 'no-history', error: 'this server keeps no history' });
+    expect(await command(c, { type: 'pause' })).toEqual({ ok: false, reason: 'no-history', error: 'this server keeps no history' });
     const created = await new Promise((resolve) => (c.socket as unknown as { emit(e: string, cb: (r: unknown) => void): void }).emit('room:create', resolve));
-    expect(created).toEqual({ ok: false, code: 'no-history', error: 'this server keeps no history to share' });
+    expect(created).toEqual({ ok: false, reason: 'no-history', error: 'this server keeps no history to share' });
   }, 20_000);
 });

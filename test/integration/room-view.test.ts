@@ -60,13 +60,13 @@ describe('room:view: the presenter leads its members\' screens', () => {
     clients.push(viewer);
     await waitFor(() => viewer.events.length > 0, 'snapshot');
     const before = app.clientRejects.forbidden;
-    expect(await emit(viewer, 'room:view', view(0))).toEqual({ ok: false, code: 'forbidden', params: { role: 'viewer', event: 'room:view' }, error: 'forbidden: a viewer may not send room:view' });
+    expect(await emit(viewer, 'room:view', view(0))).toEqual({ ok: false, reason: 'forbidden', params: { role: 'viewer', event: 'room:view' }, error: 'forbidden: a viewer may not send room:view' });
     expect(app.clientRejects.forbidden).toBe(before + 1);
     // A presenter who opened no room has nobody to lead.
     const presenter = twinClient(url, hub.index, { token: await tokens.sign('presenter') });
     clients.push(presenter);
     await waitFor(() => presenter.events.length > 0, 'presenter snapshot');
-    expect(await emit(presenter, 'room:view', view(0))).toMatchObject({ ok: false, code: 'not-presenter', error: expect.stringMatching(/only the presenter of a room/) });
+    expect(await emit(presenter, 'room:view', view(0))).toMatchObject({ ok: false, reason: 'not-presenter', error: expect.stringMatching(/only the presenter of a room/) });
     expect(app.clientRejects.forbidden).toBe(before + 2);
   }, 20_000);
 
@@ -94,7 +94,7 @@ describe('room:view: the presenter leads its members\' screens', () => {
       const r = await emit<{ ok: boolean; error?: string; code?: string; params?: Record<string, unknown> }>(presenter, 'room:view', b);
       expect(r.ok, JSON.stringify(b)).toBe(false);
       expect(r.error).toMatch(/^invalid room view: /);
-      expect(r).toMatchObject({ code: 'invalid-argument', params: { event: 'room:view', details: r.error!.slice('invalid room view: '.length) } });
+      expect(r).toMatchObject({ reason: 'invalid-argument', params: { event: 'room:view', details: r.error!.slice('invalid room view: '.length) } });
     }
     expect((await emit<{ error: string }>(presenter, 'room:view', { ...view(0), tour: { id: 'visitor', step: -1 } })).error).toMatch(/tour\.step/);
     expect(app.clientRejects.invalid).toBe(before + bad.length + 1);
@@ -162,7 +162,7 @@ describe('room:view: the presenter leads its members\' screens', () => {
     const limited = results.filter((r) => !r.ok);
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0].error).toMatch(/rate limited/);
-    expect(limited[0]).toMatchObject({ code: 'rate-limited' });
+    expect(limited[0]).toMatchObject({ reason: 'rate-limited' });
     expect(app.clientRejects['rate-limit']).toBe(before + limited.length);
   }, 20_000);
 });
@@ -197,11 +197,11 @@ describe('a presenter\'s lost connection does not end its room', () => {
     clients.push(back);
     await waitFor(() => back.events.length > 0, 'the presenter\'s new connection');
     // A wrong key, a viewer, and a malformed request are refused, each with its reason.
-    expect(await emit(back, 'room:resume', { code: created.code, key: 'f'.repeat(32) })).toEqual({ ok: false, code: 'no-room-to-resume', params: { room: created.code }, error: `no room ${created.code} to resume: it has ended, or this screen did not open it` });
+    expect(await emit(back, 'room:resume', { code: created.code, key: 'f'.repeat(32) })).toEqual({ ok: false, reason: 'no-room-to-resume', params: { room: created.code }, error: `no room ${created.code} to resume: it has ended, or this screen did not open it` });
     const rejectsBefore = app.clientRejects.invalid;
     expect(await emit<{ ok: false; error: string }>(back, 'room:resume', { code: created.code })).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid room resume: .*key/) });
     expect(app.clientRejects.invalid).toBe(rejectsBefore + 1);
-    expect(await emit(member, 'room:resume', { code: created.code, key: created.key })).toEqual({ ok: false, code: 'forbidden', params: { role: 'viewer', event: 'room:resume' }, error: 'forbidden: a viewer may not send room:resume' });
+    expect(await emit(member, 'room:resume', { code: created.code, key: created.key })).toEqual({ ok: false, reason: 'forbidden', params: { role: 'viewer', event: 'room:resume' }, error: 'forbidden: a viewer may not send room:resume' });
 
     expect(await emit(back, 'room:resume', { code: created.code, key: created.key })).toEqual({ ok: true, code: created.code, key: created.key });
     await waitFor(() => seen.at(-1)?.presenterAway === false, 'the member to hear the presenter is back');

@@ -110,9 +110,9 @@ describe('coded messages', () => {
     for (const lang of ['en', 'zh-CN'] as const) {
       await i18n.changeLanguage(lang);
       expect(modelProblemText({ code: 'bent-flange', params: { node: 'flange' }, message: 'node "flange" is bent' })).toBe('node "flange" is bent');
-      expect(refusalText({ error: 'room is full', code: 'room-full', params: { room: 'K7M3Q' } })).toBe('room is full');
+      expect(refusalText({ error: 'room is full', reason: 'room-full', params: { room: 'K7M3Q' } })).toBe('room is full');
       expect(refusalText({ error: 'no room K7M3Q: check the code' })).toBe('no room K7M3Q: check the code');
-      expect(refusalText({ error: 'no room K7M3Q: check the code', code: 'no-room' })).toBe('no room K7M3Q: check the code');
+      expect(refusalText({ error: 'no room K7M3Q: check the code', reason: 'no-room' })).toBe('no room K7M3Q: check the code');
     }
   });
 });

@@ -9,12 +9,12 @@ import { i18n } from '../i18n/i18n.ts';
 const known = new Set<string>(ackErrorCodes);
 const roles = new Set(['viewer', 'presenter', 'admin']);
 
-export function refusalText(r: Pick<AckFailure, 'error' | 'code' | 'params'>): string {
-  if (!r.code || !known.has(r.code)) return r.error;
+export function refusalText(r: Pick<AckFailure, 'error' | 'reason' | 'params'>): string {
+  if (!r.reason || !known.has(r.reason)) return r.error;
   const values: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(r.params ?? {})) if (typeof v === 'string' || typeof v === 'number') values[k] = v;
   if (typeof values.role === 'string' && roles.has(values.role)) values.role = i18n.t(`serverError.role.${values.role}`);
-  const text = i18n.t(`serverError.${r.code}`, { ...values, defaultValue: r.error });
+  const text = i18n.t(`serverError.${r.reason}`, { ...values, defaultValue: r.error });
   // A value the words need and the server did not send: better its English than a "{{room}}".
   return text.includes('{{') ? r.error : text;
 }
