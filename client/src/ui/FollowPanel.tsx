@@ -5,7 +5,6 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import QRCode from 'qrcode';
 import { room } from '../net/room.ts';
 import { useTwin } from '../store/store.ts';
 
@@ -106,7 +105,8 @@ function PresenterCard({ code }: { code: string }) {
   const url = joinUrl(code);
   useEffect(() => {
     let live = true;
-    QRCode.toDataURL(url, { margin: 1, width: 176, errorCorrectionLevel: 'M' }).then(
+    // The QR code's library loads with the first presenter card, not with the app.
+    import('qrcode').then((QRCode) => QRCode.toDataURL(url, { margin: 1, width: 176, errorCorrectionLevel: 'M' })).then(
       (data) => live && setQr(data),
       () => live && setQr(null),
     );

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { stationStates } from '../../../protocol/state.ts';
 import { playback } from '../net/playback.ts';
@@ -57,29 +57,32 @@ export function StationInsights({ id }: { id: string }) {
     let stopped = false;
     let timer = 0;
     const el = chart.current!;
-    const plot = new uPlot(
-      {
-        width: Math.max(200, el.clientWidth || 280),
-        height: 120,
-        ms: 1,
-        legend: { show: false },
-        cursor: { show: false },
-        scales: { x: { time: true } },
-        axes: [
-          // Plain hh:mm: uPlot's default time labels add a second line (the date) that has no room here.
-          { size: 24, font: '10px system-ui', ticks: { size: 3 }, values: (_u, v) => v.map((x) => new Date(x).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false })) },
-          { size: 34, font: '10px system-ui', ticks: { size: 3 }, values: (_u, v) => v.map((x) => i18n.t('insights.axisSeconds', { value: x })) },
-        ],
-        series: [
-          {},
-          { label: i18n.t('insights.seriesCycle'), stroke: '#1f6feb', width: 1.5, points: { show: true, size: 4 } },
-          { label: i18n.t('insights.seriesTakt'), stroke: '#b2182b', width: 1, dash: [4, 3], points: { show: false } },
-          { label: i18n.t('insights.seriesNominal'), stroke: '#6b7685', width: 1, dash: [2, 3], points: { show: false } },
-        ],
-      },
-      [[], [], [], []],
-      el,
-    );
+    // uPlot loads with the first station panel opened, not with the app: the plant's first frame does not wait for it.
+    let plot: uPlot | null = null;
+    const makePlot = (UPlot: typeof uPlot) =>
+      new UPlot(
+        {
+          width: Math.max(200, el.clientWidth || 280),
+          height: 120,
+          ms: 1,
+          legend: { show: false },
+          cursor: { show: false },
+          scales: { x: { time: true } },
+          axes: [
+            // Plain hh:mm: uPlot's default time labels add a second line (the date) that has no room here.
+            { size: 24, font: '10px system-ui', ticks: { size: 3 }, values: (_u, v) => v.map((x) => new Date(x).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false })) },
+            { size: 34, font: '10px system-ui', ticks: { size: 3 }, values: (_u, v) => v.map((x) => i18n.t('insights.axisSeconds', { value: x })) },
+          ],
+          series: [
+            {},
+            { label: i18n.t('insights.seriesCycle'), stroke: '#1f6feb', width: 1.5, points: { show: true, size: 4 } },
+            { label: i18n.t('insights.seriesTakt'), stroke: '#b2182b', width: 1, dash: [4, 3], points: { show: false } },
+            { label: i18n.t('insights.seriesNominal'), stroke: '#6b7685', width: 1, dash: [2, 3], points: { show: false } },
+          ],
+        },
+        [[], [], [], []],
+        el,
+      );
 
     // The last timeline drawn: written again in the new language when the language changes.
     let last: TimelineJson | null = null;
@@ -116,7 +119,7 @@ export function StationInsights({ id }: { id: string }) {
       const jobs = tl.jobs.filter((j) => j.startKnown);
       const xs = jobs.map((j) => j.end);
       const ys = jobs.map((j) => j.cycleSeconds);
-      plot.setData([xs, ys, xs.map(() => tl.taktTime), xs.map(() => tl.nominalCycleTime)]);
+      plot?.setData([xs, ys, xs.map(() => tl.taktTime), xs.map(() => tl.nominalCycleTime)]);
       if (stats.current) {
         if (ys.length === 0) stats.current.textContent = i18n.t('insights.noCycle');
         else {
@@ -179,10 +182,20 @@ export function StationInsights({ id }: { id: string }) {
       }
       if (!stopped) timer = window.setTimeout(() => void poll(), POLL_MS);
     };
+    void import('uplot').then(
+      (m) => {
+        if (stopped) return;
+        plot = makePlot(m.default);
+        if (last) draw(last);
+      },
+      () => {
+        // The chart's code did not load (the server went away mid-upgrade): the other sections still work.
+      },
+    );
     void poll();
     // Texts written into the DOM are written again in the new language (axis labels with the next redraw).
     const relabel = () => {
-      plot.redraw(false, true);
+      plot?.redraw(false, true);
       if (last) draw(last);
     };
     i18n.on('languageChanged', relabel);
@@ -190,7 +203,7 @@ export function StationInsights({ id }: { id: string }) {
       stopped = true;
       i18n.off('languageChanged', relabel);
       window.clearTimeout(timer);
-      plot.destroy();
+      plot?.destroy();
     };
   }, [id]);
 
