@@ -72,7 +72,7 @@ type AtlasRect = { u0: number; v0: number; u1: number; v1: number; aspect: numbe
  */
 function labelAtlas(labels: { text: string; color: string }[]): { texture: CanvasTexture; rects: AtlasRect[] } {
   const canvas = document.createElement('canvas');
-  const ctx = canvas.getContext('2d')!;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   const fontOf = (size: number) => `700 ${size}px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif`;
   let size = 120;
   let layout: { x: number; y: number; w: number }[] = [];
