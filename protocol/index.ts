@@ -5,4 +5,5 @@ export * from './scene.ts';
 export * from './scene-index.ts';
 export * from './codec.ts';
 export * from './events.ts';
+export * from './http-errors.ts';
 export * from './kinematics.ts';

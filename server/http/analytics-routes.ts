@@ -17,6 +17,8 @@ import { bottlenecksCsv, kpisCsv } from '../analytics/csv.ts';
 import { analyse, clipWindow, iso, type AnalyticsReport } from '../analytics/report.ts';
 import type { BodyRoute } from '../analytics/body-routes.ts';
 import { StationTimelines, type StationTimeline } from '../analytics/station-timelines.ts';
+import type { HttpFailure } from '../../protocol/http-errors.ts';
+import { httpFailure } from './http-error.ts';
 
 export type AnalyticsDeps = {
   /** The live store (attached to the hub), or one built over a whole recording; null when none. */
@@ -33,6 +35,8 @@ const namedWindows: Record<string, number> = { '15m': 15 * 60_000, '1h': HOUR, '
 const params = ['from', 'to', 'window', 'format'] as const;
 
 type Query = { from: number; to: number; format: 'json' | 'csv' };
+/** A bad query parameter's answer (400): the coded error and the parameter's name. */
+export type ParameterError = HttpFailure & { parameter: string };
 
 export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   let fromHistory: { key: string; store: StationTimelines } | null = null;
@@ -85,7 +89,7 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
     const dataTo = Math.max(deps.analytics?.to ?? -Infinity, h?.to ?? -Infinity);
     const covered = Number.isFinite(dataFrom) && Number.isFinite(dataTo);
     sendJson(res, 416, {
-      error: covered ? `the window ${iso(q.from)} to ${iso(q.to)} is outside the data, which covers ${iso(dataFrom)} to ${iso(dataTo)}` : 'no data yet: analytics needs station reports',
+      ...(covered ? httpFailure('outside-data', { from: iso(q.from), to: iso(q.to), dataFrom: iso(dataFrom), dataTo: iso(dataTo) }) : httpFailure('no-data-yet')),
       from: covered ? iso(dataFrom) : null,
       to: covered ? iso(dataTo) : null,
       fromMs: covered ? dataFrom : null,
@@ -96,7 +100,7 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
   function stationTimeline(res: ServerResponse, id: string, sp: URLSearchParams): void {
     const station = deps.scene.stations.find((s) => s.id === id);
     if (!station) {
-      sendJson(res, 404, { error: `no station "${id}" in scene ${deps.scene.id}`, station: id });
+      sendJson(res, 404, { ...httpFailure('no-station', { station: id, scene: deps.scene.id }), station: id });
       return;
     }
     const q = parseQuery(sp, now());
@@ -105,7 +109,7 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
       return;
     }
     if (q.format !== 'json') {
-      sendJson(res, 400, { error: 'format: a station timeline is JSON only', parameter: 'format' });
+      sendJson(res, 400, { ...httpFailure('json-only'), parameter: 'format' });
       return;
     }
     const store = storeFor(q.from);
@@ -116,7 +120,7 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
     }
     const tl = store.timeline(id, w.from, w.to);
     if (!tl) {
-      sendJson(res, 404, { error: `no station "${id}" in the analysed data`, station: id });
+      sendJson(res, 404, { ...httpFailure('station-not-analysed', { station: id }), station: id });
       return;
     }
     sendJson(res, 200, timelineJson(tl, station, deps.scene.taktTime, w, store.to ?? w.to));
@@ -146,13 +150,10 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
       return;
     }
     if (later !== null && at !== null) {
-      sendJson(res, 404, { error: `no body "${vin}" at ${iso(at)}: it was first seen at ${iso(later)}, after that time`, vin, firstSeen: later });
+      sendJson(res, 404, { ...httpFailure('body-not-yet', { vin, at: iso(at), firstSeen: iso(later) }), vin, firstSeen: later });
       return;
     }
-    sendJson(res, 404, {
-      error: stores.length === 0 ? 'this server keeps no analytics (a cluster follower): ask the node that runs the source' : `no body "${vin}" in the data kept (bodies are kept while in the plant and for a while after they leave)`,
-      vin,
-    });
+    sendJson(res, 404, { ...(stores.length === 0 ? httpFailure('no-analytics') : httpFailure('no-body', { vin })), vin });
   }
 
   return function handleAnalytics(req: IncomingMessage, res: ServerResponse): boolean {
@@ -163,7 +164,7 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
     const route = p === '/api/kpis' ? 'kpis' : p === '/api/bottlenecks' ? 'bottlenecks' : stationMatch ? 'timeline' : bodyMatch ? 'route' : null;
     if (route === null) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { error: `method ${req.method} not allowed; use GET` }, { allow: 'GET, HEAD' });
+      sendJson(res, 405, httpFailure('method-not-allowed', { method: String(req.method) }), { allow: 'GET, HEAD' });
       return true;
     }
     if (route === 'timeline' || route === 'route') {
@@ -171,7 +172,7 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
       try {
         id = decodeURIComponent((stationMatch ?? bodyMatch)![1]);
       } catch {
-        sendJson(res, 400, { error: 'the id in the path is not valid percent-encoding' });
+        sendJson(res, 400, httpFailure('bad-path-encoding'));
         return true;
       }
       if (route === 'timeline') stationTimeline(res, id, url.searchParams);
@@ -277,28 +278,28 @@ function routeJson(r: BodyRoute, scene: ResolvedScene, now: number, clip = false
 }
 
 /** A route's only parameter: `at`, the time it is asked as of (null: now); or an error naming the parameter. */
-export function parseAt(sp: URLSearchParams): number | null | { error: string; parameter: string } {
+export function parseAt(sp: URLSearchParams): number | null | ParameterError {
   for (const key of sp.keys()) {
-    if (key !== 'at') return { error: `unknown parameter "${key}"; expected at`, parameter: key };
-    if (sp.getAll(key).length > 1) return { error: `${key}: given more than once`, parameter: key };
+    if (key !== 'at') return { ...httpFailure('unknown-parameter', { parameter: key, expected: 'at' }), parameter: key };
+    if (sp.getAll(key).length > 1) return { ...httpFailure('repeated-parameter', { parameter: key }), parameter: key };
   }
   const text = sp.get('at');
   if (text === null) return null;
   const t = parseTime(text);
-  return t === null ? { error: `at: expected an ISO 8601 time or epoch milliseconds, got "${text}"`, parameter: 'at' } : t;
+  return t === null ? { ...httpFailure('invalid-time', { parameter: 'at', value: text }), parameter: 'at' } : t;
 }
 
 /** The window asked for, resolved against `now`; or an error naming the parameter. */
-export function parseQuery(sp: URLSearchParams, now: number): Query | { error: string; parameter: string } {
+export function parseQuery(sp: URLSearchParams, now: number): Query | ParameterError {
   for (const key of sp.keys()) {
-    if (!(params as readonly string[]).includes(key)) return { error: `unknown parameter "${key}"; expected ${params.join(', ')}`, parameter: key };
-    if (sp.getAll(key).length > 1) return { error: `${key}: given more than once`, parameter: key };
+    if (!(params as readonly string[]).includes(key)) return { ...httpFailure('unknown-parameter', { parameter: key, expected: params.join(', ') }), parameter: key };
+    if (sp.getAll(key).length > 1) return { ...httpFailure('repeated-parameter', { parameter: key }), parameter: key };
   }
-  const time = (name: 'from' | 'to'): number | null | { error: string; parameter: string } => {
+  const time = (name: 'from' | 'to'): number | null | ParameterError => {
     const text = sp.get(name);
     if (text === null) return null;
     const t = parseTime(text);
-    return t === null ? { error: `${name}: expected an ISO 8601 time or epoch milliseconds, got "${text}"`, parameter: name } : t;
+    return t === null ? { ...httpFailure('invalid-time', { parameter: name, value: text }), parameter: name } : t;
   };
   const from = time('from');
   if (from !== null && typeof from === 'object') return from;
@@ -308,11 +309,11 @@ export function parseQuery(sp: URLSearchParams, now: number): Query | { error: s
   let span: number | null = null;
   if (wText !== null) {
     span = parseSpan(wText);
-    if (span === null) return { error: `window: expected 15m, 1h, 8h, shift or a duration such as 90s, 30m, 2h; got "${wText}"`, parameter: 'window' };
-    if (from !== null && to !== null) return { error: 'window: give at most two of from, to and window', parameter: 'window' };
+    if (span === null) return { ...httpFailure('invalid-window', { value: wText }), parameter: 'window' };
+    if (from !== null && to !== null) return { ...httpFailure('window-overdetermined'), parameter: 'window' };
   }
   const format = sp.get('format') ?? 'json';
-  if (format !== 'json' && format !== 'csv') return { error: `format: expected json or csv, got "${format}"`, parameter: 'format' };
+  if (format !== 'json' && format !== 'csv') return { ...httpFailure('invalid-format', { value: format }), parameter: 'format' };
   const len = span ?? HOUR;
   let f: number;
   let t: number;
@@ -320,7 +321,7 @@ export function parseQuery(sp: URLSearchParams, now: number): Query | { error: s
   else if (from !== null) [f, t] = [from, span !== null ? from + span : now];
   else if (to !== null) [f, t] = [to - len, to];
   else [f, t] = [now - len, now];
-  if (!(t > f)) return { error: `from: must be earlier than to (from ${iso(f)}, to ${iso(t)})`, parameter: 'from' };
+  if (!(t > f)) return { ...httpFailure('from-not-before-to', { from: iso(f), to: iso(t) }), parameter: 'from' };
   return { from: f, to: t, format };
 }
 

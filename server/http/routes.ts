@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub } from '../hub/twin-hub.ts';
 import type { History } from '../hub/history.ts';
 import { computeMarkers, type Markers } from './markers.ts';
+import { httpFailure } from './http-error.ts';
 
 export type HealthInfo = () => Record<string, unknown>;
 
@@ -15,7 +16,7 @@ export function createApiHandler(hub: Hub, health: HealthInfo, history: History 
     const p = url.pathname;
     if (p !== '/healthz' && !p.startsWith('/api/') && p !== '/api') return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { error: `method ${req.method} not allowed; use GET` }, { allow: 'GET, HEAD' });
+      sendJson(res, 405, httpFailure('method-not-allowed', { method: String(req.method) }), { allow: 'GET, HEAD' });
       return true;
     }
     switch (p) {
@@ -30,15 +31,16 @@ export function createApiHandler(hub: Hub, health: HealthInfo, history: History 
         }
         const t = parseTime(at);
         if (t === null) {
-          sendJson(res, 400, { error: `at: expected an ISO 8601 time or epoch milliseconds, got "${at}"` });
+          sendJson(res, 400, httpFailure('invalid-time', { parameter: 'at', value: at }));
           return true;
         }
         if (!history || history.from === null || history.to === null) {
-          sendJson(res, 404, { error: 'no history is kept by this server yet' });
+          sendJson(res, 404, httpFailure('no-history-yet'));
           return true;
         }
         if (t < history.from || t > history.to) {
-          sendJson(res, 416, { error: `at: ${new Date(t).toISOString()} is outside the history, which covers ${new Date(history.from).toISOString()} to ${new Date(history.to).toISOString()}`, from: history.from, to: history.to });
+          const iso = (ms: number) => new Date(ms).toISOString();
+          sendJson(res, 416, { ...httpFailure('outside-history', { at: iso(t), from: iso(history.from), to: iso(history.to) }), from: history.from, to: history.to });
           return true;
         }
         const { hub: past } = history.stateAt(t);
@@ -55,12 +57,12 @@ export function createApiHandler(hub: Hub, health: HealthInfo, history: History 
         const from = fromText === null ? history.from : parseTime(fromText);
         const to = toText === null ? history.to : parseTime(toText);
         if (from === null || to === null || to < from) {
-          sendJson(res, 400, { error: 'from and to: expected ISO 8601 times or epoch milliseconds, with from ≤ to' });
+          sendJson(res, 400, httpFailure('invalid-range'));
           return true;
         }
         const station = url.searchParams.get('station') ?? undefined;
         if (station !== undefined && !stationIds.has(station)) {
-          sendJson(res, 400, { error: `station: no station "${station}" in scene ${hub.scene.id}` });
+          sendJson(res, 400, httpFailure('invalid-station', { station, scene: hub.scene.id }));
           return true;
         }
         const key = `${from}|${to}|${station ?? ''}`;
@@ -72,7 +74,7 @@ export function createApiHandler(hub: Hub, health: HealthInfo, history: History 
         sendJson(res, 200, health());
         return true;
       default:
-        sendJson(res, 404, { error: `no API route ${p}`, routes: ['/api/scene', '/api/state', '/api/markers', '/api/kpis', '/api/bottlenecks', '/api/stations/:id/timeline', '/api/bodies/:vin/route', '/healthz', '/metrics'] });
+        sendJson(res, 404, { ...httpFailure('no-route', { path: p }), routes: ['/api/scene', '/api/state', '/api/markers', '/api/kpis', '/api/bottlenecks', '/api/stations/:id/timeline', '/api/bodies/:vin/route', '/healthz', '/metrics'] });
         return true;
     }
   };
