@@ -4,7 +4,9 @@
  * not show the body's future. Outside React: the route ribbon reads it in useFrame by version, the panel
  * listens and writes its table into the DOM.
  */
+import type { HttpFailure } from '../../../protocol/http-errors.ts';
 import { playback } from '../net/playback.ts';
+import { httpFailureOf, refusalText } from '../net/server-error.ts';
 import { useTwin } from './store.ts';
 import { i18n } from '../i18n/i18n.ts';
 
@@ -38,7 +40,18 @@ export const ROUTE_TICK_MS = 100;
 /** A playing cursor that lands this far (state time) from where it would have run on has jumped. */
 const JUMP_MS = 5000;
 
-export const routeFeed: { vin: string | null; route: BodyRouteJson | null; problem: string | null; version: number } = {
+/**
+ * Why there is no route: the server's error answer, kept as it came so it is worded in the language shown
+ * when shown (routeProblemText); or only the status when the answer said nothing (0: no answer).
+ */
+export type RouteProblem = { status: number; failure: HttpFailure | null };
+
+export function routeProblemText(p: RouteProblem): string {
+  if (p.failure) return refusalText(p.failure, 'http');
+  return p.status === 0 ? i18n.t('net.unreachable') : i18n.t('net.serverAnswered', { status: p.status });
+}
+
+export const routeFeed: { vin: string | null; route: BodyRouteJson | null; problem: RouteProblem | null; version: number } = {
   vin: null,
   route: null,
   problem: null,
@@ -51,7 +64,7 @@ export function onRoute(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 
-function publish(vin: string | null, route: BodyRouteJson | null, problem: string | null): void {
+function publish(vin: string | null, route: BodyRouteJson | null, problem: RouteProblem | null): void {
   routeFeed.vin = vin;
   routeFeed.route = route;
   routeFeed.problem = problem;
@@ -63,15 +76,15 @@ function publish(vin: string | null, route: BodyRouteJson | null, problem: strin
  * The route of one body (as of `at`, epoch ms, in playback; null: now); `{ problem }` when the server has
  * none (unknown VIN, not yet in the plant at `at`, no analytics) or failed.
  */
-export async function fetchRoute(vin: string, at: number | null = null): Promise<{ route: BodyRouteJson } | { problem: string; status: number }> {
+export async function fetchRoute(vin: string, at: number | null = null): Promise<{ route: BodyRouteJson } | { problem: RouteProblem }> {
   try {
     const query = at === null ? '' : `?at=${Math.round(at)}`;
     const res = await fetch(`/api/bodies/${encodeURIComponent(vin)}/route${query}`, { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
-    const json = (await res.json().catch(() => null)) as (BodyRouteJson & { error?: string }) | null;
+    const json = (await res.json().catch(() => null)) as BodyRouteJson | null;
     if (res.ok && json && Array.isArray(json.visits)) return { route: json };
-    return { problem: json?.error ?? i18n.t('net.serverAnswered', { status: res.status }), status: res.status };
+    return { problem: { status: res.status, failure: httpFailureOf(json) } };
   } catch {
-    return { problem: i18n.t('net.unreachable'), status: 0 };
+    return { problem: { status: 0, failure: null } };
   }
 }
 

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n/i18n.ts';
-import { onRoute, routeFeed } from '../store/body-route.ts';
+import { onRoute, routeFeed, routeProblemText } from '../store/body-route.ts';
 import { formatDuration as dwell, formatTime } from './format.ts';
 
 export function BodyRoutePanel({ vin }: { vin: string }) {
@@ -20,7 +20,8 @@ export function BodyRoutePanel({ vin }: { vin: string }) {
       const r = routeFeed.route;
       if (!r) {
         tb.replaceChildren();
-        sum.textContent = routeFeed.problem ?? i18n.t('route.loading');
+        // The server's error in the language shown (worded again when the language changes).
+        sum.textContent = routeFeed.problem ? routeProblemText(routeFeed.problem) : i18n.t('route.loading');
         return;
       }
       const rows = r.visits.map((v) => {

@@ -6,7 +6,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { LiveState } from '../live/live-state.ts';
-import { fetchRoute } from '../store/body-route.ts';
+import { fetchRoute, routeProblemText } from '../store/body-route.ts';
 import { useTwin, type Selection } from '../store/store.ts';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n/i18n.ts';
@@ -66,7 +66,13 @@ export function SearchBox({ scene, live }: { scene: ResolvedScene; live: LiveSta
     if ('route' in r) {
       store.select({ kind: 'body', id: r.route.vin });
       input.current?.blur();
-    } else store.showToast(r.status === 404 ? i18n.t('search.notFound', { query: q }) : i18n.t('search.failed', { query: q, problem: r.problem }), r.status === 404 ? 'info' : 'error');
+    } else {
+      // Not found: a 404 saying the body is not kept (or an older server's 404, which says nothing more). Another
+      // 404 (a cluster follower keeps no analytics) or error is a failed search, in the server's words.
+      const reason = r.problem.failure?.reason;
+      const notFound = r.problem.status === 404 && (reason === undefined || reason === 'no-body');
+      store.showToast(notFound ? i18n.t('search.notFound', { query: q }) : i18n.t('search.failed', { query: q, problem: routeProblemText(r.problem) }), notFound ? 'info' : 'error');
+    }
   };
 
   return (

@@ -9,7 +9,9 @@ import { useTranslation } from 'react-i18next';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { stationStates } from '../../../protocol/state.ts';
+import type { HttpFailure } from '../../../protocol/http-errors.ts';
 import { playback } from '../net/playback.ts';
+import { httpFailureOf, refusalText } from '../net/server-error.ts';
 import { stationStateColor } from '../palette.ts';
 import { useTwin } from '../store/store.ts';
 import { i18n } from '../i18n/i18n.ts';
@@ -86,6 +88,18 @@ export function StationInsights({ id }: { id: string }) {
 
     // The last timeline drawn: written again in the new language when the language changes.
     let last: TimelineJson | null = null;
+    // Why the last poll drew nothing (status 0: no answer); kept as it came, so it is worded again too.
+    let problem: { status: number; failure: HttpFailure | null } | null = null;
+    const showProblem = () => {
+      const n = note.current;
+      if (!n || !problem) return;
+      n.hidden = false;
+      n.textContent = problem.failure
+        ? refusalText(problem.failure, 'http')
+        : problem.status === 0
+          ? i18n.t('insights.unreachable')
+          : i18n.t('insights.serverAnswered', { status: problem.status });
+    };
     const draw = (tl: TimelineJson) => {
       last = tl;
       const c = gantt.current;
@@ -166,18 +180,19 @@ export function StationInsights({ id }: { id: string }) {
       const q = inPlayback && cursor !== null ? `to=${Math.round(cursor)}&window=${INSIGHT_WINDOW}` : `window=${INSIGHT_WINDOW}`;
       try {
         const res = await fetch(`/api/stations/${encodeURIComponent(id)}/timeline?${q}`, { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
-        const json = (await res.json().catch(() => null)) as (TimelineJson & { error?: string }) | null;
+        const json = (await res.json().catch(() => null)) as TimelineJson | null;
         if (stopped) return;
-        if (res.ok && json && Array.isArray(json.intervals)) draw(json);
-        else if (note.current) {
-          note.current.hidden = false;
-          // The server's own words are data: shown as they came.
-          note.current.textContent = json?.error ?? i18n.t('insights.serverAnswered', { status: res.status });
+        if (res.ok && json && Array.isArray(json.intervals)) {
+          problem = null;
+          draw(json);
+        } else {
+          problem = { status: res.status, failure: httpFailureOf(json) };
+          showProblem();
         }
       } catch {
-        if (!stopped && note.current) {
-          note.current.hidden = false;
-          note.current.textContent = i18n.t('insights.unreachable');
+        if (!stopped) {
+          problem = { status: 0, failure: null };
+          showProblem();
         }
       }
       if (!stopped) timer = window.setTimeout(() => void poll(), POLL_MS);
@@ -197,6 +212,7 @@ export function StationInsights({ id }: { id: string }) {
     const relabel = () => {
       plot?.redraw(false, true);
       if (last) draw(last);
+      showProblem();
     };
     i18n.on('languageChanged', relabel);
     return () => {
