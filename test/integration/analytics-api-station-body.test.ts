@@ -12,9 +12,12 @@ import { createReplaySource } from '../../server/sources/replay/index.ts';
 import { StationTimelines } from '../../server/analytics/station-timelines.ts';
 import { closeAnalyticsServers, serveAnalytics } from '../fixtures/analytics-server.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
+import { expectReason } from '../fixtures/http-error.ts';
+import type { HttpErrorReason } from '../../protocol/http-errors.ts';
 
 const scene = tinyScene();
 const at = (mm: number, ss = 0) => Date.UTC(2026, 0, 5, 8, mm, ss);
+const iso = (t: number) => new Date(t).toISOString();
 const st = (id: string, state: StationState, ts: number, job?: string | null): Change => ({ type: 'station', id, state, ts, ...(job !== undefined ? { job } : {}) });
 const body = (id: string, location: BodyLocation, ts: number): Change => ({ type: 'body', id, model: 'sedan', color: null, location, ts });
 const atStation = (station: string): BodyLocation => ({ kind: 'station', station });
@@ -92,25 +95,40 @@ describe('station timeline and body route API', () => {
     expect(s1.current).toEqual({ job: 'VIN2', start: at(5), workSeconds: 300 });
   });
 
-  it('API-T2 timeline errors: unknown station 404, bad times 400 naming the parameter, outside the data 416, POST 405', async () => {
+  it('API-T2 timeline errors: unknown station 404, bad times 400 naming the parameter, outside the data 416, POST 405; each with its reason', async () => {
     const url = await setup();
     const unknown = await get(`${url}/api/stations/NOPE/timeline`);
     expect(unknown.status).toBe(404);
     expect(unknown.json()).toMatchObject({ station: 'NOPE' });
     expect(unknown.json().error).toMatch(/no station "NOPE"/);
-    for (const [q, param] of [['from=yesterday', 'from'], ['to=12:00', 'to'], ['window=forever', 'window'], [`from=${at(5)}&to=${at(1)}`, 'from'], ['format=csv', 'format'], ['colour=red', 'colour']]) {
+    expectReason(unknown.json(), 'no-station', { station: 'NOPE', scene: scene.id });
+    const bad: Array<[string, string, HttpErrorReason, Record<string, string> | undefined]> = [
+      ['from=yesterday', 'from', 'invalid-time', { parameter: 'from', value: 'yesterday' }],
+      ['to=12:00', 'to', 'invalid-time', { parameter: 'to', value: '12:00' }],
+      ['window=forever', 'window', 'invalid-window', { value: 'forever' }],
+      [`from=${at(5)}&to=${at(1)}`, 'from', 'from-not-before-to', { from: iso(at(5)), to: iso(at(1)) }],
+      ['format=csv', 'format', 'json-only', undefined],
+      ['colour=red', 'colour', 'unknown-parameter', { parameter: 'colour', expected: 'from, to, window, format' }],
+    ];
+    for (const [q, param, reason, params] of bad) {
       const r = await get(`${url}/api/stations/S1/timeline?${q}`);
       expect(r.status, q).toBe(400);
       expect(r.json().parameter, q).toBe(param);
       expect(typeof r.json().error).toBe('string');
+      expectReason(r.json(), reason, params);
     }
     const outside = await get(`${url}/api/stations/S1/timeline?from=${at(30)}&to=${at(40)}`);
     expect(outside.status).toBe(416);
     expect(outside.json()).toMatchObject({ toMs: at(10) });
-    expect((await get(`${url}/api/stations/S1/timeline`, 'POST')).status).toBe(405);
+    expectReason(outside.json(), 'outside-data', { from: iso(at(30)), to: iso(at(40)), dataFrom: iso(at(0) - 1000), dataTo: iso(at(10)) });
+    const post = await get(`${url}/api/stations/S1/timeline`, 'POST');
+    expect(post.status).toBe(405);
+    expectReason(post.json(), 'method-not-allowed', { method: 'POST' });
     // Percent-encoded ids are decoded; an id with a slash cannot name a station.
     expect((await get(`${url}/api/stations/%53%31/timeline?window=1h`)).json().station).toBe('S1');
-    expect((await get(`${url}/api/stations/%E0%A4%A/timeline`)).status).toBe(400);
+    const encoding = await get(`${url}/api/stations/%E0%A4%A/timeline`);
+    expect(encoding.status).toBe(400);
+    expectReason(encoding.json(), 'bad-path-encoding');
   });
 
   it('API-R1 /api/bodies/:vin/route: visits in order with dwell times, a body still in the plant timed up to now', async () => {
@@ -137,13 +155,16 @@ describe('station timeline and body route API', () => {
     const r = await get(`${url}/api/bodies/NOPE/route`);
     expect(r.status).toBe(404);
     expect(r.json()).toMatchObject({ vin: 'NOPE' });
+    expectReason(r.json(), 'no-body', { vin: 'NOPE' });
     const p = await get(`${url}/api/bodies/VIN1/route?from=1`);
     expect(p.status).toBe(400);
     expect(p.json().parameter).toBe('from');
+    expectReason(p.json(), 'unknown-parameter', { parameter: 'from', expected: 'at' });
     const none = await setup(false);
     const n = await get(`${none}/api/bodies/VIN1/route`);
     expect(n.status).toBe(404);
     expect(n.json().error).toMatch(/no analytics/);
+    expectReason(n.json(), 'no-analytics');
   });
 
   it('API-R4 ?at= before the first sighting: 404 saying when the body was first seen', async () => {
@@ -152,6 +173,7 @@ describe('station timeline and body route API', () => {
     expect(r.status).toBe(404);
     expect(r.json()).toMatchObject({ vin: 'VIN2', firstSeen: at(5) });
     expect(r.json().error).toMatch(/no body "VIN2" at 2026-01-05T08:04:00\.000Z: it was first seen at 2026-01-05T08:05:00\.000Z/);
+    expectReason(r.json(), 'body-not-yet', { vin: 'VIN2', at: '2026-01-05T08:04:00.000Z', firstSeen: '2026-01-05T08:05:00.000Z' });
     // At the very moment it was first seen, it is there.
     expect((await get(`${url}/api/bodies/VIN2/route?at=${at(5)}`)).status).toBe(200);
   });
@@ -193,19 +215,20 @@ describe('station timeline and body route API', () => {
 
   it('API-R7 a bad at is a 400 naming the parameter and saying why', async () => {
     const url = await setup();
-    for (const [q, param, why] of [
-      ['at=NaN', 'at', /at: expected an ISO 8601 time or epoch milliseconds, got "NaN"/],
-      ['at=', 'at', /got ""/],
-      ['at=yesterday', 'at', /got "yesterday"/],
-      ['at=Infinity', 'at', /got "Infinity"/],
-      [`at=1${'0'.repeat(400)}`, 'at', /expected an ISO 8601 time/],
-      [`at=${at(4)}&at=${at(5)}`, 'at', /at: given more than once/],
-      [`at=${at(4)}&from=${at(1)}`, 'from', /unknown parameter "from"; expected at/],
+    for (const [q, param, why, reason, params] of [
+      ['at=NaN', 'at', /at: expected an ISO 8601 time or epoch milliseconds, got "NaN"/, 'invalid-time', { parameter: 'at', value: 'NaN' }],
+      ['at=', 'at', /got ""/, 'invalid-time', { parameter: 'at', value: '' }],
+      ['at=yesterday', 'at', /got "yesterday"/, 'invalid-time', { parameter: 'at', value: 'yesterday' }],
+      ['at=Infinity', 'at', /got "Infinity"/, 'invalid-time', { parameter: 'at', value: 'Infinity' }],
+      [`at=1${'0'.repeat(400)}`, 'at', /expected an ISO 8601 time/, 'invalid-time', { parameter: 'at', value: `1${'0'.repeat(400)}` }],
+      [`at=${at(4)}&at=${at(5)}`, 'at', /at: given more than once/, 'repeated-parameter', { parameter: 'at' }],
+      [`at=${at(4)}&from=${at(1)}`, 'from', /unknown parameter "from"; expected at/, 'unknown-parameter', { parameter: 'from', expected: 'at' }],
     ] as const) {
       const r = await get(`${url}/api/bodies/VIN1/route?${q}`);
       expect(r.status, q).toBe(400);
       expect(r.json().parameter, q).toBe(param);
       expect(r.json().error, q).toMatch(why);
+      expectReason(r.json(), reason, params);
     }
   });
 
@@ -233,5 +256,6 @@ describe('station timeline and body route API', () => {
     const none = await get(`${url}/api/nothing`);
     expect(none.status).toBe(404);
     expect(none.json().routes).toEqual(expect.arrayContaining(['/api/stations/:id/timeline', '/api/bodies/:vin/route']));
+    expectReason(none.json(), 'no-route', { path: '/api/nothing' });
   });
 });

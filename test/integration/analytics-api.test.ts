@@ -7,6 +7,8 @@ import { StationTimelines } from '../../server/analytics/station-timelines.ts';
 import { closeAnalyticsServers, serveAnalytics } from '../fixtures/analytics-server.ts';
 import { kpiCsvColumns } from '../../server/analytics/csv.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
+import { expectReason } from '../fixtures/http-error.ts';
+import type { HttpErrorReason } from '../../protocol/http-errors.ts';
 
 const limits: [number, number][] = [[-185, 185], [-80, 60], [-110, 70], [-200, 200], [-125, 125], [-350, 350]];
 const scene = tinyScene({
@@ -115,30 +117,40 @@ describe('analytics API (node:http around createAnalyticsHandler)', () => {
     );
   });
 
-  it('API-A4 bad parameters: 400 naming the parameter; windows outside the data: 416; other methods: 405', async () => {
+  it('API-A4 bad parameters: 400 naming the parameter; windows outside the data: 416; other methods: 405; each with its reason', async () => {
     const { url } = await liveSetup();
-    const bad: Array<[string, string]> = [
-      ['from=yesterday', 'from'],
-      ['to=12:00', 'to'],
-      ['window=forever', 'window'],
-      ['format=xml', 'format'],
-      ['form=1', 'form'],
-      [`from=${at(9, 0)}&to=${at(8, 0)}`, 'from'],
-      [`from=${at(8, 0)}&to=${at(9, 0)}&window=1h`, 'window'],
-      ['window=1h&window=8h', 'window'],
+    const iso = (t: number) => new Date(t).toISOString();
+    const bad: Array<[string, string, HttpErrorReason, Record<string, string> | undefined]> = [
+      ['from=yesterday', 'from', 'invalid-time', { parameter: 'from', value: 'yesterday' }],
+      ['to=12:00', 'to', 'invalid-time', { parameter: 'to', value: '12:00' }],
+      ['window=forever', 'window', 'invalid-window', { value: 'forever' }],
+      ['format=xml', 'format', 'invalid-format', { value: 'xml' }],
+      ['form=1', 'form', 'unknown-parameter', { parameter: 'form', expected: 'from, to, window, format' }],
+      [`from=${at(9, 0)}&to=${at(8, 0)}`, 'from', 'from-not-before-to', { from: iso(at(9, 0)), to: iso(at(8, 0)) }],
+      [`from=${at(8, 0)}&to=${at(9, 0)}&window=1h`, 'window', 'window-overdetermined', undefined],
+      ['window=1h&window=8h', 'window', 'repeated-parameter', { parameter: 'window' }],
     ];
-    for (const [q, param] of bad) {
+    for (const [q, param, reason, params] of bad) {
       const r = await get(`${url}/api/kpis?${q}`);
       expect(r.status, q).toBe(400);
       expect(r.json().parameter).toBe(param);
       expect(r.json().error).toMatch(new RegExp(`^(${param}|unknown parameter "${param}")`));
+      expectReason(r.json(), reason, params);
     }
     const out = await get(`${url}/api/bottlenecks?from=${at(12, 0)}&window=1h`);
     expect(out.status).toBe(416);
     expect(out.json().error).toMatch(/outside the data/);
     expect(out.json().from).toBe(new Date(at(7, 59)).toISOString());
+    expectReason(out.json(), 'outside-data', { from: iso(at(12, 0)), to: iso(at(13, 0)), dataFrom: iso(at(7, 59)), dataTo: iso(at(9, 0)) });
     const post = await fetch(`${url}/api/kpis`, { method: 'POST' });
     expect(post.status).toBe(405);
+    expectReason(await post.json(), 'method-not-allowed', { method: 'POST' });
+    // A store with nothing in it yet.
+    const empty = await serve({ analytics: new StationTimelines(scene), history: null, scene, hub: createHub({ scene, tickMs: 1 << 30 }) });
+    const none = await get(`${empty}/api/kpis`);
+    expect(none.status).toBe(416);
+    expect(none.json()).toMatchObject({ error: 'no data yet: analytics needs station reports', from: null, to: null });
+    expectReason(none.json(), 'no-data-yet');
     const other = await get(`${url}/api/state`);
     expect(other.json().error).toBe('fallback'); // not ours: the handler says false
   });

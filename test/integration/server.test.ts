@@ -8,6 +8,8 @@ import { twinClient, waitFor } from '../fixtures/client.ts';
 import type { StateSnapshot } from '../../protocol/state.ts';
 import { wireParser } from '../../protocol/wire.ts';
 import { PROTOCOL_VERSION } from '../../protocol/events.ts';
+import { History, recordHubHistory } from '../../server/hub/history.ts';
+import { expectReason } from '../fixtures/http-error.ts';
 
 const scene = tinyScene();
 let apps: App[] = [];
@@ -53,8 +55,47 @@ describe('server (real HTTP + Socket.IO on port 0)', () => {
     const missing = await getJson<{ error: string }>(`${url}/api/nothing`);
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatch(/no API route/);
+    expectReason(missing.body, 'no-route', { path: '/api/nothing' });
     const post = await fetch(`${url}/api/state`, { method: 'POST' });
     expect(post.status).toBe(405);
+    expectReason(await post.json(), 'method-not-allowed', { method: 'POST' });
+    const past = await getJson<{ error: string }>(`${url}/api/state?at=1000`);
+    expect(past.status).toBe(404);
+    expect(past.body.error).toBe('no history is kept by this server yet');
+    expectReason(past.body, 'no-history-yet');
+  });
+
+  it('[API2] /api/state?at= and /api/markers refuse a bad time, a time outside the history and an unknown station, each with its reason', async () => {
+    const T = Date.UTC(2026, 0, 5, 8, 0, 0);
+    const iso = (t: number) => new Date(t).toISOString();
+    const staging = createHub({ scene, tickMs: 1 << 30 });
+    const history = new History({ scene, retentionMs: Infinity });
+    recordHubHistory(staging, history, 0);
+    for (const [t, state] of [[T, 'working'], [T + 60_000, 'down'], [T + 120_000, 'working']] as const) {
+      staging.sink.apply({ type: 'station', id: 'S1', state, ts: t });
+      staging.sink.time?.(t);
+      staging.tick();
+    }
+    const app = createApp({ hub: createHub({ scene }), sources: [], history, liveSource: false, staticDir: null });
+    apps.push(app);
+    const url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
+    expect((await getJson(`${url}/api/state?at=${T + 60_000}`)).status).toBe(200);
+    const bad = await getJson<{ error: string }>(`${url}/api/state?at=yesterday`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('at: expected an ISO 8601 time or epoch milliseconds, got "yesterday"');
+    expectReason(bad.body, 'invalid-time', { parameter: 'at', value: 'yesterday' });
+    const after = await getJson<{ error: string }>(`${url}/api/state?at=${T + 3_600_000}`);
+    expect(after.status).toBe(416);
+    expect(after.body).toMatchObject({ from: history.from, to: T + 120_000 });
+    expect(after.body.error).toMatch(/is outside the history/);
+    expectReason(after.body, 'outside-history', { at: iso(T + 3_600_000), from: iso(history.from!), to: iso(T + 120_000) });
+    const range = await getJson<{ error: string }>(`${url}/api/markers?from=${T + 60_000}&to=${T}`);
+    expect(range.status).toBe(400);
+    expectReason(range.body, 'invalid-range');
+    const station = await getJson<{ error: string }>(`${url}/api/markers?station=NOPE`);
+    expect(station.status).toBe(400);
+    expect(station.body.error).toBe('station: no station "NOPE" in scene tiny');
+    expectReason(station.body, 'invalid-station', { station: 'NOPE', scene: 'tiny' });
   });
 
   it('[HUB3][NET1] a client gets hello, a snapshot at the hub revision, then deltas; its state equals /api/state', async () => {
