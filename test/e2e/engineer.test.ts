@@ -250,6 +250,20 @@ describe('the engineer view', { timeout: 90_000 }, () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('[E2E-EV8] with ?lang=zh-CN the route panel says the server\'s 404 for a VIN it does not keep in Chinese, with the VIN; in English, in the server\'s own words', async () => {
+    const vin = 'NOPE-0000000001';
+    const answer = (await (await fetch(`${url}/api/bodies/${vin}/route`)).json()) as { error: string; reason: string };
+    expect(answer.reason).toBe('no-body');
+    const page = await open(`/?quality=low&lang=zh-CN#sel=body:${vin}`);
+    const summary = () => page.textContent('[data-testid="route-summary"]');
+    await expect.poll(summary, { timeout: 15_000 }).toBe(`保存的数据中没有车身“${vin}”（车身在厂内期间及离厂后一段时间内保留）`);
+    // The language button: the same answer in English is the server's own sentence.
+    await page.click('[data-testid="language-button"]');
+    await expect.poll(summary, { timeout: 5000 }).toBe(answer.error);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('[E2E-EV7] the cycle-time chart draws the station\'s jobs (uPlot, on its canvas) against takt, and says how many ran over', async () => {
     // A line of its own: S2 completes five jobs of known length in the last minutes (45, 50, 75, 55, 65 s; takt 60 s),
     // and a sixth is under way (the newest report ends the data, so the job it completes would end there).
