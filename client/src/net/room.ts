@@ -229,6 +229,8 @@ export class RoomChannel {
       useTwin.getState().setRoom(null);
       useTwin.getState().showToast(i18n.t('room.lost'), 'info');
     }
+    // This tab was opened to join a room (`?join=`) after leading one that is gone.
+    if (this.wanted) await this.rejoin(this.wanted);
   }
 
   private lead(led: LedRoom | null): void {
