@@ -471,7 +471,7 @@ export function createApp(options: AppOptions) {
       const ack = ackOf<RoomResult>(args);
       if (!(await admit('room:create', ack))) return;
       try {
-        if (!history || history.from === null) throw new AckError('no-history', 'this server keeps no history to share');
+        if (!history || history.from === null) throw new AckError('no-history', 'this server keeps no history');
         const time = viewer.session?.time ?? hub.time;
         detach(viewer);
         const room: Room = { code: newRoomCode(), key: randomBytes(16).toString('hex'), session: new PlaybackSession(history, delivery, transport), presenter: viewer, members: new Set([viewer]), view: null, awayTimer: null };

@@ -142,6 +142,6 @@ describe('rooms: a shared cursor a presenter drives', () => {
     await waitFor(() => c.events.length > 0, 'snapshot');
     expect(await command(c, { type: 'pause' })).toEqual({ ok: false, reason: 'no-history', error: 'this server keeps no history' });
     const created = await new Promise((resolve) => (c.socket as unknown as { emit(e: string, cb: (r: unknown) => void): void }).emit('room:create', resolve));
-    expect(created).toEqual({ ok: false, reason: 'no-history', error: 'this server keeps no history to share' });
+    expect(created).toEqual({ ok: false, reason: 'no-history', error: 'this server keeps no history' });
   }, 20_000);
 });
