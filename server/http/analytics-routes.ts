@@ -146,7 +146,7 @@ export function createAnalyticsHandler(deps: AnalyticsDeps): (req: IncomingMessa
       }
       const end = store.to ?? r.firstSeen;
       // Never past the data: as of a time beyond it, the route is what the data holds.
-      sendJson(res, 200, routeJson(r, deps.scene, at === null ? end : Math.min(at, end), at !== null));
+      sendJson(res, 200, bodyRouteJson(r, deps.scene, at === null ? end : Math.min(at, end), at !== null));
       return;
     }
     if (later !== null && at !== null) {
@@ -244,7 +244,7 @@ function timelineJson(tl: StationTimeline, station: { name: string; cycleTime: n
  * the route as known at `now`, a past time: visits entered later are left out, the one in progress then is
  * open, and a removal after `now` has not happened yet.
  */
-function routeJson(r: BodyRoute, scene: ResolvedScene, now: number, clip = false) {
+export function bodyRouteJson(r: BodyRoute, scene: ResolvedScene, now: number, clip = false) {
   const names = new Map(scene.stations.map((s) => [s.id, s.name]));
   const removed = clip && r.removed !== null && r.removed > now ? null : r.removed;
   const kept = clip ? r.visits.filter((v) => v.from <= now) : r.visits;
@@ -273,6 +273,8 @@ function routeJson(r: BodyRoute, scene: ResolvedScene, now: number, clip = false
     visits,
     stationSeconds: seconds(visits.reduce((a, v) => a + (v.kind === 'station' ? v.dwellSeconds * 1000 : 0), 0)),
     totalSeconds: seconds((removed ?? Math.max(now, r.firstSeen)) - r.firstSeen),
+    // The facts behind the notes, for a client that words them itself (the browser, in its language).
+    droppedVisits: r.droppedVisits,
     notes,
   };
 }

@@ -136,7 +136,7 @@ describe('station timeline and body route API', () => {
     const r = await get(`${url}/api/bodies/VIN1/route`);
     expect(r.status).toBe(200);
     const route = r.json();
-    expect(route).toMatchObject({ vin: 'VIN1', inPlant: false, firstSeen: at(1), removed: at(8), totalSeconds: 420, stationSeconds: 300 });
+    expect(route).toMatchObject({ vin: 'VIN1', inPlant: false, firstSeen: at(1), removed: at(8), totalSeconds: 420, stationSeconds: 300, droppedVisits: 0, notes: [] });
     expect(route.visits.map((v: { kind: string; id: string; dwellSeconds: number }) => [v.kind, v.id, v.dwellSeconds])).toEqual([
       ['station', 'S1', 60],
       ['conveyor', 'C1', 60],

@@ -16,7 +16,10 @@ import { httpErrorReasons, type HttpErrorReason, type HttpFailure } from '../../
 import { jointChain, robotModels } from '../../protocol/kinematics.ts';
 import { checkModel, checkRobotNodes, checkScale, modelProblemCodes, ROBOT_NODES, unitGuesses, type ModelNodeInfo, type ModelProblem } from '../../protocol/model-rules.ts';
 import { refusal } from '../../server/ack-error.ts';
-import { parseAt, parseQuery } from '../../server/http/analytics-routes.ts';
+import { bodyRouteJson, parseAt, parseQuery } from '../../server/http/analytics-routes.ts';
+import { BodyRoutes } from '../../server/analytics/body-routes.ts';
+import { routeNotes } from '../../client/src/store/body-route.ts';
+import { tinyScene } from '../fixtures/tiny-scene.ts';
 import { httpFailure } from '../../server/http/http-error.ts';
 
 type Tree = { [k: string]: string | Tree };
@@ -214,5 +217,25 @@ describe('coded HTTP error answers', () => {
     expect(httpFailureOf({ error: 42 })).toBeNull();
     expect(httpFailureOf({ error: 'x', reason: 7, params: ['a'] })).toEqual({ error: 'x' });
     expect(httpFailureOf({ error: 'x', reason: 'no-body', params: { vin: 'V1' }, vin: 'V1' })).toEqual({ error: 'x', reason: 'no-body', params: { vin: 'V1' } });
+  });
+
+  it('[I18N15] a route\'s notes are worded from its facts: in English as the server says them, in Chinese with the count', async () => {
+    const routes = new BodyRoutes({ maxVisits: 3 });
+    // A body already in the plant when the data began, and one whose first two visits were dropped.
+    routes.locate('EARLY', 'station', 'S1', 10, true);
+    routes.locate('EARLY', 'station', 'S2', 20);
+    for (let t = 0; t < 5; t++) routes.locate('LONG', 'station', t % 2 ? 'S1' : 'S2', 10 + t);
+    const scene = tinyScene();
+    const early = bodyRouteJson(routes.get('EARLY')!, scene, 30);
+    const long = bodyRouteJson(routes.get('LONG')!, scene, 30);
+    expect(long.droppedVisits).toBe(2);
+    for (const json of [early, long]) {
+      expect(json.notes).toHaveLength(1);
+      expect(await inLanguage('en', () => routeNotes(json))).toEqual(json.notes);
+    }
+    const zh = await inLanguage('zh-CN', () => [...routeNotes(early), ...routeNotes(long)]);
+    expect(zh[0]).toMatch(/[\u4e00-\u9fff]/);
+    expect(zh[1]).toMatch(/[\u4e00-\u9fff]/);
+    expect(zh[1]).toContain('2');
   });
 });

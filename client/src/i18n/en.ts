@@ -252,6 +252,8 @@ export const en = {
     stations: '{{count}} stations',
     inPlant: '{{stations}} · {{atStations}} at stations of {{total}} in the plant so far',
     leftPlant: '{{stations}} · {{atStations}} at stations of {{total}} in the plant (left the plant)',
+    noteDropped: 'the first {{count}} visits are not kept',
+    noteBeforeData: 'the body was in the plant before the data began: its first dwell time is a lower bound',
   },
   heat: {
     utilisation: { label: 'Utilisation', meaning: 'share of planned time working' },

@@ -251,6 +251,8 @@ export const zhCN: Dictionary = {
     stations: '{{count}} 个工位',
     inPlant: '{{stations}} · 在厂内共 {{total}}，其中在工位 {{atStations}}（仍在厂内）',
     leftPlant: '{{stations}} · 在厂内共 {{total}}，其中在工位 {{atStations}}（已离厂）',
+    noteDropped: '最早的 {{count}} 次停留未保留',
+    noteBeforeData: '数据开始前该车身已在厂内：其第一次停留时间为下限',
   },
   heat: {
     utilisation: { label: '利用率', meaning: '计划时间中运行的比例' },

@@ -28,10 +28,24 @@ export type BodyRouteJson = {
   visits: RouteVisit[];
   stationSeconds: number;
   totalSeconds: number;
+  /** Visits at the start of a long route that are no longer kept (0 for most bodies). */
+  droppedVisits?: number;
+  /** The server's notes in English (the panel words them from the facts instead: routeNotes). */
   notes: string[];
 };
 
 /** Live, and in playback while playing: how often the route is asked again. */
+/**
+ * A route's notes in the page's language, from the facts the server sends with it (dropped visits, a first
+ * visit that began before the data); the server's English `notes` say the same for other clients.
+ */
+export function routeNotes(r: Pick<BodyRouteJson, 'droppedVisits' | 'visits'>): string[] {
+  const notes: string[] = [];
+  if ((r.droppedVisits ?? 0) > 0) notes.push(i18n.t('route.noteDropped', { count: r.droppedVisits }));
+  if (r.visits.some((v) => v.enteredBeforeData)) notes.push(i18n.t('route.noteBeforeData'));
+  return notes;
+}
+
 export const ROUTE_POLL_MS = 3000;
 /** While the cursor is dragged or jumps: at most this often. */
 export const ROUTE_SCRUB_MS = 300;

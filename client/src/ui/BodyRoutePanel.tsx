@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n/i18n.ts';
-import { onRoute, routeFeed, routeProblemText } from '../store/body-route.ts';
+import { onRoute, routeFeed, routeNotes, routeProblemText } from '../store/body-route.ts';
 import { formatDuration as dwell, formatTime } from './format.ts';
 
 export function BodyRoutePanel({ vin }: { vin: string }) {
@@ -42,8 +42,8 @@ export function BodyRoutePanel({ vin }: { vin: string }) {
       tb.replaceChildren(...rows);
       const stations = r.visits.filter((v) => v.kind === 'station').length;
       const values = { stations: i18n.t(stations === 1 ? 'route.oneStation' : 'route.stations', { count: stations }), atStations: dwell(r.stationSeconds), total: dwell(r.totalSeconds) };
-      // The server's notes are data: shown as they came.
-      sum.textContent = `${i18n.t(r.inPlant ? 'route.inPlant' : 'route.leftPlant', values)}${r.notes.length ? ` · ${r.notes.join('; ')}` : ''}`;
+      const notes = routeNotes(r);
+      sum.textContent = `${i18n.t(r.inPlant ? 'route.inPlant' : 'route.leftPlant', values)}${notes.map((n) => ` · ${n}`).join('')}`;
     };
     write();
     // Written again in the new language when the language changes.
