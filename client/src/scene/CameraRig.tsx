@@ -11,18 +11,18 @@ import type { OrbitControls as OrbitControlsImpl } from 'three-stdlib';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import { useTwin } from '../store/store.ts';
 import { useCommitProbe } from './commit-probe.ts';
+import { flightProgress, GLIDE_MAX_S } from './flight.ts';
 
 const DURATION = 1.4;
-const ease = (t: number) => (t < 0.5 ? 4 * t * t * t : 1 - Math.pow(-2 * t + 2, 3) / 2);
 
-type Tween = { fromPos: Vector3; fromTarget: Vector3; toPos: Vector3; toTarget: Vector3; t: number; active: boolean; duration: number; lift: number };
+type Tween = { fromPos: Vector3; fromTarget: Vector3; toPos: Vector3; toTarget: Vector3; t: number; active: boolean; duration: number; lift: number; glide: boolean };
 
 /** `adaptive`: moving the camera lowers the resolution for a moment (AdaptiveDpr in HallLook). */
 export function CameraRig({ scene, adaptive = false }: { scene: ResolvedScene; adaptive?: boolean }) {
   useCommitProbe();
   const controls = useRef<OrbitControlsImpl>(null);
   const camera = useThree((s) => s.camera);
-  const tween = useRef<Tween>({ fromPos: new Vector3(), fromTarget: new Vector3(), toPos: new Vector3(), toTarget: new Vector3(), t: 1, active: false, duration: DURATION, lift: 0 });
+  const tween = useRef<Tween>({ fromPos: new Vector3(), fromTarget: new Vector3(), toPos: new Vector3(), toTarget: new Vector3(), t: 1, active: false, duration: DURATION, lift: 0, glide: false });
 
   // First preset at once, no transition.
   useEffect(() => {
@@ -56,7 +56,8 @@ export function CameraRig({ scene, adaptive = false }: { scene: ResolvedScene; a
       tw.duration = Math.max(0.05, duration);
       // Across the plant, rise on the way so the flight shows where it goes instead of skimming through machines.
       const travel = tw.fromTarget.distanceTo(tw.toTarget);
-      tw.lift = duration >= 1 ? Math.min(60, travel * 0.25) : 0;
+      tw.glide = duration < GLIDE_MAX_S;
+      tw.lift = tw.glide ? 0 : Math.min(60, travel * 0.25);
       tw.t = 0;
       tw.active = true;
     };
@@ -76,7 +77,7 @@ export function CameraRig({ scene, adaptive = false }: { scene: ResolvedScene; a
     if (!tw.active || !c) return;
     // Wall-clock based: on a slow renderer the move still ends on time, in fewer steps.
     tw.t = Math.min(1, tw.t + dt / tw.duration);
-    const k = ease(tw.t);
+    const k = flightProgress(tw.t, tw.glide);
     camera.position.lerpVectors(tw.fromPos, tw.toPos, k);
     if (tw.lift > 0) camera.position.y += tw.lift * Math.sin(Math.PI * k);
     c.target.lerpVectors(tw.fromTarget, tw.toTarget, k);
