@@ -16,6 +16,7 @@ import { momentary } from '../analytics/bottlenecks.ts';
 import { bottlenecksCsv, kpisCsv } from '../analytics/csv.ts';
 import { analyse, clipWindow, iso, type AnalyticsReport } from '../analytics/report.ts';
 import type { BodyRoute } from '../analytics/body-routes.ts';
+import { parseTime } from './routes.ts';
 import { StationTimelines, type StationTimeline } from '../analytics/station-timelines.ts';
 import type { HttpFailure } from '../../protocol/http-errors.ts';
 import { httpFailure } from './http-error.ts';
@@ -285,10 +286,15 @@ export function parseAt(sp: URLSearchParams): number | null | ParameterError {
     if (key !== 'at') return { ...httpFailure('unknown-parameter', { parameter: key, expected: 'at' }), parameter: key };
     if (sp.getAll(key).length > 1) return { ...httpFailure('repeated-parameter', { parameter: key }), parameter: key };
   }
-  const text = sp.get('at');
+  return timeParam(sp, 'at');
+}
+
+/** A time parameter: null when absent, the time, or an error naming the parameter. */
+function timeParam(sp: URLSearchParams, name: string): number | null | ParameterError {
+  const text = sp.get(name);
   if (text === null) return null;
   const t = parseTime(text);
-  return t === null ? { ...httpFailure('invalid-time', { parameter: 'at', value: text }), parameter: 'at' } : t;
+  return t === null ? { ...httpFailure('invalid-time', { parameter: name, value: text }), parameter: name } : t;
 }
 
 /** The window asked for, resolved against `now`; or an error naming the parameter. */
@@ -297,15 +303,9 @@ export function parseQuery(sp: URLSearchParams, now: number): Query | ParameterE
     if (!(params as readonly string[]).includes(key)) return { ...httpFailure('unknown-parameter', { parameter: key, expected: params.join(', ') }), parameter: key };
     if (sp.getAll(key).length > 1) return { ...httpFailure('repeated-parameter', { parameter: key }), parameter: key };
   }
-  const time = (name: 'from' | 'to'): number | null | ParameterError => {
-    const text = sp.get(name);
-    if (text === null) return null;
-    const t = parseTime(text);
-    return t === null ? { ...httpFailure('invalid-time', { parameter: name, value: text }), parameter: name } : t;
-  };
-  const from = time('from');
+  const from = timeParam(sp, 'from');
   if (from !== null && typeof from === 'object') return from;
-  const to = time('to');
+  const to = timeParam(sp, 'to');
   if (to !== null && typeof to === 'object') return to;
   const wText = sp.get('window');
   let span: number | null = null;
@@ -327,17 +327,6 @@ export function parseQuery(sp: URLSearchParams, now: number): Query | ParameterE
   return { from: f, to: t, format };
 }
 
-/** ISO 8601 or epoch milliseconds; null when neither (or a number too large to be a time). */
-function parseTime(text: string): number | null {
-  const s = text.trim();
-  if (/^-?\d+(\.\d+)?$/.test(s)) {
-    const t = Number(s);
-    return Number.isFinite(t) ? t : null;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}/.test(s)) return null;
-  const t = Date.parse(s);
-  return Number.isFinite(t) ? t : null;
-}
 
 /** 15m, 1h, 8h, shift (8 h), or any number of s, m or h. */
 function parseSpan(text: string): number | null {

@@ -80,11 +80,10 @@ export function createApiHandler(hub: Hub, health: HealthInfo, history: History 
   };
 }
 
-/** ISO 8601 or epoch milliseconds; null when neither. */
+/** ISO 8601 or epoch milliseconds; null when neither (or a number too large to be a time). */
 export function parseTime(text: string): number | null {
-  if (/^-?\d+(\.\d+)?$/.test(text.trim())) return Number(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return null;
-  const t = Date.parse(text);
+  const s = text.trim();
+  const t = /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : /^\d{4}-\d{2}-\d{2}/.test(s) ? Date.parse(s) : NaN;
   return Number.isFinite(t) ? t : null;
 }
 
