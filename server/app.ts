@@ -108,10 +108,7 @@ export function createApp(options: AppOptions) {
     }
     const room = viewer.room;
     if (room) {
-      viewer.room = null;
-      viewer.session = null;
-      room.session.remove(viewer.transport);
-      room.members.delete(viewer);
+      leaveRoomOpen(viewer, room);
       // The presenter leaving ends the room: everybody returns to live.
       if (room.presenter === viewer) closeRoom(room);
     } else {
@@ -122,7 +119,7 @@ export function createApp(options: AppOptions) {
   function followMain(viewer: Viewer): void {
     viewer.feed = main.add(viewer.transport);
   }
-  /** Takes `viewer` out of its room without closing it (it lost its connection, or another screen leads now). */
+  /** Takes `viewer` out of its room without closing it (closing is the caller's business). */
   function leaveRoomOpen(viewer: Viewer, room: Room): void {
     viewer.room = null;
     viewer.session = null;
