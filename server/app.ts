@@ -635,6 +635,8 @@ export function createApp(options: AppOptions) {
       hub.tick();
       // A live stream records its own recent history; a replay brings a loaded one.
       if (history && liveSource) stopHistory = recordHubHistory(hub, history);
+      // What the sources already know of the recent past goes into the history and analytics first.
+      for (const s of sources) s.backfill?.(() => hub.tick());
       hub.start();
       running = true;
       await new Promise<void>((resolve, reject) => {

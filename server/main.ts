@@ -36,7 +36,8 @@ export const options = {
   scene: { type: 'string', arg: 'ID|PATH', default: 'demo-plant', help: 'scene id from scenes/, or a path to a scene.json' },
   seed: { type: 'string', arg: 'N', default: '1', help: 'simulator random seed (same seed, same event stream)' },
   speed: { type: 'string', arg: 'X', default: '1', help: 'simulated seconds per real second (e.g. 10 runs ten times faster)' },
-  warmup: { type: 'string', arg: 'SECONDS', default: '14400', help: 'simulated seconds run silently before serving, so the line is full' },
+  warmup: { type: 'string', arg: 'SECONDS', default: '14400', help: 'simulated seconds run before serving, so the line is full' },
+  backfill: { type: 'string', arg: 'SECONDS', default: '3600', help: 'the last SECONDS of the warm-up go into history and the KPIs, so they have data from the start (0: none; at most --warmup)' },
   ...liveSourceOptions,
   record: { type: 'string', arg: 'FILE', help: 'record every change to FILE (.jsonl, or .jsonl.gz compressed)' },
   replay: { type: 'string', arg: 'FILE', help: 'play a recording (.jsonl, .jsonl.gz), a CSV event log, or "demo-shift" (a simulated shift, made on first use) instead of the simulator' },
@@ -142,12 +143,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(command === 'import' ? 'linetwin: usage: linetwin import LOG.csv --out FILE.jsonl.gz [--scene ID] [--strict]\n' : `linetwin: unexpected argument "${command}"; run linetwin --help\n`);
     return 2;
   }
-  let port: number, seed: number, speed: number, warmup: number, tickMs: number, historyS: number, replaySpeed: number;
+  let port: number, seed: number, speed: number, warmup: number, backfill: number, tickMs: number, historyS: number, replaySpeed: number;
   try {
     port = number('port', v.port as string, { min: 0, max: 65535, integer: true });
     seed = number('seed', v.seed as string, { min: 0, max: 2 ** 31 - 1, integer: true });
     speed = number('speed', v.speed as string, { min: 0.01, max: 1000 });
     warmup = number('warmup', v.warmup as string, { min: 0, max: 7 * 24 * 3600 });
+    backfill = Math.min(warmup, number('backfill', v.backfill as string, { min: 0, max: 7 * 24 * 3600 }));
     tickMs = number('tick', v.tick as string, { min: 10, max: 5000, integer: true });
     historyS = number('history', v.history as string, { min: 0, max: 7 * 24 * 3600 });
     replaySpeed = number('replay-speed', v['replay-speed'] as string, { min: 0.25, max: 120 });
@@ -223,7 +225,7 @@ async function main(argv: string[]): Promise<number> {
     history = replay.history;
   } else {
     // Start the simulated clock in the past so that, after the warm-up, simulated time is now.
-    sources = live.length > 0 ? live : [createSimulatorSource(scene, { seed, speed, warmup, startTime: Date.now() - warmup * 1000 })];
+    sources = live.length > 0 ? live : [createSimulatorSource(scene, { seed, speed, warmup, backfill, startTime: Date.now() - warmup * 1000 })];
     history = historyS > 0 ? new History({ scene, retentionMs: historyS * 1000 }) : null;
   }
   let cluster: Awaited<ReturnType<typeof joinCluster>> | null = null;
@@ -256,9 +258,13 @@ async function main(argv: string[]): Promise<number> {
     allowedOrigins: (v['allowed-origin'] as unknown as string[] | undefined) ?? [],
     auth: tokenAuth(tokenSecret),
   });
+  const backfilling = !replay && !v.follow && live.length === 0 && backfill > 0;
+  const listenStarted = performance.now();
+  if (backfilling) process.stdout.write(`Simulating the last ${formatSpan(backfill)} of the warm-up into history and the KPIs…\n`);
   let bound: number;
   try {
     bound = await app.listen(port, v.host as string);
+    if (backfilling) process.stdout.write(`History and KPIs ready in ${((performance.now() - listenStarted) / 1000).toFixed(1)} s.\n`);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use; pass --port with a free port` : err.message;
@@ -295,6 +301,13 @@ async function main(argv: string[]): Promise<number> {
   await app.close();
   await cluster?.stop();
   return 0;
+}
+
+/** A span of seconds in the largest whole unit: "1 h", "20 min", "45 s". */
+function formatSpan(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 async function loadReplay(file: string, scene: ResolvedScene, strict: boolean): Promise<LoadedRecording> {

@@ -25,6 +25,12 @@ export type Source = {
   readonly kind: SourceKind;
   /** Begin delivering changes. May emit an initial full state synchronously. */
   start(sink: ChangeSink): void | Promise<void>;
+  /**
+   * Optional: hand over the recent past the source already knows (the simulator: the last part of its warm-up),
+   * calling `commit()` after each step so every step becomes a revision of its own. Called once, after start() and
+   * before live updates, with the history and the analytics listening: they begin with data instead of empty.
+   */
+  backfill?(commit: () => void): void;
   /** Stop delivering; after the promise resolves no more changes arrive. */
   stop(): void | Promise<void>;
   health?(): SourceHealth;

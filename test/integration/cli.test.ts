@@ -92,6 +92,9 @@ describe('command line', () => {
     const speed = run('--speed', '0');
     expect(speed.code).toBe(2);
     expect(speed.err).toContain('--speed');
+    const backfill = run('--backfill', '-5');
+    expect(backfill.code).toBe(2);
+    expect(backfill.err).toContain('--backfill');
     const opt = run('--frobnicate');
     expect(opt.code).toBe(2);
     expect(opt.err).toMatch(/Unknown option '--frobnicate'/);
@@ -121,8 +124,19 @@ describe('command line', () => {
     noStack(rec.err + imp.err);
   });
 
-  it('[CLI6] serves the demo plant on the simulator, then stops cleanly on SIGTERM', async () => {
-    const { child, url } = await serve('--warmup', '600');
+  it('[CLI6] serves the demo plant on the simulator, with the end of the warm-up in history and the KPIs, then stops cleanly on SIGTERM', async () => {
+    // Ninety minutes of warm-up fill the line; its last twenty go into history and the KPIs.
+    const { child, url, out } = await serve('--warmup', '5400', '--backfill', '1200');
+    expect(out()).toContain('Simulating the last 20 min of the warm-up into history and the KPIs');
+    expect(out()).toMatch(/History and KPIs ready in \d+\.\d s/);
+    const health = (await (await fetch(`${url}/healthz`)).json()) as { revision: number; history: { from: number; to: number } };
+    expect(health.history.to - health.history.from).toBeGreaterThanOrEqual(1_200_000);
+    // Up to a revision per 200 ms step of backfilled state time (6000; a step where nothing moved commits nothing).
+    expect(health.revision).toBeGreaterThan(3000);
+    const kpis = (await (await fetch(`${url}/api/kpis`)).json()) as { data: { from: string }; line: { bodiesCompleted: number; jobsPerHour: number } };
+    expect(Date.parse(kpis.data.from)).toBe(health.history.from);
+    expect(kpis.line.bodiesCompleted).toBeGreaterThan(5);
+    expect(kpis.line.jobsPerHour).toBeGreaterThan(0);
     const state = (await (await fetch(`${url}/api/state`)).json()) as { revision: number; stations: Record<string, unknown>; bodies: Record<string, unknown> };
     const scene = (await (await fetch(`${url}/api/scene`)).json()) as { stations: unknown[] };
     expect(state.revision).toBeGreaterThan(0);
@@ -137,7 +151,9 @@ describe('command line', () => {
 
   it('[REC13] the server killed outright while recording leaves a file that reads back to within about a second of the kill', async () => {
     const file = path.join(tmp, 'killed.jsonl.gz');
-    const { child, url, out } = await serve('--record', file);
+    const { child, url, out } = await serve('--record', file, '--warmup', '1800');
+    // The default backfill (an hour) is cut to the warm-up.
+    expect(out()).toContain('Simulating the last 30 min of the warm-up');
     expect(out()).toContain(`recording to ${file}`);
     await new Promise((r) => setTimeout(r, 3000));
     const { time } = (await (await fetch(`${url}/api/state`)).json()) as { time: number };

@@ -509,6 +509,69 @@ describe('simulator source', () => {
     expect(source.simulation.now).toBe(T0 + 610_000);
   });
 
+  it('[SRC4] backfill delivers the end of the warm-up in committed 200 ms steps, the stream of a silent run, then live resumes', () => {
+    vi.useFakeTimers();
+    let real = 5_000;
+    const source = createSimulatorSource(scene, { seed: 4, speed: 10, warmup: 600, backfill: 120, startTime: T0, tickMs: 50, clock: () => real });
+    const log = sinkLog();
+    source.start(log.sink);
+    // Silent up to where the backfill begins; the full state is stamped there.
+    expect(source.simulation.now).toBe(T0 + 480_000);
+    const full = log.changes.splice(0);
+    expect(full.every((c) => c.ts === T0 + 480_000)).toBe(true);
+    log.times.length = 0;
+
+    const commits: Array<{ changes: number; time: number; now: number }> = [];
+    // Real time passes while the backfill runs (1 ms per commit here).
+    const tick = () => {
+      commits.push({ changes: log.changes.length, time: log.times.at(-1) ?? Number.NaN, now: source.simulation.now });
+      real++;
+    };
+    source.backfill!(tick);
+    // Up to the end of the warm-up, in steps of 200 ms, one commit after each step's changes and clock.
+    expect(source.simulation.now).toBe(T0 + 600_000);
+    expect(commits).toHaveLength(600);
+    commits.forEach((c, i) => {
+      expect(c.now).toBe(T0 + 480_000 + (i + 1) * 200);
+      expect(c.time).toBe(c.now);
+    });
+    expect(commits.at(-1)!.changes).toBe(log.changes.length);
+
+    // The same changes as the simulation run straight through (chunking does not change the stream, SIM2).
+    const ref = new LineSimulation(scene, { seed: 4, startTime: T0 });
+    ref.runUntil(T0 + 480_000, () => undefined, { sample: false });
+    const expected: Change[] = [];
+    ref.runUntil(source.simulation.now, (c) => expected.push(c));
+    expect(expected.length).toBeGreaterThan(1000);
+    expect(log.changes).toEqual(expected);
+    // Backfilled changes are not live messages.
+    expect(source.health!().messagesTotal).toBe(0);
+    expect(() => source.backfill!(tick)).toThrow(/once/);
+
+    // The first live tick catches up the real time the backfill took, then live goes on at speed × real time.
+    real += 50;
+    vi.advanceTimersByTime(50);
+    expect(source.simulation.now).toBe(T0 + 600_000 + (600 + 50) * 10);
+    real += 50;
+    vi.advanceTimersByTime(50);
+    expect(source.simulation.now).toBe(T0 + 600_000 + (600 + 100) * 10);
+    source.stop();
+  });
+
+  it('[SRC5] backfill: none by default, never more than the warm-up, not before start', () => {
+    const quiet = createSimulatorSource(scene, { warmup: 60, startTime: T0, clock: () => 0 });
+    expect(() => quiet.backfill!(() => undefined)).toThrow(/before start/);
+    const log = sinkLog();
+    quiet.start(log.sink);
+    expect(quiet.simulation.now).toBe(T0 + 60_000);
+    let commits = 0;
+    quiet.backfill!(() => commits++);
+    expect(commits).toBe(0);
+    quiet.stop();
+    expect(() => createSimulatorSource(scene, { warmup: 60, backfill: 61 })).toThrow(/backfill must be a finite number of seconds from 0 to the warm-up \(60\)/);
+    expect(() => createSimulatorSource(scene, { backfill: -1 })).toThrow(/backfill/);
+  });
+
   it('[SRC2] a long suspension is caught up at most 10 s of real time per tick', () => {
     let real = 0;
     const source = createSimulatorSource(scene, { speed: 2, warmup: 0, startTime: T0, clock: () => real });

@@ -14,8 +14,13 @@ export type SimulatorOptions = {
   seed?: number;
   /** Simulated seconds per real second. */
   speed?: number;
-  /** Simulated seconds run silently before the first change is delivered. */
+  /** Simulated seconds run before live delivery starts, so the line is full. */
   warmup?: number;
+  /**
+   * Of the warm-up, the last this many simulated seconds are not run silently but delivered by backfill(), step
+   * by step, so history and analytics start with that much data (default 0; at most `warmup`).
+   */
+  backfill?: number;
   /** Epoch ms of simulated t = 0. */
   startTime?: number;
   /** Real ms between two advances. */
@@ -25,6 +30,9 @@ export type SimulatorOptions = {
   /** Real time in ms, monotonic; injectable for tests. */
   clock?: () => number;
 };
+
+/** Simulated ms per committed step of a backfill: the live history's own resolution (recordHubHistory). */
+export const BACKFILL_STEP_MS = 200;
 
 /** A suspended process catches up at most this much real time in one tick, instead of freezing. */
 export const MAX_CATCH_UP_MS = 10_000;
@@ -36,10 +44,11 @@ export type SimulatorSource = Source & {
 };
 
 export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOptions = {}): SimulatorSource {
-  const { seed = 1, speed = 1, warmup = 1800, startTime = Date.now(), tickMs = 50, sampleHz = 10, clock = () => performance.now() } = options;
+  const { seed = 1, speed = 1, warmup = 1800, backfill = 0, startTime = Date.now(), tickMs = 50, sampleHz = 10, clock = () => performance.now() } = options;
   check('seed', seed, Number.isSafeInteger(seed), 'an integer');
   check('speed', speed, Number.isFinite(speed) && speed > 0, 'a finite number > 0');
   check('warmup', warmup, Number.isFinite(warmup) && warmup >= 0, 'a finite number of seconds ≥ 0');
+  check('backfill', backfill, Number.isFinite(backfill) && backfill >= 0 && backfill <= warmup, `a finite number of seconds from 0 to the warm-up (${warmup})`);
   check('startTime', startTime, Number.isFinite(startTime), 'a finite epoch time in ms');
   check('tickMs', tickMs, Number.isFinite(tickMs) && tickMs >= 1, 'a finite number of ms ≥ 1');
   check('sampleHz', sampleHz, Number.isFinite(sampleHz) && sampleHz > 0 && sampleHz <= 1000, 'a number in (0, 1000]');
@@ -49,6 +58,7 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
   let sink: ChangeSink | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   let lastReal = 0;
+  let backfilled = false;
   let total = 0;
   // Changes counted per second over the last few seconds, for the source-health panel.
   const perSecond: number[] = [];
@@ -80,7 +90,7 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
     tick,
     start(target) {
       if (sink !== null) throw new Error('simulator: already started');
-      simulation.runUntil(startTime + warmup * 1000, () => undefined, { sample: false });
+      simulation.runUntil(startTime + (warmup - backfill) * 1000, () => undefined, { sample: false });
       sink = target;
       for (const c of simulation.fullState()) target.apply(c);
       target.time?.(simulation.now);
@@ -88,6 +98,20 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
       timer = setInterval(tick, tickMs);
       // The server's sockets keep the process alive; the simulator alone should not.
       timer.unref?.();
+    },
+    backfill(commit) {
+      if (sink === null) throw new Error('simulator: backfill before start');
+      if (backfilled) throw new Error('simulator: backfill runs once');
+      backfilled = true;
+      if (backfill === 0) return;
+      const end = startTime + warmup * 1000;
+      while (simulation.now < end && sink !== null) {
+        // Not counted in the source's message rate, which is about live delivery.
+        simulation.runUntil(Math.min(end, simulation.now + BACKFILL_STEP_MS), (c) => sink?.apply(c));
+        sink?.time?.(simulation.now);
+        commit();
+      }
+      // The real time this took is caught up by the next live tick (lastReal is still start()'s).
     },
     stop() {
       if (timer !== null) clearInterval(timer);
