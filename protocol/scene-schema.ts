@@ -30,9 +30,20 @@ const modelPath = z
   .regex(MODEL_PATH, 'a path to a .glb or .gltf file under assets/, relative to the repository root, such as "assets/custom/my-robot.glb" (no "..")')
   .max(256);
 
+/**
+ * A name in the page's other languages: `{ "zh-CN": "冲压车间" }`. Optional; a language without one shows `name`.
+ * (English is `name` itself.)
+ */
+export const nameLanguages = ['zh-CN'] as const;
+const localNames = z
+  .strictObject({ 'zh-CN': z.string().min(1).max(200).optional() })
+  .optional()
+  .describe('the name in the page\'s other languages, e.g. { "zh-CN": "冲压车间" }; without one, `name` is shown');
+
 export const areaSchema = z.strictObject({
   id,
   name: z.string().min(1),
+  names: localNames,
   kind: z.enum(areaKinds),
   /** Floor rectangle: centre [x, z] and size [width along x, depth along z]. */
   center: z.tuple([z.number(), z.number()]).describe('floor centre [x, z], metres'),
@@ -42,6 +53,7 @@ export const areaSchema = z.strictObject({
 export const stationSchema = z.strictObject({
   id,
   name: z.string().min(1),
+  names: localNames,
   area: id.describe('id of the area this station belongs to'),
   kind: z.enum(stationKinds),
   position: vec3,
@@ -93,6 +105,7 @@ export const conveyorSchema = z.strictObject({
 export const cameraSchema = z.strictObject({
   id,
   name: z.string().min(1),
+  names: localNames,
   position: vec3,
   target: vec3,
 });
@@ -153,6 +166,7 @@ export const productMixSchema = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().min(1),
+        names: localNames,
         hex: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb'),
         share: positive,
       }),
@@ -233,6 +247,7 @@ export const sceneSchema = z.strictObject({
     .describe('scene format version'),
   id,
   name: z.string().min(1),
+  names: localNames,
   taktTime: positive.describe('planned seconds between two finished bodies'),
   areas: z.array(areaSchema).min(1),
   stations: z.array(stationSchema).min(1),

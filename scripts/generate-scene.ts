@@ -67,9 +67,12 @@ export function scaleScene(scene: SceneInput, k: number): SceneInput {
   });
 
   const label = (name: string, c: number) => (k === 1 ? name : `${name} (line ${c + 1})`);
+  type Names = { 'zh-CN'?: string } | undefined;
+  // The names in other languages get the same line number, in their own words.
+  const labelNames = (names: Names, c: number): Names => (k === 1 || !names?.['zh-CN'] ? names : { 'zh-CN': `${names['zh-CN']}（${c + 1} 线）` });
 
   const areas = copies.flatMap(({ c, dx, dz, id }) =>
-    scene.areas.map((a) => ({ ...a, id: id(a.id), name: label(a.name, c), center: [round(a.center[0] + dx), round(a.center[1] + dz)] as [number, number], size: [...a.size] as [number, number] })),
+    scene.areas.map((a) => ({ ...a, id: id(a.id), name: label(a.name, c), names: labelNames(a.names, c), center: [round(a.center[0] + dx), round(a.center[1] + dz)] as [number, number], size: [...a.size] as [number, number] })),
   );
   const stations = copies.flatMap(({ c, id, at }) =>
     scene.stations.map((s, i) => {
@@ -79,6 +82,7 @@ export function scaleScene(scene: SceneInput, k: number): SceneInput {
         ...s,
         id: id(s.id),
         name: label(s.name, c),
+        names: labelNames(s.names, c),
         area: id(s.area),
         position: at(s.position),
         ...(next === undefined ? {} : { next }),
@@ -107,10 +111,10 @@ export function scaleScene(scene: SceneInput, k: number): SceneInput {
   const first = copies[0];
   const cameras: NonNullable<SceneInput['cameras']> = [
     // Same viewing angle as the demo's overview, pulled back to fit the whole site.
-    { id: 'overview', name: k === 1 ? 'Whole plant' : `Whole site (${k} lines)`, position: [0, round(0.58 * reach), round(0.66 * reach)], target: [0, 0, 0] },
+    { id: 'overview', name: k === 1 ? 'Whole plant' : `Whole site (${k} lines)`, names: { 'zh-CN': k === 1 ? '全厂' : `全厂区（${k} 条线）` }, position: [0, round(0.58 * reach), round(0.66 * reach)], target: [0, 0, 0] },
     ...(scene.cameras ?? [])
       .filter((cam) => cam.id !== 'overview')
-      .map((cam) => ({ ...cam, id: first.id(cam.id), name: label(cam.name, 0), position: first.at(cam.position), target: first.at(cam.target) })),
+      .map((cam) => ({ ...cam, id: first.id(cam.id), name: label(cam.name, 0), names: labelNames(cam.names, 0), position: first.at(cam.position), target: first.at(cam.target) })),
   ];
 
   const out: SceneInput = {
@@ -118,6 +122,7 @@ export function scaleScene(scene: SceneInput, k: number): SceneInput {
     specVersion: scene.specVersion,
     id: `${scene.id}-x${k}`,
     name: `${scene.name} ×${k} (${k} independent line${k === 1 ? '' : 's'})`,
+    ...(scene.names?.['zh-CN'] ? { names: { 'zh-CN': `${scene.names['zh-CN']} ×${k}（${k} 条独立产线）` } } : {}),
     taktTime: scene.taktTime,
     areas,
     stations,

@@ -49,6 +49,76 @@ const areas: AreaSpec[] = [
   { id: 'eol', name: 'End of line', kind: 'eol', center: [-38, 51], size: [76, 50] },
 ];
 
+/** The demo plant's names in Chinese (the page's other language), by id; colours by their English name. */
+const zhNames: Record<string, string> = {
+  plant: '演示汽车工厂：冲压、焊装、涂装、总装与下线检测',
+  overview: '全厂',
+  press: '冲压车间',
+  body: '焊装车间',
+  paint: '涂装车间',
+  assembly: '总装车间',
+  eol: '下线检测',
+  'PR-010': '串联压力机 1：拉延（2500 吨）',
+  'PR-020': '串联压力机 2：修边',
+  'PR-030': '串联压力机 3：翻边',
+  'PR-040': '串联压力机 4：冲孔与整形',
+  'BS-010': '下车体 1：前地板与发动机舱',
+  'BS-020': '下车体 2：后地板',
+  'BS-030': '下车体补焊',
+  'BS-040': '左右侧围上件',
+  'BS-050': '主拼工位（开放式夹具）',
+  'BS-060': '顶盖上件与激光钎焊',
+  'BS-070': '补焊线 1',
+  'BS-080': '补焊线 2',
+  'BS-090': '补焊线 3 与螺柱焊',
+  'BS-100': '四门两盖：车门安装',
+  'BS-110': '四门两盖：发动机盖与尾门',
+  'BS-120': '包边胶涂布与滚边',
+  'BS-130': '翼子板安装与间隙调整',
+  'BS-140': '钣金修整',
+  'BS-150': '白车身评审与测量',
+  'PS-010': '前处理与电泳',
+  'PS-020': '电泳烘炉',
+  'PS-030': '焊缝密封与底部 PVC 喷涂',
+  'PS-040': '密封胶预烘炉',
+  'PS-050': '中涂喷漆室',
+  'PS-060': '色漆喷漆室',
+  'PS-070': '清漆喷漆室',
+  'PS-080': '面漆烘炉',
+  'PS-090': '漆面检查与点修补',
+  'GA-010': '内饰 1：拆门与线束',
+  'GA-020': '内饰 2：顶棚与天窗',
+  'GA-030': '玻璃安装：前后挡风玻璃',
+  'GA-040': '仪表板模块安装',
+  'GA-050': '内饰 3：地毯、踏板总成与制动管路',
+  'GA-060': '合装：动力总成与底盘合装',
+  'GA-070': '底盘 2：排气、隔热板与车身底部',
+  'GA-080': '车轮安装与螺母拧紧',
+  'GA-090': '车门回装',
+  'GA-100': '座椅安装',
+  'GA-110': '最终装配 1：保险杠、车灯与雨刮',
+  'GA-120': '加注：制动液、冷却液、制冷剂与燃油',
+  'EOL-010': '四轮定位与大灯调校',
+  'EOL-020': '转鼓与制动测试',
+  'EOL-030': '淋雨测试间',
+  'EOL-040': '终检',
+  'EOL-050': '整车评审与放行',
+  'Glacier white': '冰川白',
+  'Obsidian black': '曜石黑',
+  'Moonstone silver': '月光银',
+  'Graphite grey': '石墨灰',
+  'Deep ocean blue': '深海蓝',
+  'Flame red': '火焰红',
+  'Forest green': '森林绿',
+};
+
+/** `names` for the entity `key`: every name of the demo plant has its Chinese one. */
+function names(key: string): { 'zh-CN': string } {
+  const zh = zhNames[key];
+  if (!zh) throw new Error(`demo plant: no Chinese name for "${key}"`);
+  return { 'zh-CN': zh };
+}
+
 type RobotGroup = { model: RobotModelId; tool: ToolKind; count: number };
 
 type StationSpec = {
@@ -256,13 +326,13 @@ const mix: NonNullable<SceneInput['mix']> = {
     { model: 'suv', share: 0.4 },
   ],
   colors: [
-    { name: 'Glacier white', hex: '#f2f2f0', share: 0.27 },
-    { name: 'Obsidian black', hex: '#121316', share: 0.2 },
-    { name: 'Moonstone silver', hex: '#b9bdc1', share: 0.17 },
-    { name: 'Graphite grey', hex: '#5d6166', share: 0.14 },
-    { name: 'Deep ocean blue', hex: '#1d3461', share: 0.1 },
-    { name: 'Flame red', hex: '#a8161b', share: 0.08 },
-    { name: 'Forest green', hex: '#2e4a3b', share: 0.04 },
+    { name: 'Glacier white', names: names('Glacier white'), hex: '#f2f2f0', share: 0.27 },
+    { name: 'Obsidian black', names: names('Obsidian black'), hex: '#121316', share: 0.2 },
+    { name: 'Moonstone silver', names: names('Moonstone silver'), hex: '#b9bdc1', share: 0.17 },
+    { name: 'Graphite grey', names: names('Graphite grey'), hex: '#5d6166', share: 0.14 },
+    { name: 'Deep ocean blue', names: names('Deep ocean blue'), hex: '#1d3461', share: 0.1 },
+    { name: 'Flame red', names: names('Flame red'), hex: '#a8161b', share: 0.08 },
+    { name: 'Forest green', names: names('Forest green'), hex: '#2e4a3b', share: 0.04 },
   ],
 };
 
@@ -424,6 +494,7 @@ export function buildDemoPlant(): SceneInput {
   const stations: SceneInput['stations'] = placed.map((s, i) => ({
     id: s.id,
     name: s.name,
+    names: names(s.id),
     area: s.area,
     kind: s.kind,
     position: [round(s.at[0]), 0, round(s.at[1])],
@@ -440,12 +511,13 @@ export function buildDemoPlant(): SceneInput {
   const conveyors = placed.slice(0, -1).map((a, i) => conveyorOf(a, placed[i + 1]));
 
   const cameras: NonNullable<SceneInput['cameras']> = [
-    { id: 'overview', name: 'Whole plant', position: [0, 150, 170], target: [0, 0, 0] },
+    { id: 'overview', name: 'Whole plant', names: names('overview'), position: [0, 150, 170], target: [0, 0, 0] },
     ...areas.map((a) => {
       const d = Math.max(a.size[0], a.size[1]);
       return {
         id: a.id,
         name: a.name,
+        names: names(a.id),
         position: [a.center[0], round(0.55 * d + 10, 0), round(a.center[1] + 0.7 * d, 0)] as Vec3,
         target: [a.center[0], 0, a.center[1]] as Vec3,
       };
@@ -457,8 +529,9 @@ export function buildDemoPlant(): SceneInput {
     specVersion: 1,
     id: 'demo-plant',
     name: 'Demo car plant: press, body, paint, assembly and end of line',
+    names: names('plant'),
     taktTime: 60,
-    areas: areas.map((a) => ({ id: a.id, name: a.name, kind: a.kind, center: [...a.center], size: [...a.size] })),
+    areas: areas.map((a) => ({ id: a.id, name: a.name, names: names(a.id), kind: a.kind, center: [...a.center], size: [...a.size] })),
     stations,
     robots,
     conveyors,

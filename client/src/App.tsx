@@ -36,7 +36,7 @@ import { Kiosk } from './kiosk/Kiosk.tsx';
 import { room } from './net/room.ts';
 import { tourPlayer } from './tour/tour-player.ts';
 import { urlParams } from './url-params.ts';
-import { i18n } from './i18n/i18n.ts';
+import { i18n, nameOf } from './i18n/i18n.ts';
 
 export function App() {
   return (
@@ -214,7 +214,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   const first = scene.cameras[0];
   return (
     <div className={urlParams.kiosk ? 'twin kiosk-mode' : 'twin'}>
-      <div className="viewport" ref={viewport} data-quality={quality.level} role="img" aria-label={i18n.t('view.aria', { name: scene.name })}>
+      <div className="viewport" ref={viewport} data-quality={quality.level} role="img" aria-label={i18n.t('view.aria', { name: nameOf(scene) })}>
         <Canvas
           shadows={quality.shadows ? 'percentage' : false}
           flat

@@ -357,9 +357,30 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
       expect(diff(0, half), 'different characters draw different glyphs').toBeGreaterThan(40);
       expect(diff(half, a.width), 'the same characters draw the same glyphs').toBeLessThan(diff(0, half) / 4);
 
-      // Run-time switch back to English.
+      // The scene's own names in Chinese where it has them (plant, camera, area, station), else its name.
+      expect(await page.textContent('.plant-name')).toBe('小产线');
+      expect(await page.textContent('.plant-meta')).toContain('数据源：模拟器');
+      expect(await page.textContent('.cameras .cam')).toBe('总览');
+      await expect.poll(() => page.textContent('.tl-day')).toMatch(/^\d+月\d+日周[一二三四五六日]$/);
+      await hook(page, (h) => h.select('station', 'S1'));
+      await expect.poll(() => page.textContent('.panel-title')).toBe('主拼');
+      expect(await page.textContent('[data-testid="entity-panel"]')).toContain('焊装车间');
+      await hook(page, (h) => h.select('station', 'S3'));
+      await expect.poll(() => page.textContent('.panel-title')).toBe('Inspection');
+      await hook(page, (h) => h.select('station', 'S1'));
+      await expect.poll(() => page.textContent('.panel-title')).toBe('主拼');
+      const textures = (await hook(page, (h) => h.renderInfo())).textures;
+
+      // Run-time switch back to English: the UI's words and the scene's names.
       await page.click('[data-testid="language-button"]');
       await expect.poll(() => page.textContent('.tour-menu-label')).toBe('Tours');
+      await expect.poll(() => page.textContent('.plant-name')).toBe('Tiny line');
+      expect(await page.textContent('.plant-meta')).toContain('source: simulator');
+      expect(await page.textContent('.cameras .cam')).toBe('Overview');
+      await expect.poll(() => page.textContent('.panel-title')).toBe('Framing');
+      await expect.poll(() => page.textContent('.tl-day')).toMatch(/^[A-Z][a-z]{2}, [A-Z][a-z]{2} \d+$/);
+      // The floor's area names were painted again in English, the Chinese texture freed.
+      await expect.poll(async () => (await hook(page, (h) => h.renderInfo())).textures).toBe(textures);
       expect(await hook(page, (h) => h.language())).toBe('en');
       expect(pageErrors).toEqual([]);
     } finally {

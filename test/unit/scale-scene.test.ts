@@ -37,6 +37,18 @@ describe('scaleScene', () => {
     for (const r of scene.robots) expect(r.station.slice(-4)).toBe(r.id.slice(-4));
   });
 
+  it('[SC7] each copy\'s names say which line it is, in English and in Chinese', () => {
+    const one = parseScene(scaleScene(buildDemoPlant(), 1));
+    expect(one.stations[0].names).toEqual(demo.stations[0].names);
+    const scene = parseScene(scaleScene(buildDemoPlant(), 3));
+    const firsts = scene.stations.filter((s) => s.id.startsWith('PR-010-'));
+    expect(firsts.map((s) => s.name)).toEqual([1, 2, 3].map((n) => `${demo.stations[0].name} (line ${n})`));
+    expect(firsts.map((s) => s.names?.['zh-CN'])).toEqual([1, 2, 3].map((n) => `${demo.stations[0].names!['zh-CN']}（${n} 线）`));
+    expect(scene.areas.every((a) => /（\d 线）$/.test(a.names?.['zh-CN'] ?? ''))).toBe(true);
+    expect(scene.cameras[0].names?.['zh-CN']).toBe('全厂区（3 条线）');
+    expect(scene.names?.['zh-CN']).toBe(`${demo.names!['zh-CN']} ×3（3 条独立产线）`);
+  });
+
   it('[SC3] copies do not overlap: every copy keeps the demo layout, shifted', () => {
     const scene = parseScene(scaleScene(buildDemoPlant(), 4));
     const rect = (a: { center: [number, number]; size: [number, number] }) => [a.center[0] - a.size[0] / 2, a.center[1] - a.size[1] / 2, a.center[0] + a.size[0] / 2, a.center[1] + a.size[1] / 2];

@@ -85,6 +85,14 @@ describe('demo plant', () => {
     for (const s of scene.stations) expect(s.cycleTime, s.id).toBeLessThan(scene.taktTime);
   });
 
+  it('[SCN1] every name of the demo plant that the page shows also has its Chinese name', () => {
+    const scene = demoPlant();
+    const named = [scene, ...scene.areas, ...scene.stations, ...scene.cameras, ...scene.mix.colors];
+    expect(named.filter((e) => !e.names?.['zh-CN']).map((e) => e.name)).toEqual([]);
+    // Not a copy of the English one by mistake.
+    expect(named.filter((e) => e.names?.['zh-CN'] === e.name).map((e) => e.name)).toEqual([]);
+  });
+
   it('[SCN2] every consecutive pair of stations is joined by one conveyor along right angles from station to station', () => {
     const scene = demoPlant();
     const byId = new Map(scene.stations.map((s) => [s.id, s]));
@@ -185,6 +193,22 @@ describe('invalid scenes', () => {
     expectIssues(issuesOf(s), [
       ['$.specVersion', /expected specVersion 1/],
       ['$.stations[2]', /Unrecognized key: "cycletime"/],
+    ]);
+  });
+
+  it('[SCN10] names in other languages: optional, checked, and an unknown language is named with its path', () => {
+    const s = base();
+    s.names = { 'zh-CN': '测试工厂' };
+    s.stations[0].names = { 'zh-CN': '主拼' };
+    s.stations[1].names = {};
+    expect(parseScene(s, 'base.json').stations[0].names).toEqual({ 'zh-CN': '主拼' });
+    s.stations[1].names = { fr: 'Soudure' };
+    s.areas[0].names = { 'zh-CN': '' };
+    s.cameras = [{ id: 'c', name: 'Overview', names: 'Vue', position: [0, 1, 0], target: [0, 0, 0] }];
+    expectIssues(issuesOf(s), [
+      ['$.areas[0].names["zh-CN"]', /expected string to have >=1 characters/],
+      ['$.stations[1].names', /Unrecognized key: "fr"/],
+      ['$.cameras[0].names', /expected object, received string/],
     ]);
   });
 

@@ -53,6 +53,7 @@ export const en = {
   header: {
     meta: '{{stations}} stations · {{robots}} robots · takt {{takt}} s',
     source: ' · source: {{source}}',
+    sourceKind: { simulator: 'simulator', replay: 'replay', mqtt: 'MQTT', sparkplug: 'Sparkplug B', none: 'none (a follower node)' },
     plantTime: 'plant time',
     plantTimeTitle: 'Plant time of the state shown (source time)',
   },

@@ -44,6 +44,12 @@ export function setLanguage(lang: Language): void {
   }
 }
 
+/** A name from the scene (plant, area, station, camera, paint colour) in the language shown: its `names` entry, else `name`. */
+export function nameOf(entity: { name: string; names?: { 'zh-CN'?: string } }): string {
+  const lang = currentLanguage();
+  return lang === 'en' ? entity.name : (entity.names?.[lang] ?? entity.name);
+}
+
 /** A scene text (tour titles and narration) in the language shown. */
 export function pick(text: Record<Language, string>): string {
   return text[currentLanguage()] ?? text.en;

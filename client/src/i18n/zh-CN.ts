@@ -52,6 +52,7 @@ export const zhCN: Dictionary = {
   header: {
     meta: '{{stations}} 个工位 · {{robots}} 台机器人 · 节拍 {{takt}} 秒',
     source: ' · 数据源：{{source}}',
+    sourceKind: { simulator: '模拟器', replay: '回放', mqtt: 'MQTT', sparkplug: 'Sparkplug B', none: '无（跟随节点）' },
     plantTime: '工厂时间',
     plantTimeTitle: '所示状态的工厂时间（数据源时间）',
   },

@@ -7,6 +7,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
+import { nameOf } from '../i18n/i18n.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin } from '../store/store.ts';
 import { shownRate } from '../store/analytics-feed.ts';
@@ -67,7 +68,7 @@ export function Kiosk({ scene, live }: { scene: ResolvedScene; live: LiveState }
   return (
     <div className="kiosk" data-testid="kiosk" data-mode={mode ?? 'tour'}>
       <div className="kiosk-top">
-        <h1 className="kiosk-title">{scene.name}</h1>
+        <h1 className="kiosk-title">{nameOf(scene)}</h1>
         <div className="kiosk-top-right">
           <ConnectionBadge />
           <LanguageButton large />

@@ -16,7 +16,7 @@ import { useCommitProbe } from './commit-probe.ts';
 import { stationHeight } from './locate.ts';
 import { useScreenTag } from './screen-tag.ts';
 import { formatTime } from '../ui/format.ts';
-import { i18n } from '../i18n/i18n.ts';
+import { i18n, nameOf } from '../i18n/i18n.ts';
 
 const BEAM = 14;
 
@@ -98,7 +98,7 @@ export function BottleneckMarker({ scene, layout }: { scene: ResolvedScene; layo
         at.y = y + (stationHeight[scene.stations[i].kind] ?? 3) + 2.2;
         at.z = z;
         const s = scene.stations[i];
-        const text = i18n.t('marker.label', { id: s.id, name: s.name });
+        const text = i18n.t('marker.label', { id: s.id, name: nameOf(s) });
         label.setText(f.bottleneckInfo ? `${text} · ${i18n.t('marker.since', { time: formatTime(f.bottleneckInfo.sinceMs) })}` : text);
       }
     }

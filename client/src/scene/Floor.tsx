@@ -3,6 +3,8 @@
  * (canvas textures: no font download).
  */
 import { useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { nameOf } from '../i18n/i18n.ts';
 import { CanvasTexture, Color, DoubleSide, Mesh, PlaneGeometry, SRGBColorSpace, type Material, type Object3D } from 'three';
 import { cheapMaterials, floorMaterial } from './materials.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
@@ -49,7 +51,9 @@ export function planBounds(scene: ResolvedScene) {
 
 export function Floor({ scene }: { scene: ResolvedScene }) {
   useCommitProbe();
-  const built = useMemo(() => buildFloor(scene), [scene]);
+  // The area names are painted in the language shown: a new language paints them again.
+  const { i18n } = useTranslation();
+  const built = useMemo(() => buildFloor(scene), [scene, i18n.language]);
   useEffect(() => () => built.dispose(), [built]);
   return (
     <group name="floor">
@@ -173,7 +177,7 @@ function buildFloor(scene: ResolvedScene) {
 
   // Area names painted on the floor along each zone's far edge, reading left to right from the default view.
   if (scene.areas.length > 0) {
-    const { texture, rects } = labelAtlas(scene.areas.map((a) => ({ text: a.name.toUpperCase(), color: areaLine[a.kind] })));
+    const { texture, rects } = labelAtlas(scene.areas.map((a) => ({ text: nameOf(a).toUpperCase(), color: areaLine[a.kind] })));
     keep(texture);
     const quads = scene.areas.map((a, i) => {
       const r = rects[i];

@@ -6,6 +6,8 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useFrame } from '@react-three/fiber';
 import { Html } from '@react-three/drei';
 import { BoxGeometry, EdgesGeometry, Group, LineBasicMaterial, LineSegments, Mesh, MeshBasicMaterial, Vector3 } from 'three';
+import { useTranslation } from 'react-i18next';
+import { nameOf } from '../i18n/i18n.ts';
 import { useTwin } from '../store/store.ts';
 import { useCommitProbe } from './commit-probe.ts';
 import { entityBounds, type Bounds, type LocateContext } from './locate.ts';
@@ -13,6 +15,12 @@ import { entityBounds, type Bounds, type LocateContext } from './locate.ts';
 const bounds: Bounds = { centre: new Vector3(), size: new Vector3(), yaw: 0 };
 
 export function Highlight({ ctx }: { ctx: LocateContext }) {
+  // The label's station name in the language shown (re-rendered when it changes).
+  useTranslation();
+  const stationName = (id: string) => {
+    const s = ctx.scene.stations.find((x) => x.id === id);
+    return s ? nameOf(s) : '';
+  };
   useCommitProbe();
   const selection = useTwin((s) => s.selection);
   const labelGroup = useRef<Group>(null);
@@ -62,7 +70,7 @@ export function Highlight({ ctx }: { ctx: LocateContext }) {
         {selection && (
           <Html center zIndexRange={[20, 10]} style={{ pointerEvents: 'none' }}>
             <div ref={tag} className="tag3d" data-hidden="0">
-              {selection.kind === 'station' ? `${selection.id} · ${ctx.scene.stations.find((s) => s.id === selection.id)?.name ?? ''}` : selection.id}
+              {selection.kind === 'station' ? `${selection.id} · ${stationName(selection.id)}` : selection.id}
             </div>
           </Html>
         )}

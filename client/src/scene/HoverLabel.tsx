@@ -6,6 +6,7 @@
 import { useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import { Vector3 } from 'three';
+import { nameOf } from '../i18n/i18n.ts';
 import { useTwin, type Selection } from '../store/store.ts';
 import { entityBounds, type Bounds, type LocateContext } from './locate.ts';
 import { useScreenTag } from './screen-tag.ts';
@@ -22,7 +23,7 @@ const bounds: Bounds = { centre: new Vector3(), size: new Vector3(), yaw: 0 };
 function labelOf(ctx: LocateContext, sel: NonNullable<Selection>): string {
   if (sel.kind === 'station') {
     const s = ctx.scene.stations.find((x) => x.id === sel.id);
-    return s ? `${s.id} · ${s.name}` : sel.id;
+    return s ? `${s.id} · ${nameOf(s)}` : sel.id;
   }
   return sel.id;
 }

@@ -4,11 +4,12 @@
  */
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { i18n } from '../i18n/i18n.ts';
+import type { ResolvedScene } from '../../../protocol/scene.ts';
+import { i18n, nameOf } from '../i18n/i18n.ts';
 import { onRoute, routeFeed, routeNotes, routeProblemText } from '../store/body-route.ts';
 import { formatDuration as dwell, formatTime } from './format.ts';
 
-export function BodyRoutePanel({ vin }: { vin: string }) {
+export function BodyRoutePanel({ vin, scene }: { vin: string; scene: ResolvedScene }) {
   const { t } = useTranslation();
   const body = useRef<HTMLTableSectionElement>(null);
   const summary = useRef<HTMLDivElement>(null);
@@ -30,7 +31,8 @@ export function BodyRoutePanel({ vin }: { vin: string }) {
         tr.dataset.testid = 'route-row';
         tr.dataset.kind = v.kind;
         tr.dataset.id = v.id;
-        const cells = [v.kind === 'station' ? `${v.id} · ${v.name}` : `↳ ${v.id}`, formatTime(v.from), `${dwell(v.dwellSeconds)}${v.open ? ' …' : ''}`];
+        const station = v.kind === 'station' ? scene.stations.find((s) => s.id === v.id) : undefined;
+        const cells = [v.kind === 'station' ? `${v.id} · ${station ? nameOf(station) : v.name}` : `↳ ${v.id}`, formatTime(v.from), `${dwell(v.dwellSeconds)}${v.open ? ' …' : ''}`];
         cells.forEach((text, k) => {
           const td = document.createElement('td');
           td.textContent = text;

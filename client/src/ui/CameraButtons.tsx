@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
+import { nameOf } from '../i18n/i18n.ts';
 import { useTwin } from '../store/store.ts';
 
 export function CameraButtons({ scene }: { scene: ResolvedScene }) {
@@ -16,7 +17,7 @@ export function CameraButtons({ scene }: { scene: ResolvedScene }) {
           aria-pressed={c.id === active}
           onClick={() => useTwin.getState().goToPreset(c.id)}
         >
-          {c.name}
+          {nameOf(c)}
         </button>
       ))}
     </nav>

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { i18n } from '../i18n/i18n.ts';
+import { i18n, nameOf } from '../i18n/i18n.ts';
 import { LocationKind } from '../../../protocol/codec.ts';
 import { robotModels } from '../../../protocol/kinematics.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
@@ -120,7 +120,7 @@ export function EntityPanel({ scene, layout, live }: Props) {
         </table>
       )}
       {selection.kind === 'station' && <StationInsights key={selection.id} id={selection.id} />}
-      {selection.kind === 'body' && <BodyRoutePanel key={selection.id} vin={selection.id} />}
+      {selection.kind === 'body' && <BodyRoutePanel key={selection.id} vin={selection.id} scene={scene} />}
     </aside>
   );
 }
@@ -139,7 +139,10 @@ function kindLabel(kind: EntityKind): string {
 }
 
 function titleOf(sel: NonNullable<Selection>, scene: ResolvedScene, live: LiveState): string {
-  if (sel.kind === 'station') return scene.stations.find((s) => s.id === sel.id)?.name ?? sel.id;
+  if (sel.kind === 'station') {
+    const s = scene.stations.find((x) => x.id === sel.id);
+    return s ? nameOf(s) : sel.id;
+  }
   if (sel.kind === 'robot') {
     const r = scene.robots.find((x) => x.id === sel.id);
     return r ? t('panel.robotTitle', { model: robotModels[r.model]?.name ?? r.model }) : sel.id;
@@ -158,7 +161,7 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
     return (
       <>
         <Fact label={t('panel.kindLabel')}>{s.kind}</Fact>
-        <Fact label={t('panel.area')}>{area?.name ?? s.area}</Fact>
+        <Fact label={t('panel.area')}>{area ? nameOf(area) : s.area}</Fact>
         <Fact label={t('panel.cycleTime')}>{t('panel.nominal', { seconds: s.cycleTime })}</Fact>
         <Fact label={t('panel.currentJob')}>
           <span ref={(el) => void (r.job = el)} className="mono" />
@@ -176,8 +179,8 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
         <Fact label={t('panel.kindLabel')}>
           {robotModels[rb.model]?.name ?? rb.model} ({rb.model})
         </Fact>
-        <Fact label={t('panel.station')}>{st ? `${st.id} · ${st.name}` : rb.station}</Fact>
-        <Fact label={t('panel.area')}>{area?.name ?? '—'}</Fact>
+        <Fact label={t('panel.station')}>{st ? `${st.id} · ${nameOf(st)}` : rb.station}</Fact>
+        <Fact label={t('panel.area')}>{area ? nameOf(area) : '—'}</Fact>
         <Fact label={t('panel.tool')}>
           {rb.tool} · <span ref={(el) => void (r.tool = el)} />
         </Fact>
@@ -266,14 +269,14 @@ function writeLive(sel: NonNullable<Selection>, refs: LiveRefs, scene: ResolvedS
   setText(refs.model, modelName(bodyModels[live.bodyModel[s]]));
   const hex = live.bodyColorHex[s];
   const named = hex ? scene.mix.colors.find((c) => c.hex.toLowerCase() === hex.toLowerCase()) : undefined;
-  setText(refs.color, hex ? (named ? `${named.name} (${hex})` : hex) : t('panel.unpainted'));
+  setText(refs.color, hex ? (named ? `${nameOf(named)} (${hex})` : hex) : t('panel.unpainted'));
   if (refs.colorSwatch) refs.colorSwatch.style.background = hex ?? UNPAINTED_COLOR;
   writeQuality(refs, live.bodyQuality[s], live.bodyTs[s]);
   setText(refs.time, formatDateTime(live.bodyTs[s]));
   const kind = live.bodyLocKind[s];
   const li = live.bodyLocIndex[s];
   let where = t('panel.unknown');
-  if (kind === LocationKind.station && scene.stations[li]) where = `${scene.stations[li].id} · ${scene.stations[li].name}`;
+  if (kind === LocationKind.station && scene.stations[li]) where = `${scene.stations[li].id} · ${nameOf(scene.stations[li])}`;
   else if (kind === LocationKind.conveyor && scene.conveyors[li]) {
     const c = scene.conveyors[li];
     where = t('panel.conveyor', { id: c.id, from: c.from, to: c.to, percent: Math.round(live.bodyProgress[s] * 100) });

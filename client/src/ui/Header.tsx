@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
+import { nameOf } from '../i18n/i18n.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin } from '../store/store.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
@@ -38,10 +39,10 @@ export function Header({ scene, live, children }: { scene: ResolvedScene; live: 
             <span />
           </div>
           <div>
-            <h1 className="plant-name">{scene.name}</h1>
+            <h1 className="plant-name">{nameOf(scene)}</h1>
             <div className="plant-meta">
               {t('header.meta', { stations: scene.stations.length, robots: scene.robots.length, takt: scene.taktTime })}
-              {source ? t('header.source', { source }) : ''}
+              {source ? t('header.source', { source: t(`header.sourceKind.${source}`, { defaultValue: source }) }) : ''}
             </div>
           </div>
         </div>

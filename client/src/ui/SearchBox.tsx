@@ -1,5 +1,5 @@
 /**
- * Find an entity: a station (id or name), a robot (id) or a car body (VIN). Bodies in the plant are found
+ * Find an entity: a station (id, or name in any of its languages), a robot (id) or a car body (VIN). Bodies in the plant are found
  * in the live state; a VIN no longer there is looked up on the server (its route is kept for a while), so a
  * body that left can still be followed. Suggestions are gathered when the box gets focus, not per update.
  */
@@ -16,7 +16,7 @@ export function resolveLocal(q: string, scene: ResolvedScene, bodyIds: Iterable<
   const query = q.trim();
   if (!query) return null;
   const lower = query.toLowerCase();
-  const station = scene.stations.find((s) => s.id === query) ?? scene.stations.find((s) => s.id.toLowerCase() === lower || s.name.toLowerCase() === lower);
+  const station = scene.stations.find((s) => s.id === query) ?? scene.stations.find((s) => s.id.toLowerCase() === lower || [s.name, ...Object.values(s.names ?? {})].some((n) => n.toLowerCase() === lower));
   if (station) return { kind: 'station', id: station.id };
   const robot = scene.robots.find((r) => r.id === query) ?? scene.robots.find((r) => r.id.toLowerCase() === lower);
   if (robot) return { kind: 'robot', id: robot.id };

@@ -12,7 +12,7 @@ export function formatDateTime(ts: number): string {
   const d = new Date(ts);
   const today = new Date();
   const time = formatTime(ts);
-  return d.toDateString() === today.toDateString() ? time : `${d.toLocaleDateString()} ${time}`;
+  return d.toDateString() === today.toDateString() ? time : `${d.toLocaleDateString(currentLanguage())} ${time}`;
 }
 
 export function titleCase(s: string): string {

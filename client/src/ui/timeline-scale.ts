@@ -2,7 +2,7 @@
  * Time axis for the timeline: tick steps that suit the zoom (a few seconds to a day), aligned to local
  * clock time (an hourly tick falls on the hour in any time zone), with labels a person reads at a glance.
  */
-import { i18n } from '../i18n/i18n.ts';
+import { currentLanguage, i18n } from '../i18n/i18n.ts';
 
 const S = 1000;
 const M = 60 * S;
@@ -54,7 +54,7 @@ function pad(n: number): string {
 
 function tickLabel(t: number, seconds: boolean): string {
   const d = new Date(t);
-  if (d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0) return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  if (d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0) return d.toLocaleDateString(currentLanguage(), { day: 'numeric', month: 'short' });
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   return seconds ? `${hm}:${pad(d.getSeconds())}` : hm;
 }
@@ -65,9 +65,9 @@ export function clockText(t: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** The day of the cursor, short enough to sit beside the mode under the clock (a shift spans a day or two). */
+/** The day of the cursor in the language shown, short enough to sit beside the mode under the clock (a shift spans a day or two). */
 export function dayText(t: number): string {
-  return new Date(t).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+  return new Date(t).toLocaleDateString(currentLanguage(), { weekday: 'short', day: 'numeric', month: 'short' });
 }
 
 /** A duration for people: "42 s", "3 min 12 s", "1 h 04 min" (units from the dictionaries). */

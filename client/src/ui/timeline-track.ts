@@ -6,7 +6,7 @@
  */
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { StationState } from '../../../protocol/state.ts';
-import { i18n } from '../i18n/i18n.ts';
+import { i18n, nameOf } from '../i18n/i18n.ts';
 import { stationStateColor } from '../palette.ts';
 import { clockText, durationText, timeTicks } from './timeline-scale.ts';
 
@@ -49,7 +49,7 @@ export class TimelineTrack {
   private dragging = false;
   private hoverX: number | null = null;
   private hoverTarget: Element | null = null;
-  private readonly stationNames: Map<string, string>;
+  private readonly stations: Map<string, { name: string; names?: { 'zh-CN'?: string } }>;
   private readonly off: () => void;
 
   constructor(
@@ -58,7 +58,7 @@ export class TimelineTrack {
     scene: ResolvedScene,
     private readonly onScrub: ScrubHandler,
   ) {
-    this.stationNames = new Map(scene.stations.map((s) => [s.id, s.name]));
+    this.stations = new Map(scene.stations.map((s) => [s.id, s]));
     this.lane = el('div', 'tl-lane', root);
     this.rail = el('div', 'tl-rail', root);
     this.played = el('div', 'tl-played', this.rail);
@@ -290,7 +290,8 @@ export class TimelineTrack {
     const i = target?.dataset.i !== undefined ? Number(target.dataset.i) : -1;
     if (target?.classList.contains('tl-bd') && this.markers?.breakdowns[i]) {
       const b = this.markers.breakdowns[i];
-      const name = this.stationNames.get(b.station);
+      const station = this.stations.get(b.station);
+      const name = station ? nameOf(station) : undefined;
       lines.push(`<strong>${esc(b.station)}</strong>${name ? ` · ${esc(name)}` : ''}`);
       lines.push(
         b.end === null
