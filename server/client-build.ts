@@ -16,7 +16,8 @@ function newestSource(root: string): number {
     if (st.isDirectory()) for (const e of readdirSync(p)) walk(path.join(p, e));
     else newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ['client', 'protocol', 'vite.config.ts', 'package.json']) walk(path.join(root, p));
+  // The recipe too (this file): a build made by an older recipe is rebuilt.
+  for (const p of ['client', 'protocol', 'vite.config.ts', 'package.json', 'server/client-build.ts']) walk(path.join(root, p));
   return newest;
 }
 
@@ -28,12 +29,28 @@ export function clientBuildIsFresh(root: string, outDir: string): boolean {
   return statSync(stamp).mtimeMs >= newestSource(root);
 }
 
+/**
+ * A production build of the Vite project at `root` with the app's config, whatever NODE_ENV the calling process
+ * has. Vite keeps a NODE_ENV that is already set, and a test runner sets "test": React and the rest would be
+ * bundled in their development builds (twice the size, slower, and not what a user is served).
+ */
+export async function viteBuildProduction(root: string, configFile: string, build: { outDir: string; emptyOutDir?: boolean }, logLevel: 'warn' | 'silent' = 'warn'): Promise<void> {
+  const vite = await import('vite');
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({ root, configFile, mode: 'production', logLevel, build });
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
+}
+
 export async function ensureClientBuilt(root: string, outDir: string, opts: { force?: boolean; log: (msg: string) => void }): Promise<void> {
   if (!opts.force && clientBuildIsFresh(root, outDir)) return;
   opts.log('Building the browser client (first start, or its sources changed; a few seconds)…');
   const started = Date.now();
-  const { build } = await import('vite');
-  await build({ root: path.join(root, 'client'), configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir } });
+  await viteBuildProduction(path.join(root, 'client'), path.join(root, 'vite.config.ts'), { outDir });
   writeFileSync(path.join(outDir, STAMP), new Date().toISOString() + '\n');
   opts.log(`Client built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }

@@ -26,6 +26,7 @@ import { gzipSync } from 'node:zlib';
 import sirv from 'sirv';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../server/app.ts';
+import { viteBuildProduction } from '../../server/client-build.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { createSimulatorSource } from '../../server/sources/simulator/index.ts';
 import { launchChromium } from '../e2e/browser.ts';
@@ -52,10 +53,9 @@ type Hook = {
 };
 type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean } };
 
-/** Builds `root` with the app's Vite config into `outDir`, the way the app itself is built. */
+/** Builds `root` with the app's Vite config into `outDir`, the way the app itself is built (production). */
 async function viteBuild(root: string, outDir: string): Promise<void> {
-  const { build } = await import('vite');
-  await build({ root, configFile: path.join(repoRoot, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  await viteBuildProduction(root, path.join(repoRoot, 'vite.config.ts'), { outDir, emptyOutDir: true }, 'silent');
 }
 
 type Bundle = { shell: { raw: number; gz: number; files: string[] }; three: { raw: number; gz: number; files: string[] } };

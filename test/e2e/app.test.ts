@@ -3,6 +3,7 @@
  * built client in real headless Chromium (software WebGL).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
@@ -54,6 +55,15 @@ afterAll(async () => {
 const hook = <T>(fn: (h: Hook) => T) => page.evaluate(`(${fn.toString()})(window.__linetwin)`) as Promise<T>;
 
 describe('the twin in Chromium', () => {
+  it('[E2E0] the client built for the tests is the production build npm start serves, though the tests run with NODE_ENV=test', () => {
+    expect(process.env.NODE_ENV).toBe('test');
+    const dir = path.join(root, 'dist/client/bundle');
+    const scripts = readdirSync(dir).filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(3);
+    // React's development build greets the console with this line; its production build has no such text.
+    expect(scripts.filter((f) => readFileSync(path.join(dir, f), 'utf8').includes('Download the React DevTools'))).toEqual([]);
+  });
+
   it('[E2E1] loads with no page error and shows the live badge and the legend', async () => {
     await expect.poll(() => page.getAttribute('[data-testid="connection-badge"]', 'data-status'), { timeout: 15_000 }).toBe('live');
     const legend = await page.textContent('[data-testid="legend"]');
