@@ -367,6 +367,13 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
       expect(await page.textContent('[data-testid="entity-panel"]')).toContain('焊装车间');
       await hook(page, (h) => h.select('station', 'S3'));
       await expect.poll(() => page.textContent('.panel-title')).toBe('Inspection');
+      // The station's kind, and a robot's model and tool, in Chinese too.
+      expect(await page.textContent('[data-testid="entity-panel"]')).toContain('检查');
+      await hook(page, (h) => h.select('robot', 'R1'));
+      await expect.poll(() => page.textContent('.panel-title')).toBe('六轴 210 公斤机器人');
+      const robotPanel = await page.textContent('[data-testid="entity-panel"]');
+      expect(robotPanel).toContain('点焊钳');
+      expect(robotPanel).toContain('S2 · 补焊');
       await hook(page, (h) => h.select('station', 'S1'));
       await expect.poll(() => page.textContent('.panel-title')).toBe('主拼');
       const textures = (await hook(page, (h) => h.renderInfo())).textures;

@@ -9,6 +9,7 @@ import { en } from '../../client/src/i18n/en.ts';
 import { zhCN } from '../../client/src/i18n/zh-CN.ts';
 import { bootTexts } from '../../client/src/boot/boot-text.ts';
 import { heatmapModes } from '../../client/src/store/heat-scale.ts';
+import { robotModelIds, stationKinds, toolKinds } from '../../protocol/scene-kinds.ts';
 
 type Tree = { [k: string]: string | Tree };
 function flatten(t: Tree, prefix = ''): Record<string, string> {
@@ -60,6 +61,16 @@ describe('UI dictionaries', () => {
 
   it('[I18N4] every heatmap mode has its name and meaning in the dictionaries (they are looked up by mode)', () => {
     for (const m of heatmapModes.filter((x) => x !== 'state')) for (const k of [`heat.${m}.label`, `heat.${m}.meaning`]) expect(E[k], k).toBeTruthy();
+  });
+
+  it('[I18N16] every station kind, robot tool, robot model and source kind the panels show has its words (looked up by value)', () => {
+    const keys = [
+      ...stationKinds.map((k) => `panel.stationKind.${k}`),
+      ...toolKinds.map((k) => `panel.toolKind.${k}`),
+      ...robotModelIds.map((k) => `panel.robotModel.${k}`),
+      ...['simulator', 'replay', 'mqtt', 'sparkplug', 'none'].map((k) => `header.sourceKind.${k}`),
+    ];
+    expect(keys.filter((k) => !E[k])).toEqual([]);
   });
 
   it('[I18N5] the app shell\'s few words (shown before the dictionaries load) are the dictionaries\' own', () => {

@@ -138,6 +138,11 @@ function kindLabel(kind: EntityKind): string {
   return t(`panel.kind.${kind}`);
 }
 
+/** A robot model's name in the language shown (the kinematic tables' English name for one the dictionaries lack). */
+function robotModelText(model: string): string {
+  return t(`panel.robotModel.${model}`, { defaultValue: robotModels[model as keyof typeof robotModels]?.name ?? model });
+}
+
 function titleOf(sel: NonNullable<Selection>, scene: ResolvedScene, live: LiveState): string {
   if (sel.kind === 'station') {
     const s = scene.stations.find((x) => x.id === sel.id);
@@ -145,7 +150,7 @@ function titleOf(sel: NonNullable<Selection>, scene: ResolvedScene, live: LiveSt
   }
   if (sel.kind === 'robot') {
     const r = scene.robots.find((x) => x.id === sel.id);
-    return r ? t('panel.robotTitle', { model: robotModels[r.model]?.name ?? r.model }) : sel.id;
+    return r ? t('panel.robotTitle', { model: robotModelText(r.model) }) : sel.id;
   }
   // A body's style never changes, so reading it once when the panel opens is enough.
   const slot = live.bodySlotOf(sel.id);
@@ -160,7 +165,7 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
     const area = scene.areas.find((a) => a.id === s.area);
     return (
       <>
-        <Fact label={t('panel.kindLabel')}>{s.kind}</Fact>
+        <Fact label={t('panel.kindLabel')}>{t(`panel.stationKind.${s.kind}`, { defaultValue: s.kind })}</Fact>
         <Fact label={t('panel.area')}>{area ? nameOf(area) : s.area}</Fact>
         <Fact label={t('panel.cycleTime')}>{t('panel.nominal', { seconds: s.cycleTime })}</Fact>
         <Fact label={t('panel.currentJob')}>
@@ -177,12 +182,12 @@ function StaticFacts({ selection, scene, refs }: { selection: NonNullable<Select
     return (
       <>
         <Fact label={t('panel.kindLabel')}>
-          {robotModels[rb.model]?.name ?? rb.model} ({rb.model})
+          {robotModelText(rb.model)} ({rb.model})
         </Fact>
         <Fact label={t('panel.station')}>{st ? `${st.id} · ${nameOf(st)}` : rb.station}</Fact>
         <Fact label={t('panel.area')}>{area ? nameOf(area) : '—'}</Fact>
         <Fact label={t('panel.tool')}>
-          {rb.tool} · <span ref={(el) => void (r.tool = el)} />
+          {t(`panel.toolKind.${rb.tool}`, { defaultValue: rb.tool })} · <span ref={(el) => void (r.tool = el)} />
         </Fact>
       </>
     );
