@@ -1,6 +1,7 @@
 /**
  * The built-in simulator as a Source: runs a warm-up silently so the line is full, hands the sink
- * the full state, then advances simulated time with real time × speed on a timer.
+ * the full state, optionally delivers the end of the warm-up step by step (backfill, so history and
+ * analytics begin with data), then advances simulated time with real time × speed on a timer.
  */
 import type { ChangeSink } from '../../../protocol/changes.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
