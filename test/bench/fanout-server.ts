@@ -15,6 +15,7 @@ import type { ClientFeed } from '../../server/hub/client-feed.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import type { Source } from '../../server/sources/source.ts';
 import { wireParser } from '../../protocol/wire.ts';
+import { readHeader } from '../../protocol/codec.ts';
 import { startRawBroadcaster } from './baselines/raw-ws-broadcast.ts';
 import { buildWorkload, type Workload } from './workload.ts';
 
@@ -27,8 +28,8 @@ export type FanoutRequest =
   | { type: 'stop' };
 
 export type FanoutReply =
-  | { type: 'ready'; hubPort: number; rawPort: number; frameBytes: number[]; snapshotBytes: number; sceneId: string; robots: number; ingestCpuUsPerTick: number }
-  | { type: 'burst-done'; mode: 'hub' | 'raw'; cpuUs: number; systemUs: number; wallMs: number; ticks: number; mismatches: number }
+  | { type: 'ready'; hubPort: number; rawPort: number; frameBytes: number[]; frameRevisions: number[]; snapshotBytes: number; sceneId: string; robots: number; ingestCpuUsPerTick: number }
+  | { type: 'burst-done'; mode: 'hub' | 'raw'; cpuUs: number; systemUs: number; wallMs: number; ticks: number; mismatches: number; conflatedTicks: number }
   | { type: 'steady-done'; lateTicks: number; slow: SlowStats | null; mismatches: number; revision: number }
   | { type: 'error'; message: string };
 
@@ -105,7 +106,7 @@ async function init(req: Extract<FanoutRequest, { type: 'init' }>): Promise<Fano
   });
   const hubPort = await app.listen(0, '127.0.0.1');
   live = state;
-  return { type: 'ready', hubPort, rawPort: raw.port, frameBytes: w.frames.map((f) => f.byteLength), snapshotBytes: w.snapshotBytes, sceneId: w.scene.id, robots: w.scene.robots.length, ingestCpuUsPerTick };
+  return { type: 'ready', hubPort, rawPort: raw.port, frameBytes: w.frames.map((f) => f.byteLength), frameRevisions: w.frames.map((f) => (f.byteLength === 0 ? 0 : readHeader(f).revision)), snapshotBytes: w.snapshotBytes, sceneId: w.scene.id, robots: w.scene.robots.length, ingestCpuUsPerTick };
 }
 
 /**
@@ -174,6 +175,9 @@ async function burst(req: Extract<FanoutRequest, { type: 'burst' }>): Promise<Fa
     };
   };
   let mismatches = 0;
+  // Ticks a client could not take (its socket still full): it gets one merged delta later, fewer bytes.
+  const skipped = () => [...s.app.feeds].reduce((n, f) => n + f.skippedTicks, 0);
+  const skipped0 = skipped();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   if (req.mode === 'hub') {
@@ -193,7 +197,7 @@ async function burst(req: Extract<FanoutRequest, { type: 'burst' }>): Promise<Fa
     await s.raw.whenBelow(1);
   }
   const cpu = process.cpuUsage(cpu0);
-  return { type: 'burst-done', mode: req.mode, cpuUs: cpu.user + cpu.system, systemUs: cpu.system, wallMs: performance.now() - t0, ticks: req.to - req.from, mismatches };
+  return { type: 'burst-done', mode: req.mode, cpuUs: cpu.user + cpu.system, systemUs: cpu.system, wallMs: performance.now() - t0, ticks: req.to - req.from, mismatches, conflatedTicks: skipped() - skipped0 };
 }
 
 /** Bytes the server holds for a socket: engine.io's packet queue plus what ws has not handed to the kernel. */
