@@ -258,7 +258,8 @@ async function main(argv: string[]): Promise<number> {
     allowedOrigins: (v['allowed-origin'] as unknown as string[] | undefined) ?? [],
     auth: tokenAuth(tokenSecret),
   });
-  const backfilling = !replay && !v.follow && live.length === 0 && backfill > 0;
+  // The simulator backfills when it is the source (not a replay, live data or a follower).
+  const backfilling = backfill > 0 && sources.some((s) => s.kind === 'simulator');
   const listenStarted = performance.now();
   if (backfilling) process.stdout.write(`Simulating the last ${formatSpan(backfill)} of the warm-up into history and the KPIs…\n`);
   let bound: number;
