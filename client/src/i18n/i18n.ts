@@ -44,8 +44,11 @@ export function setLanguage(lang: Language): void {
   }
 }
 
+/** Anything the scene names: `name`, and optionally `names` in the page's other languages. */
+export type Named = { name: string; names?: { 'zh-CN'?: string } };
+
 /** A name from the scene (plant, area, station, camera, paint colour) in the language shown: its `names` entry, else `name`. */
-export function nameOf(entity: { name: string; names?: { 'zh-CN'?: string } }): string {
+export function nameOf(entity: Named): string {
   const lang = currentLanguage();
   return lang === 'en' ? entity.name : (entity.names?.[lang] ?? entity.name);
 }

@@ -6,7 +6,7 @@
  */
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { StationState } from '../../../protocol/state.ts';
-import { i18n, nameOf } from '../i18n/i18n.ts';
+import { i18n, nameOf, type Named } from '../i18n/i18n.ts';
 import { stationStateColor } from '../palette.ts';
 import { clockText, durationText, timeTicks } from './timeline-scale.ts';
 
@@ -49,7 +49,7 @@ export class TimelineTrack {
   private dragging = false;
   private hoverX: number | null = null;
   private hoverTarget: Element | null = null;
-  private readonly stations: Map<string, { name: string; names?: { 'zh-CN'?: string } }>;
+  private readonly stations: Map<string, Named>;
   private readonly off: () => void;
 
   constructor(
