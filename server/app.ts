@@ -70,6 +70,9 @@ export type AppOptions = {
 
 export type App = ReturnType<typeof createApp>;
 
+/** How long a shutdown waits for responses in flight before it ends the connections still open. */
+const CLOSE_GRACE_MS = 1000;
+
 export function createApp(options: AppOptions) {
   const { hub, sources, logger } = options;
   const startedAt = Date.now();
@@ -661,8 +664,17 @@ export function createApp(options: AppOptions) {
       clearInterval(sessionTimer);
       for (const r of [...rooms.values()]) closeRoom(r);
       for (const v of viewers) v.session?.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      // Socket.IO closes the HTTP server once its clients are gone, and the HTTP server waits for every connection to
+      // end. Node does not count a connection that has not sent a whole request (a browser's speculative preconnect)
+      // as idle, so one would hold the shutdown, and a restart on this port, until the headers timeout (a minute).
+      // After a grace period for responses in flight, what is left is ended.
+      const ended = setInterval(() => http.closeAllConnections(), CLOSE_GRACE_MS);
+      try {
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      } finally {
+        clearInterval(ended);
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { createApp, type App } from '../../server/app.ts';
@@ -115,5 +116,32 @@ describe('hardening', () => {
     await waitFor(() => big.socket.disconnected, 'the oversized client to be dropped');
     expect(other.socket.connected).toBe(true);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it('[SEC6] the server shuts down within seconds although clients hold connections that never sent a whole request', async () => {
+    const { app, port } = await start();
+    const { socket } = await connect(`http://127.0.0.1:${port}`, { auth });
+    // A browser's speculative preconnect (no request yet) and a request cut off in its headers: Node counts neither
+    // as idle, and its close() waited for them until the headers timeout, a minute.
+    const held = await Promise.all(
+      ['', 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n'].map(async (text) => {
+        const c = net.connect(port, '127.0.0.1');
+        c.on('error', () => undefined);
+        await new Promise((r) => c.once('connect', r));
+        if (text) c.write(text);
+        return c;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    await app.close();
+    apps.splice(apps.indexOf(app), 1);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(socket.connected).toBe(false);
+    for (const c of held) c.destroy();
+    // The port is free: a new server can start on it at once.
+    const again = createApp({ hub: createHub({ scene }), sources: [], staticDir: null });
+    apps.push(again);
+    expect(await again.listen(port, '127.0.0.1')).toBe(port);
   });
 });
