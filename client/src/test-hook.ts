@@ -23,8 +23,8 @@ export type LinetwinTestHook = {
   /** Viewport CSS pixels of the entity's visible centre (a station: the top of its slab), null when off-screen. */
   screenPosition(kind: EntityKind, id: string): ScreenPoint | null;
   select(kind: EntityKind, id: string): void;
-  /** From the renderer's info for the last frame drawn. */
-  renderInfo(): { calls: number; triangles: number; frames: number; geometries: number; textures: number };
+  /** From the renderer's info for the last frame drawn, and the GPU resources it holds (shader programs included). */
+  renderInfo(): { calls: number; triangles: number; frames: number; geometries: number; textures: number; programs: number };
   /** Frames measured and the milliseconds their useFrame callbacks took before drawing (scene/frame-probe.ts). */
   frameJs(): { frames: number; ms: number };
   /**
@@ -96,7 +96,7 @@ const none: Providers = {
   rasterFloor: () => Promise.resolve(0),
   screenPosition: () => null,
   select: () => {},
-  renderInfo: () => ({ calls: 0, triangles: 0, frames: 0, geometries: 0, textures: 0 }),
+  renderInfo: () => ({ calls: 0, triangles: 0, frames: 0, geometries: 0, textures: 0, programs: 0 }),
   stationState: () => null,
   stationQuality: () => null,
   stationColor: () => null,

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import sirv from 'sirv';
 import type { Browser, Page } from 'playwright-core';
+import type { ResolvedScene } from '../../protocol/scene.ts';
 import { createApp } from '../../server/app.ts';
 import { viteBuildProduction } from '../../server/client-build.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
@@ -40,7 +41,7 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 }
 
 const baselines = path.join(import.meta.dirname, 'baselines');
-const VIEWPORT = { width: 1280, height: 800 };
+export const VIEWPORT = { width: 1280, height: 800 };
 
 type Hook = {
   /** The first frame drawn with live state. */
@@ -51,7 +52,7 @@ type Hook = {
   renderInfo(): { calls: number; triangles: number; frames: number };
   reactCommits(): number;
 };
-type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean } };
+export type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean } };
 
 /** Builds `root` with the app's Vite config into `outDir`, the way the app itself is built (production). */
 async function viteBuild(root: string, outDir: string): Promise<void> {
@@ -99,18 +100,18 @@ async function serveStatic(dir: string): Promise<{ url: string; close(): Promise
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** The app on the demo plant at `scale`, simulator live, serving `staticDir`. */
-async function startTwin(scale: number, staticDir: string) {
-  const scene = scaledDemoScene(scale);
+/** The app on the demo plant at `scale` (or on `scene`), simulator live at `speed`, serving `staticDir`. */
+export async function startTwin(plant: number | ResolvedScene, staticDir: string, options: { speed?: number } = {}) {
+  const scene = typeof plant === 'number' ? scaledDemoScene(plant) : plant;
   const hub = createHub({ scene });
-  const source = createSimulatorSource(scene, { seed: 7, speed: 1, warmup: 3600 });
+  const source = createSimulatorSource(scene, { seed: 7, speed: options.speed ?? 1, warmup: 3600 });
   const app = createApp({ hub, sources: [source], staticDir, assetsDir: path.resolve(import.meta.dirname, '../../assets'), limits: { connectionsPerMinute: 1_000_000 } });
   const port = await app.listen(0, '127.0.0.1');
   return { close: once(() => app.close()), hub, scene, url: `http://127.0.0.1:${port}/` };
 }
 
 /** Opens a fresh context (cold cache) and waits for `ready`; resolves with the page's clock at that moment (ms since navigation). */
-async function openUntilReady(browser: Browser, url: string, flag: '__linetwin' | '__hello', timeoutMs = 120_000): Promise<{ page: Page; readyAt: number; close(): Promise<void> }> {
+export async function openUntilReady(browser: Browser, url: string, flag: '__linetwin' | '__hello', timeoutMs = 120_000): Promise<{ page: Page; readyAt: number; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -127,12 +128,12 @@ async function openUntilReady(browser: Browser, url: string, flag: '__linetwin' 
 }
 
 /** Waits for the final look (glTF models in, first KPI answer), which may come a while after the first frame. */
-async function settled(page: Page, timeoutMs = 120_000): Promise<void> {
+export async function settled(page: Page, timeoutMs = 120_000): Promise<void> {
   await page.waitForFunction(() => (window as unknown as HookWindow).__linetwin?.settled === true, undefined, { timeout: timeoutMs });
 }
 
 /** The draw calls of the frames drawn now: the commonest of a few samples (a frame may add a highlight). */
-async function drawCalls(page: Page): Promise<{ calls: number; triangles: number }> {
+export async function drawCalls(page: Page): Promise<{ calls: number; triangles: number }> {
   const samples: Array<{ calls: number; triangles: number }> = [];
   for (let i = 0; i < 5; i++) {
     samples.push(await page.evaluate(() => (window as unknown as HookWindow).__linetwin!.renderInfo()));

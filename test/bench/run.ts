@@ -16,8 +16,9 @@ import { deltasBench } from './deltas.ts';
 import { fanoutBench, slowClientBench } from './fanout.ts';
 import { formatMarkdown, formatTable, repoRoot, type Benchmark, type Row } from './harness.ts';
 import { replayBench } from './replay.ts';
+import { soakBench } from './soak.ts';
 
-export const benchmarks: Benchmark[] = [deltasBench, fanoutBench, slowClientBench, replayBench, analyticsBench, browserBench];
+export const benchmarks: Benchmark[] = [deltasBench, fanoutBench, slowClientBench, replayBench, analyticsBench, browserBench, soakBench];
 
 export type BenchOptions = { quick: boolean; only: string[] | null; out: string; markdown: boolean; strict: boolean; log?: (msg: string) => void };
 

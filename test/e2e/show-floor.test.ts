@@ -59,7 +59,7 @@ type Hook = {
   kiosk(): 'tour' | 'explore' | null;
   language(): string;
   playback(): PlaybackStatus | null;
-  renderInfo(): { calls: number; geometries: number; textures: number };
+  renderInfo(): { calls: number; geometries: number; textures: number; programs: number };
   sparks(): number;
   screenPosition(kind: string, id: string): { x: number; y: number } | null;
 };
@@ -194,13 +194,14 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
       await expect.poll(() => hook(page, (h) => h.tourLoops()), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
       const footprint = () => page.evaluate(() => {
         const info = (window as unknown as { __linetwin: Hook }).__linetwin.renderInfo();
-        return { nodes: document.getElementsByTagName('*').length, geometries: info.geometries, textures: info.textures };
+        return { nodes: document.getElementsByTagName('*').length, geometries: info.geometries, textures: info.textures, programs: info.programs };
       });
       const first = await footprint();
       await expect.poll(() => hook(page, (h) => h.tourLoops()), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
       const second = await footprint();
       expect(second.geometries).toBe(first.geometries);
       expect(second.textures).toBe(first.textures);
+      expect(second.programs).toBe(first.programs);
       expect(Math.abs(second.nodes - first.nodes)).toBeLessThanOrEqual(2);
 
       // A visitor takes over: the tour pauses, the hint shows.

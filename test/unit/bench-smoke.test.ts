@@ -94,6 +94,18 @@ describe('npm run bench -- --quick', () => {
     expect(r.raw.calls10x, `draw calls: ${r.raw.calls1x} at scale 1, ${r.raw.calls10x} at scale 10`).toBe(r.raw.calls1x);
   });
 
+  it('[BENCH8] kiosk soak: a loop of the tour over an hour of fast-forwarded plant leaves the page holding what it held', (ctx) => {
+    const heap = find(/^kiosk soak: page JS heap/);
+    const held = find(/^kiosk soak: nodes, listeners/);
+    if (!held || !ran(held)) return ctx.skip(held?.note ?? 'soak benchmark did not run');
+    expect(ran(heap)).toBe(true);
+    expect(heap!.raw.loops).toBeGreaterThanOrEqual(1);
+    expect(heap!.raw.bodiesFinished).toBeGreaterThan(0);
+    expect(held.raw.geometriesAtStart).toBeGreaterThan(10);
+    expect(held.raw.programsAtStart).toBeGreaterThan(0);
+    expect(held.value, JSON.stringify(held.raw)).toBe(0);
+  });
+
   it('[BENCH7] options: --only picks benchmarks by name; an unknown name is an error', () => {
     expect(parseArgs(['--quick', '--only', 'deltas,replay'])).toMatchObject({ quick: true, only: ['deltas', 'replay'] });
     expect(() => parseArgs(['--only', 'nope'])).toThrow(/unknown benchmark "nope"/);

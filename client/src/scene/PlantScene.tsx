@@ -185,7 +185,7 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
           return { x, y };
         },
         select: (kind, id) => useTwin.getState().select({ kind, id }),
-        renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles, frames: gl.info.render.frame, geometries: gl.info.memory.geometries, textures: gl.info.memory.textures }),
+        renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles, frames: gl.info.render.frame, geometries: gl.info.memory.geometries, textures: gl.info.memory.textures, programs: gl.info.programs?.length ?? 0 }),
         camera: () => {
           const t = (controls as unknown as { target?: Vector3 } | null)?.target;
           if (!t) return null;
