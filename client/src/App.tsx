@@ -188,6 +188,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
         const i = layout.index.station.get(id);
         return i === undefined || !live.hasState ? null : (stationStates[live.stationState[i]] ?? null);
       },
+      earlySocket: () => connection.early,
       stationQuality: (id) => {
         const i = layout.index.station.get(id);
         return i === undefined || !live.hasState ? null : (qualities[live.stationQuality[i]] ?? null);

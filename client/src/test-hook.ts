@@ -38,6 +38,8 @@ export type LinetwinTestHook = {
   stationState(id: string): string | null;
   /** The station's data quality as drawn ('good', 'stale', 'bad'; not good is drawn greyed), null when unknown. */
   stationQuality(id: string): string | null;
+  /** Whether the live connection is the socket the shell opened before the app's code ran (net/socket.ts). */
+  earlySocket(): boolean;
   /** The newest playback:status from the server, null before the first. */
   playback(): PlaybackStatus | null;
   /** The colour (sRGB hex) in the station slab's instance colour buffer: what the GPU draws it with. */
@@ -83,6 +85,7 @@ type Providers = {
   renderInfo: LinetwinTestHook['renderInfo'];
   stationState: LinetwinTestHook['stationState'];
   stationQuality: LinetwinTestHook['stationQuality'];
+  earlySocket: LinetwinTestHook['earlySocket'];
   stationColor: LinetwinTestHook['stationColor'];
   bottleneckMarker: LinetwinTestHook['bottleneckMarker'];
   camera: LinetwinTestHook['camera'];
@@ -99,6 +102,7 @@ const none: Providers = {
   renderInfo: () => ({ calls: 0, triangles: 0, frames: 0, geometries: 0, textures: 0, programs: 0 }),
   stationState: () => null,
   stationQuality: () => null,
+  earlySocket: () => false,
   stationColor: () => null,
   bottleneckMarker: () => null,
   camera: () => null,
@@ -144,6 +148,7 @@ export function installTestHook(): void {
     rasterFloor: (on) => providers.rasterFloor(on),
     stationState: (id) => providers.stationState(id),
     stationQuality: (id) => providers.stationQuality(id),
+    earlySocket: () => providers.earlySocket(),
     playback: () => (playback.status ? { ...playback.status } : null),
     stationColor: (id) => providers.stationColor(id),
     heatmap: () => ({ mode: useTwin.getState().heatmap, drawn: analyticsFeed.mode, heatVersion: analyticsFeed.heatVersion, feedVersion: analyticsFeed.version }),

@@ -25,10 +25,13 @@ type Hook = {
   renderInfo(): { calls: number; triangles: number; frames: number };
   reactCommits(): number;
   stationState(id: string): string | null;
+  earlySocket(): boolean;
 };
 
 let app: App;
 let url: string;
+/** Socket.IO connections the server saw while the first page loaded. */
+let connectionsAtLoad = 0;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -39,11 +42,16 @@ beforeAll(async () => {
   const source = createSimulatorSource(scene, { seed: 7, speed: 0.2, warmup: 1800 });
   app = createApp({ hub, sources: [source], staticDir: path.join(root, 'dist/client'), assetsDir: path.join(root, 'assets') });
   url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
+  let connections = 0;
+  const count = () => connections++;
+  app.io.on('connection', count);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 90_000 });
+  connectionsAtLoad = connections;
+  app.io.off('connection', count);
 }, 180_000);
 
 afterAll(async () => {
@@ -69,6 +77,14 @@ describe('the twin in Chromium', () => {
     const legend = await page.textContent('[data-testid="legend"]');
     for (const s of ['working', 'starved', 'blocked', 'down', 'setup', 'off']) expect(legend?.toLowerCase()).toContain(s);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('[E2E1b] one connection per page, opened by the shell before the app\'s code ran and taken over by the app', async () => {
+    // The shell opens the socket while three.js and the app load; the app takes it with what it received (the
+    // hello and the first snapshot) instead of opening a second one.
+    expect(await hook((h) => h.earlySocket())).toBe(true);
+    expect(connectionsAtLoad).toBe(1);
+    expect(await hook((h) => h.revision())).toBeGreaterThan(0);
   });
 
   it('[E2E2] the 3D canvas is not blank: many colours, and the plant draws', async () => {

@@ -1,26 +1,18 @@
 /**
  * The live connection: Socket.IO session, frame application, resync, connection status and playback
- * commands. This is the only module that imports socket.io-client. Frames go straight into the LiveState's
- * typed arrays; playback statuses go to net/playback.ts; the zustand store only hears about the connection
- * status, and only when it changes.
+ * commands, on the socket the shell opened early (net/socket.ts, the only module that imports
+ * socket.io-client) or on one of its own. Frames go straight into the LiveState's typed arrays; playback
+ * statuses go to net/playback.ts; the zustand store only hears about the connection status, and only when it
+ * changes.
  */
-import { io, type Socket } from 'socket.io-client';
-import {
-  PROTOCOL_VERSION,
-  type ClientToServerEvents,
-  type CommandResult,
-  type HandshakeAuth,
-  type Hello,
-  type RoomResult,
-  type ServerToClientEvents,
-} from '../../../protocol/events.ts';
-import { wireParser } from '../../../protocol/wire.ts';
+import { PROTOCOL_VERSION, type CommandResult, type Hello, type RoomResult } from '../../../protocol/events.ts';
 import { FrameApplier } from '../live/apply-frame.ts';
 import type { LiveState } from '../live/live-state.ts';
 import { useTwin, type ConnectionStatus } from '../store/store.ts';
 import { i18n } from '../i18n/i18n.ts';
 import { playback } from './playback.ts';
-import { room, storedToken } from './room.ts';
+import { room } from './room.ts';
+import { firstContact, openSocket, takeEarlySocket, type Auth } from './socket.ts';
 
 /** No frame for this long while connected: the data shown may be out of date. */
 export const STALE_AFTER_MS = 3000;
@@ -46,7 +38,12 @@ export type ConnectionOptions = {
   sceneId: string;
 };
 
-export type Connection = { close(): void; readonly resyncs: number };
+export type Connection = {
+  close(): void;
+  readonly resyncs: number;
+  /** The socket is the one the shell opened early (net/socket.ts), not one opened here. */
+  readonly early: boolean;
+};
 
 export function connect(live: LiveState, options: ConnectionOptions): Connection {
   const applier = new FrameApplier(live);
@@ -70,24 +67,23 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   };
 
   // A function, so each reconnect reports the state held now and can resume with a delta.
-  const auth = (cb: (data: HandshakeAuth & { token?: string }) => void) => {
-    const data: HandshakeAuth & { token?: string } = { protocolVersion: PROTOCOL_VERSION };
-    // A presenter's role token goes in the handshake only, never in the URL (it would end up in logs and history).
-    const token = storedToken();
-    if (token) data.token = token;
-    // Revisions of a playback cursor belong to its own private hub: resuming the main stream from one of them
-    // would apply the wrong delta. After playback (or with a command unanswered) ask for a snapshot instead.
-    const onMainStream = playback.status?.mode !== 'playback' && playback.inFlight === 0;
-    if (live.hasState && live.epoch !== null && onMainStream) {
-      data.epoch = live.epoch;
-      data.revision = live.revision;
-    }
-    cb(data);
-  };
+  const auth: Auth = (cb) =>
+    firstContact((data) => {
+      // Revisions of a playback cursor belong to its own private hub: resuming the main stream from one of them
+      // would apply the wrong delta. After playback (or with a command unanswered) ask for a snapshot instead.
+      const onMainStream = playback.status?.mode !== 'playback' && playback.inFlight === 0;
+      if (live.hasState && live.epoch !== null && onMainStream) {
+        data.epoch = live.epoch;
+        data.revision = live.revision;
+      }
+      cb(data);
+    });
 
-  // WebSocket first (no long-polling handshake before the first frame); polling where a proxy refuses it.
-  const ioOptions = { auth, parser: wireParser, transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelay: 500, reconnectionDelayMax: 4000 };
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = options.url ? io(options.url, ioOptions) : io(ioOptions);
+  // The socket the shell opened while this code was loading (its handshake and first snapshot are likely in
+  // already: they are replayed below, once every listener is on), or a new one.
+  const early = options.url ? null : takeEarlySocket();
+  const socket = early?.socket ?? openSocket(auth, options.url);
+  if (early) socket.auth = auth;
 
   const askResync = () => {
     const now = performance.now();
@@ -247,6 +243,8 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     },
   });
 
+  early?.release();
+
   return {
     close() {
       closed = true;
@@ -257,6 +255,7 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
       socket.removeAllListeners();
       socket.disconnect();
     },
+    early: early !== null,
     get resyncs() {
       return resyncs;
     },

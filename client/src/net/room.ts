@@ -10,6 +10,7 @@ import { useTwin } from '../store/store.ts';
 import { tourPlayer } from '../tour/tour-player.ts';
 import { playback } from './playback.ts';
 import { refusalText } from './server-error.ts';
+import { TOKEN_KEY } from './token.ts';
 
 export type RoomSender = {
   create(): Promise<RoomResult>;
@@ -22,7 +23,6 @@ export type RoomSender = {
   reconnect(): void;
 };
 
-const TOKEN_KEY = 'linetwin:token';
 /** The room this tab leads and its key, kept for the tab's life so a reload or a lost connection can resume it. */
 const LED_KEY = 'linetwin:led-room';
 
@@ -46,14 +46,6 @@ function writeLed(led: LedRoom | null): void {
   }
 }
 
-/** The presenter token: typed in once on the trainer's machine, sent only in the Socket.IO handshake. */
-export function storedToken(): string | null {
-  try {
-    return localStorage.getItem(TOKEN_KEY) || null;
-  } catch {
-    return null;
-  }
-}
 
 export class RoomChannel {
   /** The presenter's newest view, kept so a member can snap back to it. */

@@ -1,0 +1,84 @@
+/**
+ * The page's Socket.IO socket, opened as early as the page can. The shell (boot/early.ts) opens it while the
+ * app's code is still arriving and being evaluated (three.js and the rest: a few hundred milliseconds on a slow
+ * machine), so the handshake and the first snapshot are in by the time the app connects. What the socket
+ * receives until then is held, in order, and handed over with the socket (connection.ts takes it).
+ */
+import { io, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type HandshakeAuth, type ServerToClientEvents } from '../../../protocol/events.ts';
+import { wireParser } from '../../../protocol/wire.ts';
+import { storedToken } from './token.ts';
+
+export type TwinSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type HandshakeData = HandshakeAuth & { token?: string };
+export type Auth = (cb: (data: HandshakeData) => void) => void;
+
+/** An early socket the app has not taken by then is closed (the app failed to load): nothing is held for ever. */
+const HOLD_AT_MOST_MS = 15_000;
+
+export function openSocket(auth: Auth, url?: string): TwinSocket {
+  // WebSocket first (no long-polling handshake before the first frame); polling where a proxy refuses it.
+  const options = { auth, parser: wireParser, transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelay: 500, reconnectionDelayMax: 4000 };
+  return url ? io(url, options) : io(options);
+}
+
+/** A first contact: this protocol and a presenter's token; no state is held yet, so nothing to resume. */
+export const firstContact: Auth = (cb) => {
+  const data: HandshakeData = { protocolVersion: PROTOCOL_VERSION };
+  // A presenter's role token goes in the handshake only, never in the URL (it would end up in logs and history).
+  const token = storedToken();
+  if (token) data.token = token;
+  cb(data);
+};
+
+type Held = { socket: TwinSocket; events: Array<{ event: string; args: unknown[] }>; hold: (event: string, ...args: unknown[]) => void; timer: number };
+
+let early: Held | null = null;
+
+/** Opens the page's socket now and holds what it receives until the app takes it. Once per page. */
+export function openEarlySocket(): void {
+  if (early) return;
+  const socket = openSocket(firstContact);
+  const events: Held['events'] = [];
+  const hold = (event: string, ...args: unknown[]) => {
+    events.push({ event, args });
+  };
+  socket.onAny(hold);
+  const timer = window.setTimeout(() => {
+    if (early?.socket !== socket) return;
+    early = null;
+    socket.offAny(hold);
+    socket.close();
+  }, HOLD_AT_MOST_MS);
+  early = { socket, events, hold, timer };
+}
+
+export type EarlySocket = {
+  socket: TwinSocket;
+  /**
+   * Call once the taker's listeners are on, in the same task: they hear the connection (when it is up) and then
+   * every event held, in the order they arrived; after that events reach them directly.
+   */
+  release(): void;
+};
+
+/** The socket the shell opened, once; null when there is none (then the caller opens its own). */
+export function takeEarlySocket(): EarlySocket | null {
+  const held = early;
+  early = null;
+  if (!held) return null;
+  window.clearTimeout(held.timer);
+  const { socket } = held;
+  return {
+    socket,
+    release() {
+      socket.offAny(held.hold);
+      const emitter = socket as unknown as { listeners(event: string): Array<(...args: unknown[]) => void> };
+      const deliver = (event: string, args: unknown[]) => {
+        for (const listener of emitter.listeners(event)) listener(...args);
+      };
+      if (socket.connected) deliver('connect', []);
+      for (const { event, args } of held.events.splice(0)) deliver(event, args);
+    },
+  };
+}
