@@ -34,10 +34,12 @@ export const firstContact: Auth = (cb) => {
 type Held = { socket: TwinSocket; events: Array<{ event: string; args: unknown[] }>; hold: (event: string, ...args: unknown[]) => void; timer: number };
 
 let early: Held | null = null;
+/** The app has asked for the early socket: one that would open after that (its chunk came late) is not wanted. */
+let asked = false;
 
-/** Opens the page's socket now and holds what it receives until the app takes it. Once per page. */
+/** Opens the page's socket now and holds what it receives until the app takes it. Once per page, before the app connects. */
 export function openEarlySocket(): void {
-  if (early) return;
+  if (early || asked) return;
   const socket = openSocket(firstContact);
   const events: Held['events'] = [];
   const hold = (event: string, ...args: unknown[]) => {
@@ -64,6 +66,7 @@ export type EarlySocket = {
 
 /** The socket the shell opened, once; null when there is none (then the caller opens its own). */
 export function takeEarlySocket(): EarlySocket | null {
+  asked = true;
   const held = early;
   early = null;
   if (!held) return null;
