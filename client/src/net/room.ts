@@ -46,7 +46,6 @@ function writeLed(led: LedRoom | null): void {
   }
 }
 
-
 export class RoomChannel {
   /** The presenter's newest view, kept so a member can snap back to it. */
   lastView: RoomView | null = null;
