@@ -33,7 +33,7 @@ type Footprint = {
   textures: number;
   programs: number;
   calls: number;
-  /** The plant's clock (ms) and the bodies it had finished by then: how much show has passed. */
+  /** The plant's clock (ms) and the tour loops gone round: how much show has passed. */
   plantTime: number;
   loops: number;
 };
