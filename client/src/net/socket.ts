@@ -31,7 +31,11 @@ export const firstContact: Auth = (cb) => {
   cb(data);
 };
 
-type Held = { socket: TwinSocket; events: Array<{ event: string; args: unknown[] }>; hold: (event: string, ...args: unknown[]) => void; timer: number };
+/** The socket's own events (Socket.IO's onAny does not see them), held like the server's. */
+const LIFECYCLE = ['connect', 'connect_error', 'disconnect'] as const;
+
+type Listener = (...args: unknown[]) => void;
+type Held = { socket: TwinSocket; events: Array<{ event: string; args: unknown[] }>; stop(): void; timer: number };
 
 let early: Held | null = null;
 /** The app has asked for the early socket: one that would open after that (its chunk came late) is not wanted. */
@@ -41,25 +45,32 @@ let asked = false;
 export function openEarlySocket(): void {
   if (early || asked) return;
   const socket = openSocket(firstContact);
+  const emitter = socket as unknown as { on(event: string, l: Listener): void; off(event: string, l: Listener): void };
   const events: Held['events'] = [];
   const hold = (event: string, ...args: unknown[]) => {
     events.push({ event, args });
   };
+  const lifecycle = LIFECYCLE.map((event) => [event, (...args: unknown[]) => hold(event, ...args)] as const);
   socket.onAny(hold);
+  for (const [event, l] of lifecycle) emitter.on(event, l);
+  const stop = () => {
+    socket.offAny(hold);
+    for (const [event, l] of lifecycle) emitter.off(event, l);
+  };
   const timer = window.setTimeout(() => {
     if (early?.socket !== socket) return;
     early = null;
-    socket.offAny(hold);
+    stop();
     socket.close();
   }, HOLD_AT_MOST_MS);
-  early = { socket, events, hold, timer };
+  early = { socket, events, stop, timer };
 }
 
 export type EarlySocket = {
   socket: TwinSocket;
   /**
-   * Call once the taker's listeners are on, in the same task: they hear the connection (when it is up) and then
-   * every event held, in the order they arrived; after that events reach them directly.
+   * Call once the taker's listeners are on, in the same task: they hear every event held (the connection, the
+   * server's events, a failed attempt or a drop) in the order it happened; after that events reach them directly.
    */
   release(): void;
 };
@@ -75,13 +86,9 @@ export function takeEarlySocket(): EarlySocket | null {
   return {
     socket,
     release() {
-      socket.offAny(held.hold);
-      const emitter = socket as unknown as { listeners(event: string): Array<(...args: unknown[]) => void> };
-      const deliver = (event: string, args: unknown[]) => {
-        for (const listener of emitter.listeners(event)) listener(...args);
-      };
-      if (socket.connected) deliver('connect', []);
-      for (const { event, args } of held.events.splice(0)) deliver(event, args);
+      held.stop();
+      const emitter = socket as unknown as { listeners(event: string): Listener[] };
+      for (const { event, args } of held.events.splice(0)) for (const listener of emitter.listeners(event)) listener(...args);
     },
   };
 }
