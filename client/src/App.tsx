@@ -29,6 +29,7 @@ import { IncompatibleNotice } from './ui/IncompatibleNotice.tsx';
 import { Legend } from './ui/Legend.tsx';
 import { Timeline } from './ui/Timeline.tsx';
 import { Toast } from './ui/Toast.tsx';
+import { PerfOverlay } from './ui/PerfOverlay.tsx';
 import { FollowPanel } from './ui/FollowPanel.tsx';
 import { LanguageButton } from './ui/LanguageButton.tsx';
 import { TourMenu, TourPanel } from './ui/TourPanel.tsx';
@@ -251,6 +252,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           <Timeline scene={scene} live={live} />
         </>
       )}
+      {urlParams.stats && <PerfOverlay quality={quality} />}
       {panels && (
         <>
           <Toast />

@@ -1,6 +1,7 @@
 /**
  * What the page's address asks for: `?kiosk` (show-stand mode), `?idle=S` (kiosk: seconds without input before
- * the tour loop resumes, default 60), `?join=CODE` (follow a trainer's room), `?lang=zh-CN`, `?tour=ID`.
+ * the tour loop resumes, default 60), `?join=CODE` (follow a trainer's room), `?lang=zh-CN`, `?tour=ID`,
+ * `?stats` (frame rate and GPU figures in a corner).
  * Read once at start; nothing here is secret (tokens never travel in the URL).
  */
 // Outside a browser (unit tests importing a component's pure helpers) there is no address: no options.
@@ -20,4 +21,5 @@ export const urlParams = {
   join: params.get('join')?.trim().toUpperCase() || null,
   lang: params.get('lang'),
   tour: params.get('tour'),
+  stats: params.has('stats'),
 };

@@ -187,4 +187,30 @@ describe('the twin in Chromium', () => {
     expect(after[1]).toBeGreaterThan(before[1]);
     expect(after[0] - before[0]).toBe(0);
   });
+
+  it('[E2E7] ?stats shows the frame rate, the draw calls and GPU resources of the view and the GPU, rewritten without React commits', async () => {
+    expect(await page.locator('[data-testid="perf-overlay"]').count()).toBe(0);
+    const stats = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await stats.goto(`${url}/?stats`);
+      await stats.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 90_000 });
+      const text = (id: string) => stats.textContent(`[data-testid="perf-${id}"]`);
+      await expect.poll(async () => Number(await text('fps')), { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(await text('frame')).toMatch(/^\d+\.\d ms, worst \d+ ms$/);
+      const drawn = /^(\d+) calls, ([\d,]+) triangles$/.exec((await text('calls')) ?? '');
+      expect(drawn).not.toBeNull();
+      const info = (await stats.evaluate('window.__linetwin.renderInfo()')) as { calls: number; geometries: number; textures: number; programs: number };
+      // Sampled half a second apart: a weld spark may come or go in between (one call).
+      expect(Math.abs(Number(drawn![1]) - info.calls)).toBeLessThanOrEqual(2);
+      await expect.poll(() => text('memory')).toBe(`${info.geometries} geometries, ${info.textures} textures, ${info.programs} shaders`);
+      expect(await text('gpu')).toMatch(/\S+ \((low|high) quality\)$/);
+      // Five rewrites in 2.5 s, no commit.
+      const commits = () => stats.evaluate('window.__linetwin.reactCommits()') as Promise<number>;
+      const before = await commits();
+      await new Promise((r) => setTimeout(r, 2500));
+      expect((await commits()) - before).toBe(0);
+    } finally {
+      await stats.close();
+    }
+  });
 });

@@ -360,6 +360,21 @@ export const en = {
     today: 'cars built today',
     exploring: 'Explore: drag to turn, pinch to zoom, tap a machine. The tour resumes after {{seconds}} s without touch.',
   },
+  perf: {
+    title: 'How the view runs on this machine',
+    fps: 'frames/s',
+    frame: 'frame',
+    frameMs: '{{mean}} ms, worst {{worst}} ms',
+    calls: 'drawn',
+    callsValue: '{{calls}} calls, {{triangles}} triangles',
+    memory: 'GPU holds',
+    memoryValue: '{{geometries}} geometries, {{textures}} textures, {{programs}} shaders',
+    heap: 'JS heap',
+    heapValue: '{{mb}} MB',
+    gpu: 'GPU',
+    gpuValue: '{{renderer}} ({{level}} quality)',
+    level: { high: 'high', low: 'low' },
+  },
 };
 
 export type Dictionary = typeof en;

@@ -20,6 +20,7 @@ import { DeepLink } from './DeepLink.tsx';
 import { RouteRibbon } from './RouteRibbon.tsx';
 import { useCommitProbe } from './commit-probe.ts';
 import { useFrameProbe } from './frame-probe.ts';
+import { viewRenderer } from './view-renderer.ts';
 import { Floor, planBounds } from './Floor.tsx';
 import { Highlight } from './Highlight.tsx';
 import { TourHighlight } from './TourHighlight.tsx';
@@ -161,6 +162,13 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
   const camera = useThree((s) => s.camera);
   const three = useThree((s) => s.scene);
   const controls = useThree((s) => s.controls);
+
+  useEffect(() => {
+    viewRenderer.gl = gl;
+    return () => {
+      if (viewRenderer.gl === gl) viewRenderer.gl = null;
+    };
+  }, [gl]);
 
   // ?debug exposes the renderer to the console (profiling, poking at meshes); never used by the app.
   useEffect(() => {
