@@ -41,10 +41,13 @@ let early: Held | null = null;
 /** The app has asked for the early socket: one that would open after that (its chunk came late) is not wanted. */
 let asked = false;
 
-/** Opens the page's socket now and holds what it receives until the app takes it. Once per page, before the app connects. */
-export function openEarlySocket(): void {
+/**
+ * Opens the page's socket now (to `url`, default the page's own origin) and holds what it receives until the app
+ * takes it. Once per page, before the app connects.
+ */
+export function openEarlySocket(url?: string): void {
   if (early || asked) return;
-  const socket = openSocket(firstContact);
+  const socket = openSocket(firstContact, url);
   const emitter = socket as unknown as { on(event: string, l: Listener): void; off(event: string, l: Listener): void };
   const events: Held['events'] = [];
   const hold = (event: string, ...args: unknown[]) => {
