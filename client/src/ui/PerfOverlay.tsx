@@ -21,7 +21,7 @@ type Figures = { fps: string; frame: string; calls: string; memory: string; heap
 /** Chromium's non-standard heap figure; absent elsewhere. */
 type MemoryInfo = { usedJSHeapSize: number };
 
-export function formatFigures(
+function formatFigures(
   now: { fps: number; meanMs: number; worstMs: number; frames: number },
   info: { calls: number; triangles: number; geometries: number; textures: number; programs: number } | null,
   heapBytes: number | null,
