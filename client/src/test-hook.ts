@@ -8,6 +8,7 @@ import { playback } from './net/playback.ts';
 import { room } from './net/room.ts';
 import { tourPlayer } from './tour/tour-player.ts';
 import { frameJs } from './scene/frame-probe.ts';
+import type { RenderInfo } from './scene/view-renderer.ts';
 import { analyticsFeed } from './store/analytics-feed.ts';
 import { useTwin, type EntityKind, type RoomState, type Selection, type TourView } from './store/store.ts';
 
@@ -24,7 +25,7 @@ export type LinetwinTestHook = {
   screenPosition(kind: EntityKind, id: string): ScreenPoint | null;
   select(kind: EntityKind, id: string): void;
   /** From the renderer's info for the last frame drawn, and the GPU resources it holds (shader programs included). */
-  renderInfo(): { calls: number; triangles: number; frames: number; geometries: number; textures: number; programs: number };
+  renderInfo(): RenderInfo;
   /** Frames measured and the milliseconds their useFrame callbacks took before drawing (scene/frame-probe.ts). */
   frameJs(): { frames: number; ms: number };
   /**

@@ -20,7 +20,7 @@ import { DeepLink } from './DeepLink.tsx';
 import { RouteRibbon } from './RouteRibbon.tsx';
 import { useCommitProbe } from './commit-probe.ts';
 import { useFrameProbe } from './frame-probe.ts';
-import { viewRenderer } from './view-renderer.ts';
+import { renderInfoOf, viewRenderer } from './view-renderer.ts';
 import { Floor, planBounds } from './Floor.tsx';
 import { Highlight } from './Highlight.tsx';
 import { TourHighlight } from './TourHighlight.tsx';
@@ -193,7 +193,7 @@ function HookBridge({ ctx }: { ctx: LocateContext }) {
           return { x, y };
         },
         select: (kind, id) => useTwin.getState().select({ kind, id }),
-        renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles, frames: gl.info.render.frame, geometries: gl.info.memory.geometries, textures: gl.info.memory.textures, programs: gl.info.programs?.length ?? 0 }),
+        renderInfo: () => renderInfoOf(gl),
         camera: () => {
           const t = (controls as unknown as { target?: Vector3 } | null)?.target;
           if (!t) return null;

@@ -5,3 +5,11 @@
 import type { WebGLRenderer } from 'three';
 
 export const viewRenderer: { gl: WebGLRenderer | null } = { gl: null };
+
+export type RenderInfo = { calls: number; triangles: number; frames: number; geometries: number; textures: number; programs: number };
+
+/** The renderer's figures for the last frame drawn, and the GPU resources it holds (shader programs included). */
+export function renderInfoOf(gl: WebGLRenderer): RenderInfo {
+  const { render, memory, programs } = gl.info;
+  return { calls: render.calls, triangles: render.triangles, frames: render.frame, geometries: memory.geometries, textures: memory.textures, programs: programs?.length ?? 0 };
+}

@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n/i18n.ts';
 import { rendererOf, type RenderQuality } from '../quality.ts';
 import { frameRate } from '../scene/frame-probe.ts';
-import { viewRenderer } from '../scene/view-renderer.ts';
+import { renderInfoOf, viewRenderer, type RenderInfo } from '../scene/view-renderer.ts';
 
 const EVERY_MS = 500;
 
@@ -23,7 +23,7 @@ type MemoryInfo = { usedJSHeapSize: number };
 
 function formatFigures(
   now: { fps: number; meanMs: number; worstMs: number; frames: number },
-  info: { calls: number; triangles: number; geometries: number; textures: number; programs: number } | null,
+  info: RenderInfo | null,
   heapBytes: number | null,
   gpu: { renderer: string; level: 'high' | 'low' },
 ): Figures {
@@ -57,9 +57,7 @@ export function PerfOverlay({ quality }: { quality: RenderQuality }) {
     const update = () => {
       const gl = viewRenderer.gl;
       if (gl && renderer === null) renderer = rendererOf(gl.getContext());
-      const info = gl
-        ? { calls: gl.info.render.calls, triangles: gl.info.render.triangles, geometries: gl.info.memory.geometries, textures: gl.info.memory.textures, programs: gl.info.programs?.length ?? 0 }
-        : null;
+      const info = gl ? renderInfoOf(gl) : null;
       const memory = (performance as Performance & { memory?: MemoryInfo }).memory;
       const figures = formatFigures(frameRate(), info, memory ? memory.usedJSHeapSize : null, { renderer: renderer ?? quality.renderer, level: quality.level });
       for (const key of Object.keys(refs) as (keyof Figures)[]) {
