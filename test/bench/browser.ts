@@ -41,7 +41,7 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 }
 
 const baselines = path.join(import.meta.dirname, 'baselines');
-export const VIEWPORT = { width: 1280, height: 800 };
+const VIEWPORT = { width: 1280, height: 800 };
 
 type Hook = {
   /** The first frame drawn with live state. */
@@ -52,7 +52,7 @@ type Hook = {
   renderInfo(): { calls: number; triangles: number; frames: number };
   reactCommits(): number;
 };
-export type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean } };
+type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean } };
 
 /** Builds `root` with the app's Vite config into `outDir`, the way the app itself is built (production). */
 async function viteBuild(root: string, outDir: string): Promise<void> {

@@ -20,7 +20,7 @@ import { launchChromium } from '../e2e/browser.ts';
 import { drawCalls, openUntilReady, settled, startTwin } from './browser.ts';
 import { repoRoot, row, sig, skipped, type BenchContext, type Benchmark, type Row } from './harness.ts';
 
-export const SOAK_NAMES = {
+const SOAK_NAMES = {
   heap: 'kiosk soak: page JS heap after the loops vs after the first',
   held: 'kiosk soak: nodes, listeners, GPU resources gained',
 } as const;
