@@ -215,6 +215,38 @@ export class ByteSink {
     } while (n > 0);
   }
 
+  /**
+   * A value read from a Float32Array (a conveyor progress), as the fewest decimals that read back as the
+   * same float32: "0.95" rather than the "0.949999988079071" its widening to a double prints. Values
+   * strictly between 0 and 1 with up to nine decimals are worked out here (almost every progress); the
+   * rest print as JSON prints them, which reads back exactly too.
+   */
+  float32(x: number): void {
+    if (x > 0 && x < 1) {
+      for (let k = 1; k <= 9; k++) {
+        const scale = POW10[k];
+        const n = Math.round(x * scale);
+        // Next to a power of two the values that round to x are not centred on it: the neighbour may fit.
+        const m = Math.fround(n / scale) === x ? n : Math.fround((n + 1) / scale) === x ? n + 1 : Math.fround((n - 1) / scale) === x ? n - 1 : -1;
+        if (m <= 0 || m >= scale) continue;
+        this.room(2 + k);
+        const buf = this.buf;
+        const start = this.pos;
+        buf[start] = ZERO;
+        buf[start + 1] = DOT;
+        let q = m;
+        for (let p = start + 1 + k; p > start + 1; p--) {
+          const r = (q / 10) | 0;
+          buf[p] = ZERO + (q - r * 10);
+          q = r;
+        }
+        this.pos = start + 2 + k;
+        return;
+      }
+    }
+    this.ascii(String(x));
+  }
+
   /** An angle to 1e-4 rad, always with four decimals ("-0.0412", "1.5708", "0.0000"). */
   fixed4(x: number): void {
     const n = Math.round(x * 1e4);
@@ -254,6 +286,8 @@ export class ByteSink {
     this.pos += 5;
   }
 }
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 /** Copies `b` to `buf` at `p` (room already made); returns the position after it. */
 function put(buf: Buffer, p: number, b: Uint8Array): number {
@@ -372,8 +406,8 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
     if (kind === LocationKind.station) out.bytes(q.atStation[bodies.locIndex[s]]);
     else if (kind === LocationKind.conveyor) {
       out.bytes(q.onConveyor[bodies.locIndex[s]]);
-      // Whatever the float holds, printed as JSON prints it, so a replay reads back the very value.
-      out.ascii(String(bodies.progress[s]));
+      // The shortest text that a replay reads back into the very float32 the hub holds.
+      out.float32(bodies.progress[s]);
       out.bytes(C.closeTs);
     } else out.bytes(C.nowhereTs);
     out.int(Math.round(bodies.ts[s]));

@@ -18,6 +18,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
+/**
+ * A float32 (a conveyor progress) the obvious way: the fewest decimals, up to nine, that read back as the
+ * same float32, else as JSON prints the number.
+ */
+function float32Text(x: number): string {
+  if (x > 0 && x < 1) {
+    for (let k = 1; k <= 9; k++) {
+      const text = x.toFixed(k);
+      if (Math.fround(Number(text)) === x) return text;
+    }
+  }
+  return String(x);
+}
+
 /** The format written the obvious way (how the recorder did it before it wrote bytes). */
 function referenceLine(hub: Hub, c: CommitInfo): string {
   const { stations, robots, bodies } = hub.tables;
@@ -30,7 +44,7 @@ function referenceLine(hub: Hub, c: CommitInfo): string {
     const kind = bodies.locKind[s];
     const loc =
       kind === LocationKind.station ? `{"kind":"station","station":${JSON.stringify(stationIds[bodies.locIndex[s]])}}`
-      : kind === LocationKind.conveyor ? `{"kind":"conveyor","conveyor":${JSON.stringify(conveyorIds[bodies.locIndex[s]])},"progress":${bodies.progress[s]}}`
+      : kind === LocationKind.conveyor ? `{"kind":"conveyor","conveyor":${JSON.stringify(conveyorIds[bodies.locIndex[s]])},"progress":${float32Text(bodies.progress[s])}}`
       : '{"kind":"none"}';
     const color = bodies.colors[s];
     parts.push(`{"type":"body","id":${JSON.stringify(bodies.ids[s])},"model":"${bodyModels[bodies.model[s]]}","color":${color === null ? 'null' : JSON.stringify(color)},"location":${loc},"ts":${Math.round(bodies.ts[s])}${quality(bodies.quality[s])}}`);
@@ -187,5 +201,30 @@ describe('recording line writer', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('[REC12] a conveyor progress is written in the fewest decimals that read back as the very float32', () => {
+    const f32 = fc.oneof(
+      fc.float({ min: 0, max: 1, noNaN: true }),
+      // What a simulation makes: a fraction of a travel time, widened from the Float32Array it was stored in.
+      fc.tuple(fc.integer({ min: 0, max: 600_000 }), fc.integer({ min: 1, max: 600_000 })).map(([a, b]) => Math.fround(Math.min(a, b) / b)),
+      fc.constantFrom(0, -0, 1, 0.5, 0.95, 2 ** -10, 2 ** -24, 2 ** -149, 0.1, 1 - 2 ** -24).map(Math.fround),
+    );
+    fc.assert(
+      fc.property(f32, (x) => {
+        const s = new ByteSink(4);
+        s.float32(x);
+        const text = s.take().toString();
+        expect(Math.fround(JSON.parse(text) as number)).toBe(x === 0 ? 0 : x);
+        expect(text.length).toBeLessThanOrEqual(float32Text(x).length);
+      }),
+      { numRuns: 20000 },
+    );
+    const s = new ByteSink(4);
+    for (const x of [0.95, 0.5, 1, 0, 0.125]) {
+      s.float32(Math.fround(x));
+      s.byte(0x2c);
+    }
+    expect(s.take().toString()).toBe('0.95,0.5,1,0,0.125,');
   });
 });
