@@ -1,17 +1,24 @@
 /**
- * The recording threads, two per process, started with the first recorder and kept for the next. Each
- * takes every batch of the hub's frames (to keep its copy of the state) and formats every other one, so
- * two batches are formatted at once; the lines come back numbered and the recorder writes them in order.
- * The hub's thread only copies frames it has already encoded for its clients.
+ * The recording threads, started with the first recorder and kept for the next. Each takes every batch of
+ * the hub's frames (to keep its copy of the state) and formats its share of them (every other one with two
+ * threads); the lines come back numbered and the recorder writes them in order. The hub's thread only
+ * copies frames it has already encoded for its clients.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SceneIds } from './frame-mirror.ts';
 import type { FromThread, ToThread } from './record-messages.ts';
 
 export type RecordingHandlers = { onLines(seq: number, data: Buffer): void; onError(err: Error): void };
 
-/** Two formatters: the hub's thread and two recording threads make three on a two-core machine, which still pays. */
-const THREADS = 2;
+/**
+ * One formatter per core the hub's thread leaves free, one at least and two at most. On two cores a second
+ * formatter only made the three threads share two: measured in the recording benchmark, the two then spent
+ * twice the time of one on the same lines, and the recording took longer, not less.
+ */
+export function defaultThreadCount(cores = availableParallelism()): number {
+  return Math.min(2, Math.max(1, cores - 1));
+}
 
 class RecordThreads {
   private readonly workers: Worker[];
@@ -19,8 +26,8 @@ class RecordThreads {
   private nextId = 1;
   dead = false;
 
-  constructor() {
-    this.workers = Array.from({ length: THREADS }, () => {
+  constructor(private readonly count: number) {
+    this.workers = Array.from({ length: count }, () => {
       // No inherited loader flags: the entry registers tsx itself (record-worker.mjs).
       const w = new Worker(new URL('./record-worker.mjs', import.meta.url), { execArgv: [] });
       w.unref();
@@ -67,7 +74,7 @@ class RecordThreads {
    */
   batch(id: number, seq: number, data: Buffer): void {
     if (this.dead) return;
-    const writer = seq % THREADS;
+    const writer = seq % this.count;
     // The copies go first: transferring the buffer empties it.
     this.workers.forEach((w, i) => {
       if (i !== writer) w.postMessage({ type: 'batch', id, seq, lines: false, data } satisfies ToThread);
@@ -86,9 +93,15 @@ class RecordThreads {
   }
 }
 
-let threads: RecordThreads | null = null;
+const pools = new Map<number, RecordThreads>();
 
-export function recordThreads(): RecordThreads {
-  if (!threads || threads.dead) threads = new RecordThreads();
-  return threads;
+/** The process's recording threads (`count` of them: the default, or a recorder's own choice). */
+export function recordThreads(count = defaultThreadCount()): RecordThreads {
+  if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`recording threads: ${count} is not a whole number of at least 1`);
+  let pool = pools.get(count);
+  if (!pool || pool.dead) {
+    pool = new RecordThreads(count);
+    pools.set(count, pool);
+  }
+  return pool;
 }

@@ -24,6 +24,8 @@ export type RecorderOptions = {
   /** Compress with gzip; default: when the file name ends in .gz. */
   gzip?: boolean;
   onError?: (err: Error) => void;
+  /** Threads that format the lines; default: one per core left beside the hub's, one or two (record-thread.ts). */
+  threads?: number;
 };
 
 export type Recorder = {
@@ -63,7 +65,7 @@ export function startRecorder(hub: Hub, file: string, options: RecorderOptions):
   let written = 0;
   const early = new Map<number, Buffer>();
   let allWritten: (() => void) | null = null;
-  const threads = recordThreads();
+  const threads = recordThreads(options.threads);
   const id = threads.start(hub.index, {
     onLines(seq, data) {
       early.set(seq, data);

@@ -13,6 +13,7 @@ import { JOINT_COUNT, bodyModels, qualities, robotStates, stationStates } from '
 import { loadSceneFile } from '../../server/scene-loader.ts';
 import { FrameMirror } from '../../server/recording/frame-mirror.ts';
 import { startRecorder } from '../../server/recording/recorder.ts';
+import { defaultThreadCount } from '../../server/recording/record-thread.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -143,7 +144,7 @@ describe('recording line writer', () => {
     expect(removed).toBeGreaterThan(5);
   });
 
-  it('[REC11] a recorder writes, through its thread, the header, keyframes and exactly the lines of the hub\'s commits', async () => {
+  it('[REC11] a recorder writes, through one or two threads, the header, keyframes and exactly the lines of the hub\'s commits', async () => {
     const { hub, run } = demoPlant(9);
     const dir = mkdtempSync(path.join(tmpdir(), 'linetwin-rec11-'));
     try {
@@ -153,9 +154,10 @@ describe('recording line writer', () => {
         writeChangesLine(sink, hub, c);
         expected.push(sink.take().toString('utf8').trimEnd());
       });
-      for (const file of ['r.jsonl', 'r.jsonl.gz']) {
+      // Two threads take turns with the batches, and their lines come back in any order.
+      for (const [file, threads] of [['r.jsonl', 1], ['r.jsonl.gz', 1], ['r2.jsonl', 2], ['r2.jsonl.gz', 2]] as const) {
         expected.length = 0;
-        const rec = startRecorder(hub, path.join(dir, file), { source: 'simulator', keyframeIntervalMs: 60_000, flushMs: 100 });
+        const rec = startRecorder(hub, path.join(dir, file), { source: 'simulator', keyframeIntervalMs: 60_000, flushMs: 100, threads });
         run(600_000);
         await rec.stop();
         const raw = readFileSync(path.join(dir, file));
@@ -226,5 +228,9 @@ describe('recording line writer', () => {
       s.byte(0x2c);
     }
     expect(s.take().toString()).toBe('0.95,0.5,1,0,0.125,');
+  });
+
+  it('[REC13] one recording thread per core the hub leaves free, one at least and two at most', () => {
+    expect([1, 2, 3, 4, 16].map((cores) => defaultThreadCount(cores))).toEqual([1, 1, 2, 2, 2]);
   });
 });
