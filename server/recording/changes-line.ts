@@ -142,6 +142,17 @@ export class ByteSink {
    * and only the last six are worked out, in small-integer arithmetic.
    */
   int(n: number): void {
+    if (n === this.last) {
+      // Most records of a line share their time: copy the digits written last.
+      const len = this.lastLength;
+      this.room(len);
+      const buf = this.buf;
+      const d = this.lastDigits;
+      let p = this.pos;
+      for (let i = 0; i < len; i++) buf[p++] = d[i];
+      this.pos = p;
+      return;
+    }
     if (n >= 1e6 && n < 1e15) {
       const high = Math.floor(n / 1e6);
       let low = n - high * 1e6;
@@ -161,6 +172,7 @@ export class ByteSink {
           buf[--p] = ZERO + (low - q * 10);
           low = q;
         }
+        this.remember(n, p - len, len + 6);
         return;
       }
     }
@@ -180,6 +192,19 @@ export class ByteSink {
       return;
     }
     this.digits(n);
+  }
+
+  /** The last large integer written and its digits (`length` bytes at `start`). */
+  private last = Number.NaN;
+  private lastDigits = new Uint8Array(16);
+  private lastLength = 0;
+
+  private remember(n: number, start: number, length: number): void {
+    const buf = this.buf;
+    const d = this.lastDigits;
+    for (let i = 0; i < length; i++) d[i] = buf[start + i];
+    this.last = n;
+    this.lastLength = length;
   }
 
   private rememberHigh(high: number): void {
@@ -224,17 +249,13 @@ export class ByteSink {
   float32(x: number): void {
     if (x > 0 && x < 1) {
       for (let k = 1; k <= 9; k++) {
-        const scale = POW10[k];
-        const n = Math.round(x * scale);
-        // Next to a power of two the values that round to x are not centred on it: the neighbour may fit.
-        const m = Math.fround(n / scale) === x ? n : Math.fround((n + 1) / scale) === x ? n + 1 : Math.fround((n - 1) / scale) === x ? n - 1 : -1;
-        if (m <= 0 || m >= scale) continue;
+        let q = decimalsOf(x, k);
+        if (q < 0) continue;
         this.room(2 + k);
         const buf = this.buf;
         const start = this.pos;
         buf[start] = ZERO;
         buf[start + 1] = DOT;
-        let q = m;
         for (let p = start + 1 + k; p > start + 1; p--) {
           const r = (q / 10) | 0;
           buf[p] = ZERO + (q - r * 10);
@@ -288,6 +309,17 @@ export class ByteSink {
 }
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/**
+ * The k-decimal numerator m (0 < m < 10^k) whose m / 10^k reads back as the float32 `x`, or -1. Next to a
+ * power of two the values that round to x are not centred on it, so the neighbours of the nearest are tried.
+ */
+function decimalsOf(x: number, k: number): number {
+  const scale = POW10[k];
+  const n = Math.round(x * scale);
+  const m = Math.fround(n / scale) === x ? n : Math.fround((n + 1) / scale) === x ? n + 1 : Math.fround((n - 1) / scale) === x ? n - 1 : -1;
+  return m > 0 && m < scale ? m : -1;
+}
 
 /** Copies `b` to `buf` at `p` (room already made); returns the position after it. */
 function put(buf: Buffer, p: number, b: Uint8Array): number {
