@@ -205,7 +205,7 @@ describe('recording line writer', () => {
     );
   });
 
-  it('[REC12] a conveyor progress is written in the fewest decimals that read back as the very float32', () => {
+  it('[REC14] a conveyor progress is written in the fewest decimals that read back as the very float32', () => {
     const f32 = fc.oneof(
       fc.float({ min: 0, max: 1, noNaN: true }),
       // What a simulation makes: a fraction of a travel time, widened from the Float32Array it was stored in.
@@ -230,7 +230,7 @@ describe('recording line writer', () => {
     expect(s.take().toString()).toBe('0.95,0.5,1,0,0.125,');
   });
 
-  it('[REC13] one recording thread per core the hub leaves free, one at least and two at most', () => {
+  it('[REC15] one recording thread per core the hub leaves free, one at least and two at most', () => {
     expect([1, 2, 3, 4, 16].map((cores) => defaultThreadCount(cores))).toEqual([1, 1, 2, 2, 2]);
   });
 });
