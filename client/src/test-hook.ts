@@ -17,6 +17,11 @@ export type ScreenPoint = { x: number; y: number };
 export type LinetwinTestHook = {
   /** First frame: the scene loaded, the first snapshot applied and a frame rendered with it (models and KPIs may follow). */
   ready: boolean;
+  /**
+   * When `ready` first turned true, on the page's clock (ms since navigation): the start of the frame after
+   * the first one drawn with state. A poll for `ready` from outside sees it only after that frame is drawn too.
+   */
+  readyAt: number | null;
   /** The final look: ready, and the models settled (drawn or given up) and the first KPI answer in, with a frame rendered since. */
   settled: boolean;
   /** Revision of the state held (-1 while none). */
@@ -129,7 +134,9 @@ export function provideToTestHook(part: Partial<Providers>): () => void {
 }
 
 export function setReady(ready: boolean): void {
-  window.__linetwin.ready = ready;
+  const hook = window.__linetwin;
+  if (ready && hook.readyAt === null) hook.readyAt = performance.now();
+  hook.ready = ready;
 }
 
 export function setSettled(settled: boolean): void {
@@ -139,6 +146,7 @@ export function setSettled(settled: boolean): void {
 export function installTestHook(): void {
   window.__linetwin = {
     ready: false,
+    readyAt: null,
     settled: false,
     revision: () => providers.revision(),
     screenPosition: (kind, id) => providers.screenPosition(kind, id),

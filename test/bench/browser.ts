@@ -46,13 +46,15 @@ const VIEWPORT = { width: 1280, height: 800 };
 type Hook = {
   /** The first frame drawn with live state. */
   ready: boolean;
+  /** The page's clock when `ready` turned true (the start of the next frame). */
+  readyAt: number | null;
   /** The final look: models settled and the first KPI answer in. */
   settled: boolean;
   revision(): number;
   renderInfo(): { calls: number; triangles: number; frames: number };
   reactCommits(): number;
 };
-type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean } };
+type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean; readyAt: number | null } };
 
 /** Builds `root` with the app's Vite config into `outDir`, the way the app itself is built (production). */
 async function viteBuild(root: string, outDir: string): Promise<void> {
@@ -110,7 +112,12 @@ export async function startTwin(plant: number | ResolvedScene, staticDir: string
   return { close: once(() => app.close()), hub, scene, url: `http://127.0.0.1:${port}/` };
 }
 
-/** Opens a fresh context (cold cache) and waits for `ready`; resolves with the page's clock at that moment (ms since navigation). */
+/**
+ * Opens a fresh context (cold cache) and waits for `ready`; resolves with the page's clock when the page set it
+ * (ms since navigation). That is the page's own record, not the moment this poll saw it: a poll in animation
+ * frames sees the flag only after the frame that set it has been drawn as well, which for the plant in software
+ * rendering is a whole frame more (about 0.1 s) and for the hello world almost nothing.
+ */
 export async function openUntilReady(browser: Browser, url: string, flag: '__linetwin' | '__hello', timeoutMs = 120_000): Promise<{ page: Page; readyAt: number; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
@@ -118,7 +125,14 @@ export async function openUntilReady(browser: Browser, url: string, flag: '__lin
   page.on('pageerror', (e) => errors.push(e.message));
   try {
     await page.goto(url);
-    const handle = await page.waitForFunction((f) => ((window as unknown as HookWindow)[f as '__linetwin']?.ready ? performance.now() : false), flag, { timeout: timeoutMs, polling: 'raf' });
+    const handle = await page.waitForFunction(
+      (f) => {
+        const hook = (window as unknown as HookWindow)[f as '__linetwin'];
+        return hook?.ready ? hook.readyAt : false;
+      },
+      flag,
+      { timeout: timeoutMs, polling: 'raf' },
+    );
     const readyAt = (await handle.jsonValue()) as number;
     return { page, readyAt, close: once(() => context.close()) };
   } catch (e) {
