@@ -5,7 +5,9 @@
  * - recording throughput: the recorder against appending the same lines to a file with plain fs; the
  *   time is the hub's ticks with a recorder against without, up to the recorder's stop (every line
  *   formatted on the recording threads and the file closed), judged round by round against the raw
- *   append of the same round (the median of those ratios). The recording threads start once per process
+ *   append of the same round (the median of those ratios). The ticks run as the server runs them, each
+ *   its own event-loop task; the same with every tick in one synchronous run (where no line can be
+ *   written before the run ends) is reported beside it as `oneSyncRun`. The recording threads start once per process
  *   (about 0.15 s, in the warm-up rounds) and serve every recorder after;
  * - playback: the replay source (manual clock) at full speed into a hub, in simulated seconds per
  *   real second (the floor is 50× real time);
@@ -85,8 +87,13 @@ async function seekBench(scene: ResolvedScene, dir: string, quick: boolean, log:
   return { short, long, ms, shortMin, idx, fileBytes, plainBytes, makeS, loadS };
 }
 
-/** Ticks through a fresh hub, with or without a recorder on it; returns wall ms (recorder stop included). */
-async function recordRun(w: Workload, file: string | null): Promise<{ ms: number; bytes: number; lines: number }> {
+/**
+ * Ticks through a fresh hub, with or without a recorder on it; returns wall ms (recorder stop included).
+ * `apart`: each tick its own event-loop task, as the server's timer runs them, so the recorder writes the
+ * lines that come back while the hub goes on; otherwise every tick in one synchronous run, and every line
+ * waits for the run's end to be written.
+ */
+async function recordRun(w: Workload, file: string | null, apart: boolean): Promise<{ ms: number; bytes: number; lines: number }> {
   const hub = createHub({ scene: w.scene, tickMs: 1 << 30 });
   for (const c of w.initial) hub.sink.apply(c);
   hub.sink.time?.(w.startTime);
@@ -97,6 +104,7 @@ async function recordRun(w: Workload, file: string | null): Promise<{ ms: number
     for (const c of w.ticks[i]) hub.sink.apply(c);
     hub.sink.time?.(w.tickTimes[i]);
     hub.tick();
+    if (apart) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await rec?.stop();
   return { ms: performance.now() - t0, bytes: rec?.bytes ?? 0, lines: rec?.lines ?? 0 };
@@ -129,13 +137,17 @@ async function recordingThroughput(dir: string, quick: boolean) {
   const bare: number[] = [];
   const raw: number[] = [];
   const ratios: number[] = [];
+  const syncRatios: number[] = [];
   let bytes = 0;
   let lineCount = 0;
   for (let r = 0; r < warm + runs; r++) {
     rmSync(file, { force: true });
     rmSync(rawFile, { force: true });
-    const withRec = await recordRun(w, file);
-    const without = await recordRun(w, null);
+    const withRec = await recordRun(w, file, true);
+    const without = await recordRun(w, null, true);
+    rmSync(file, { force: true });
+    const withRecSync = await recordRun(w, file, false);
+    const withoutSync = await recordRun(w, null, false);
     const lines = readFileSync(file, 'utf8').split(/(?<=\n)/);
     const rawMs = rawAppend(lines, rawFile);
     bytes = withRec.bytes;
@@ -146,10 +158,11 @@ async function recordingThroughput(dir: string, quick: boolean) {
     bare.push(without.ms);
     raw.push(rawMs);
     ratios.push(rawMs / extra);
+    syncRatios.push(rawMs / Math.max(0.001, withRecSync.ms - withoutSync.ms));
   }
   const recMBps = bytes / 1e6 / (median(rec) / 1000);
   const rawMBps = bytes / 1e6 / (median(raw) / 1000);
-  return { ratio: median(ratios), recMBps, rawMBps, bytes, lines: lineCount, hubMs: median(bare), rounds: runs };
+  return { ratio: median(ratios), syncRatio: median(syncRatios), recMBps, rawMBps, bytes, lines: lineCount, hubMs: median(bare), rounds: runs };
 }
 
 function playback(history: History, scene: ResolvedScene): { speed: number; simulatedS: number; wallMs: number; calls: number } {
@@ -202,6 +215,7 @@ export const replayBench: Benchmark = {
           rawAppendMBps: sig(tput.rawMBps),
           rounds: tput.rounds,
           hubMs: sig(tput.hubMs),
+          oneSyncRun: sig(tput.syncRatio),
           MB: sig(tput.bytes / 1e6),
           lines: tput.lines,
         }),
