@@ -115,8 +115,8 @@ export async function startTwin(plant: number | ResolvedScene, staticDir: string
 /**
  * Opens a fresh context (cold cache) and waits for `ready`; resolves with the page's clock when the page set it
  * (ms since navigation). That is the page's own record, not the moment this poll saw it: a poll in animation
- * frames sees the flag only after the frame that set it has been drawn as well, which for the plant in software
- * rendering is a whole frame more (about 0.1 s) and for the hello world almost nothing.
+ * frames sees the flag only after the frame that set it has been drawn as well (and whatever runs right after
+ * it), which for the plant in software rendering is a whole frame more and for the hello world almost nothing.
  */
 export async function openUntilReady(browser: Browser, url: string, flag: '__linetwin' | '__hello', timeoutMs = 120_000): Promise<{ page: Page; readyAt: number; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: VIEWPORT });

@@ -7,8 +7,8 @@
  *   formatted on the recording threads and the file closed), judged round by round against the raw
  *   append of the same round (the median of those ratios). The ticks run as the server runs them, each
  *   its own event-loop task; the same with every tick in one synchronous run (where no line can be
- *   written before the run ends) is reported beside it as `oneSyncRun`. The recording threads start once per process
- *   (about 0.15 s, in the warm-up rounds) and serve every recorder after;
+ *   written before the run ends) is reported beside it as `oneSyncRun`. The recording threads start
+ *   once per process (about 0.15 s, in the warm-up rounds) and serve every recorder after;
  * - playback: the replay source (manual clock) at full speed into a hub, in simulated seconds per
  *   real second (the floor is 50× real time);
  * - index plus keyframes: what the History keeps for random access, against the recording's size.
@@ -153,12 +153,13 @@ async function recordingThroughput(dir: string, quick: boolean) {
     bytes = withRec.bytes;
     lineCount = lines.length;
     if (r < warm) continue;
-    const extra = Math.max(0.001, withRec.ms - without.ms);
-    rec.push(extra);
+    // What the recorder added to the same ticks (never zero: a ratio divides by it).
+    const extra = (a: { ms: number }, b: { ms: number }) => Math.max(0.001, a.ms - b.ms);
+    rec.push(extra(withRec, without));
     bare.push(without.ms);
     raw.push(rawMs);
-    ratios.push(rawMs / extra);
-    syncRatios.push(rawMs / Math.max(0.001, withRecSync.ms - withoutSync.ms));
+    ratios.push(rawMs / extra(withRec, without));
+    syncRatios.push(rawMs / extra(withRecSync, withoutSync));
   }
   const recMBps = bytes / 1e6 / (median(rec) / 1000);
   const rawMBps = bytes / 1e6 / (median(raw) / 1000);
