@@ -3,7 +3,7 @@
  * (not a field diff), so applying the newest change per entity is always correct.
  * The same shape is used by recordings and by the MQTT mapping.
  */
-import type { BodyLocation, BodyModel, Quality, RobotState, StationState } from './state.ts';
+import { JOINT_COUNT, robotStates, type BodyLocation, type BodyModel, type Quality, type RobotState, type StationState } from './state.ts';
 
 export type StationChange = {
   type: 'station';
@@ -39,9 +39,80 @@ export type BodyRemoveChange = { type: 'body-remove'; id: string; ts: number };
 
 export type Change = StationChange | RobotChange | BodyChange | BodyRemoveChange;
 
+/**
+ * Many robot changes at once, as columns: row r is the latest value of the robot at `index[r]` (its
+ * position in the scene's robot list), in state `state[r]` (robotStateCode), tool on when `tool[r]` is 1,
+ * at `ts[r]`, with joints `joints[6r … 6r+5]`, quality good. The same values as RobotChange objects
+ * (joints as float32, which is what the hub keeps), for a source that samples every robot each step: no
+ * object per sample, no id to look up. Rows are applied in order; a later row for the same robot wins.
+ */
+export type RobotSamples = {
+  readonly count: number;
+  readonly index: Uint32Array;
+  readonly state: Uint8Array;
+  readonly tool: Uint8Array;
+  readonly ts: Float64Array;
+  readonly joints: Float32Array;
+};
+
+/** A growable RobotSamples that a source fills and empties again each step (reused: the sink must not keep it). */
+export class RobotSampleBatch implements RobotSamples {
+  count = 0;
+  index = new Uint32Array(64);
+  state = new Uint8Array(64);
+  tool = new Uint8Array(64);
+  ts = new Float64Array(64);
+  joints = new Float32Array(64 * JOINT_COUNT);
+
+  add(index: number, state: number, tool: boolean, ts: number, joints: ArrayLike<number>): void {
+    if (this.count === this.index.length) this.grow();
+    const r = this.count++;
+    this.index[r] = index;
+    this.state[r] = state;
+    this.tool[r] = tool ? 1 : 0;
+    this.ts[r] = ts;
+    for (let k = 0, o = r * JOINT_COUNT; k < JOINT_COUNT; k++) this.joints[o + k] = joints[k];
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  private grow(): void {
+    const n = this.index.length * 2;
+    const more = <T extends Uint32Array | Uint8Array | Float64Array | Float32Array>(a: T, size: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.index = more(this.index, n);
+    this.state = more(this.state, n);
+    this.tool = more(this.tool, n);
+    this.ts = more(this.ts, n);
+    this.joints = more(this.joints, n * JOINT_COUNT);
+  }
+}
+
 /** Where a source delivers changes. `reject` reports input the source could not map (counted, logged). */
 export type ChangeSink = {
   apply(change: Change): void;
+  /** Robot changes in columns (see RobotSamples); a sink without it gets them one by one (deliverRobotSamples). */
+  robots?(samples: RobotSamples): void;
   /** Advance the source clock with no entity change (keeps the state time moving when nothing changes). */
   time?(ts: number): void;
 };
+
+/** Hands `samples` to `sink`: in one call where it takes columns, else as RobotChange objects one by one. */
+export function deliverRobotSamples(sink: ChangeSink, samples: RobotSamples, robotIds: readonly string[]): void {
+  if (sink.robots) return sink.robots(samples);
+  for (let r = 0; r < samples.count; r++) {
+    sink.apply({
+      type: 'robot',
+      id: robotIds[samples.index[r]],
+      state: robotStates[samples.state[r]],
+      joints: Array.from(samples.joints.subarray(r * JOINT_COUNT, (r + 1) * JOINT_COUNT)),
+      tool: samples.tool[r] === 1,
+      ts: samples.ts[r],
+    });
+  }
+}

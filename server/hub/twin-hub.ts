@@ -7,7 +7,7 @@
  * Rules (cited by tests): see docs/hub-spec.md.
  */
 import { randomUUID } from 'node:crypto';
-import type { BodyChange, BodyRemoveChange, Change, ChangeSink, RobotChange, StationChange } from '../../protocol/changes.ts';
+import type { BodyChange, BodyRemoveChange, Change, ChangeSink, RobotChange, RobotSamples, StationChange } from '../../protocol/changes.ts';
 import { FrameType, FrameWriter, LocationKind, readHeader } from '../../protocol/codec.ts';
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import type { ResolvedScene } from '../../protocol/scene.ts';
@@ -165,6 +165,63 @@ export function createHub(options: HubOptions) {
     if (change.ts > pendingTime) pendingTime = change.ts;
   }
 
+  /**
+   * Robot changes in columns: the checks applyRobot makes, less the id lookup (rows name robots by index).
+   * A bad row is rejected alone; the rows around it still apply.
+   */
+  function applyRobotSamples(b: RobotSamples): void {
+    const { index, state, tool, ts, joints } = b;
+    const count = b.count;
+    stats.changesIn += count;
+    const good = qualityCode.good;
+    rows: for (let r = 0; r < count; r++) {
+      const i = index[r];
+      const s = state[r];
+      const t = ts[r];
+      const q = r * JOINT_COUNT;
+      if (!isTs(t)) {
+        rejectSample(b, r, 'invalid-value', 'ts must be a finite number (epoch ms)');
+        continue;
+      }
+      if (i >= robots.count) {
+        rejectSample(b, r, 'unknown-id', `no robot at index ${i} in scene ${scene.id} (it has ${robots.count})`);
+        continue;
+      }
+      if (s >= robotStates.length) {
+        rejectSample(b, r, 'invalid-value', `unknown robot state code ${s}`);
+        continue;
+      }
+      for (let k = 0; k < JOINT_COUNT; k++) {
+        // x - x is 0 for a finite x and NaN for NaN or ±Infinity.
+        if (joints[q + k] - joints[q + k] !== 0) {
+          rejectSample(b, r, 'invalid-value', `joint ${k + 1} is not a finite number`);
+          continue rows;
+        }
+      }
+      if (pRobotState[i] === NO_PENDING) pendingRobots.push(i);
+      pRobotState[i] = s;
+      pRobotQuality[i] = good;
+      pRobotTool[i] = tool[r] === 1 ? 1 : 0;
+      pRobotTs[i] = t;
+      for (let k = 0, o = i * JOINT_COUNT; k < JOINT_COUNT; k++) pRobotJoints[o + k] = joints[q + k];
+      if (t > pendingTime) pendingTime = t;
+    }
+  }
+
+  /** Reports row `r` of a RobotSamples as the change it stands for (built only for a rejected row). */
+  function rejectSample(b: RobotSamples, r: number, reason: RejectReason, detail: string): void {
+    const i = b.index[r];
+    const change = {
+      type: 'robot',
+      id: index.robotIds[i] ?? `#${i}`,
+      state: robotStates[b.state[r]] ?? b.state[r],
+      joints: Array.from(b.joints.subarray(r * JOINT_COUNT, (r + 1) * JOINT_COUNT)),
+      tool: b.tool[r] === 1,
+      ts: b.ts[r],
+    };
+    reject(change, reason, detail);
+  }
+
   function applyBody(change: BodyChange): void {
     const quality = qualityOf(change);
     if (quality === undefined) return reject(change, 'invalid-value', `unknown quality "${String(change.quality)}"`);
@@ -265,6 +322,7 @@ export function createHub(options: HubOptions) {
           return reject(change, 'invalid-value', `unknown change type "${String((change as { type?: unknown }).type)}"`);
       }
     },
+    robots: applyRobotSamples,
     time(ts: number): void {
       if (isTs(ts) && ts > pendingTime) pendingTime = ts;
     },

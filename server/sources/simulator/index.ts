@@ -3,7 +3,7 @@
  * the full state, optionally delivers the end of the warm-up step by step (backfill, so history and
  * analytics begin with data), then advances simulated time with real time × speed on a timer.
  */
-import type { ChangeSink } from '../../../protocol/changes.ts';
+import { deliverRobotSamples, type ChangeSink, type RobotSamples } from '../../../protocol/changes.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { Source, SourceHealth } from '../source.ts';
 import { LineSimulation } from './line-simulation.ts';
@@ -68,6 +68,12 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
     total++;
     sink?.apply(c);
   };
+  const robotIds = scene.robots.map((r) => r.id);
+  // Robot samples (most of the traffic) go to the hub in columns: no object per sample.
+  const robots = (samples: RobotSamples) => {
+    total += samples.count;
+    if (sink) deliverRobotSamples(sink, samples, robotIds);
+  };
 
   const tick = () => {
     if (sink === null) return;
@@ -76,7 +82,7 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
     const elapsed = Math.min(MAX_CATCH_UP_MS, Math.max(0, real - lastReal));
     lastReal = real;
     const before = total;
-    simulation.runUntil(simulation.now + elapsed * speed, deliver);
+    simulation.runUntil(simulation.now + elapsed * speed, deliver, { robots });
     sink?.time?.(simulation.now);
     const second = Math.floor(real / 1000);
     if (perSecond.length === 0 || perSecond[perSecond.length - 1] !== second) perSecond.push(second, 0);
@@ -108,7 +114,9 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
       const end = startTime + warmup * 1000;
       while (simulation.now < end && sink !== null) {
         // Not counted in the source's message rate, which is about live delivery.
-        simulation.runUntil(Math.min(end, simulation.now + BACKFILL_STEP_MS), (c) => sink?.apply(c));
+        simulation.runUntil(Math.min(end, simulation.now + BACKFILL_STEP_MS), (c) => sink?.apply(c), {
+          robots: (samples) => sink && deliverRobotSamples(sink, samples, robotIds),
+        });
         sink?.time?.(simulation.now);
         commit();
       }

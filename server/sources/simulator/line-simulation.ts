@@ -11,9 +11,9 @@
  * reported at sampling instants; everything else when it happens.
  */
 import TinyQueue from 'tinyqueue';
-import type { BodyChange, Change, RobotChange, StationChange } from '../../../protocol/changes.ts';
+import { RobotSampleBatch, type BodyChange, type Change, type RobotChange, type RobotSamples, type StationChange } from '../../../protocol/changes.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
-import type { BodyLocation, BodyModel, RobotState, StationState } from '../../../protocol/state.ts';
+import { robotStateCode, type BodyLocation, type BodyModel, type RobotState, type StationState } from '../../../protocol/state.ts';
 import { RandomStream } from './random.ts';
 import { RobotMotion, toolAt, type MotionPlan } from './robot-motion.ts';
 import { vinFor } from './vin.ts';
@@ -29,6 +29,11 @@ export type LineSimulationOptions = {
 export type RunOptions = {
   /** false: no robot or conveyor samples (fast warm-up); discrete events still run. */
   sample?: boolean;
+  /**
+   * Takes the robot samples of the run in columns, once at its end, instead of as RobotChange objects
+   * through `emit` (the same values, joints as float32; the batch is reused by the next run).
+   */
+  robots?: (samples: RobotSamples) => void;
 };
 
 /** Log-space spread of cycle times around nominal (~8 %). */
@@ -99,6 +104,8 @@ type Station = {
 
 type RobotRun = {
   id: string;
+  /** Position in the scene's robot list (RobotSamples' index). */
+  index: number;
   station: Station;
   motion: RobotMotion;
   plan: MotionPlan | null;
@@ -131,6 +138,9 @@ export class LineSimulation {
   private readonly modelShares: number[];
   private readonly colorShares: number[];
   private emit: (c: Change) => void = () => undefined;
+  /** Where this run's robot samples go when its caller takes them in columns (RunOptions.robots). */
+  private batch: RobotSampleBatch | null = null;
+  private readonly samples = new RobotSampleBatch();
 
   constructor(
     private readonly scene: ResolvedScene,
@@ -184,11 +194,12 @@ export class LineSimulation {
       to.upstream = link;
       this.links.push(link);
     }
-    this.robots = scene.robots.map((r) => {
+    this.robots = scene.robots.map((r, index) => {
       const station = byId.get(r.station)!;
       const motion = new RobotMotion(r, new RandomStream(seed, `robot:${r.id}`));
       const run: RobotRun = {
         id: r.id,
+        index,
         station,
         motion,
         plan: null,
@@ -213,11 +224,13 @@ export class LineSimulation {
    * Advances to `until` (epoch ms), emitting changes in time order. Events at a sampling instant
    * come before the sample, so a sample always shows the state after them.
    */
-  runUntil(until: number, emit: (c: Change) => void, { sample = true }: RunOptions = {}): void {
+  runUntil(until: number, emit: (c: Change) => void, { sample = true, robots }: RunOptions = {}): void {
     // An endless line has events forever: Infinity would never return.
     if (!Number.isFinite(until)) throw new RangeError(`simulator: runUntil needs a finite time in epoch ms, got ${until}`);
     if (until < this.t) return;
     this.emit = emit;
+    this.samples.clear();
+    this.batch = robots ? this.samples : null;
     try {
       for (;;) {
         const ev = this.queue.peek();
@@ -236,7 +249,9 @@ export class LineSimulation {
       }
     } finally {
       this.emit = () => undefined;
+      this.batch = null;
     }
+    if (robots && this.samples.count > 0) robots(this.samples);
     this.t = until;
     // Skipped instants are gone for good: sampling resumes after `until`.
     let k = Math.max(this.nextSample, Math.floor(((until - this.startTime) * this.sampleHz) / 1000));
@@ -527,7 +542,8 @@ export class LineSimulation {
         sent.tool = tool;
         sent.joints.set(r.pose);
       } else r.sent = { state, tool, joints: Float64Array.from(r.pose) };
-      this.emit(this.robotChange(r, t, { state, tool }));
+      if (this.batch) this.batch.add(r.index, robotStateCode[state], tool, t, r.pose);
+      else this.emit(this.robotChange(r, t, { state, tool }));
     }
     for (const link of this.links) {
       if (link.conveyor === null) continue;
