@@ -17,7 +17,7 @@ import type { Source } from '../../server/sources/source.ts';
 import { wireParser } from '../../protocol/wire.ts';
 import { readHeader } from '../../protocol/codec.ts';
 import { startRawBroadcaster } from './baselines/raw-ws-broadcast.ts';
-import { buildWorkload, type Workload } from './workload.ts';
+import { buildWorkload, feedTick, type TickInput, type Workload } from './workload.ts';
 
 export type FanoutRequest =
   | { type: 'init'; scale: number; ticks: number; warmupS: number; maxInFlight: number }
@@ -39,7 +39,7 @@ type Live = {
   w: Workload;
   hub: ReturnType<typeof createHub>;
   app: ReturnType<typeof createApp>;
-  source: Source & { push(changes: Change[], time: number): void };
+  source: Source & { push(tick: TickInput, time: number): void };
   raw: Awaited<ReturnType<typeof startRawBroadcaster>>;
   /** Each tick's delta as the Socket.IO packet the raw broadcaster sends (empty for a tick with no delta). */
   rawPackets: Uint8Array[];
@@ -56,7 +56,7 @@ function reply(m: FanoutReply): void {
   process.send?.(m);
 }
 
-/** A source that hands the hub the precomputed ticks, like the simulator would. */
+/** A source that hands the hub the precomputed ticks, as the simulator source does (robot samples in columns). */
 function pushSource(initial: Change[], time: number) {
   let sink: ChangeSink | null = null;
   return {
@@ -69,9 +69,9 @@ function pushSource(initial: Change[], time: number) {
     stop() {
       sink = null;
     },
-    push(changes: Change[], t: number) {
+    push(tick: TickInput, t: number) {
       if (!sink) throw new Error('source not started');
-      for (const c of changes) sink.apply(c);
+      feedTick(sink, tick);
       sink.time?.(t);
     },
   };
@@ -123,7 +123,7 @@ function ingestCost(w: Workload): number {
     hub.tick();
     const cpu0 = process.cpuUsage();
     for (let i = 0; i < w.ticks.length; i++) {
-      for (const c of w.ticks[i]) hub.sink.apply(c);
+      feedTick(hub.sink, w.ticks[i]);
       hub.sink.time?.(w.tickTimes[i]);
       hub.tick();
     }

@@ -26,7 +26,7 @@ import { readRecording } from '../../server/recording/reader.ts';
 import { startRecorder } from '../../server/recording/recorder.ts';
 import { createReplaySource } from '../../server/sources/replay/index.ts';
 import { median, row, sig, type BenchContext, type Benchmark, type Row } from './harness.ts';
-import { buildWorkload, scaledDemoScene, type Workload } from './workload.ts';
+import { buildWorkload, feedTick, scaledDemoScene, type Workload } from './workload.ts';
 
 /** Monday 06:00 UTC: a fixed shift start, so two runs make the same recordings. */
 const SHIFT_START = Date.UTC(2026, 0, 5, 6);
@@ -101,7 +101,7 @@ async function recordRun(w: Workload, file: string | null, apart: boolean): Prom
   const t0 = performance.now();
   const rec = file ? startRecorder(hub, file, { source: 'simulator', gzip: false }) : null;
   for (let i = 0; i < w.ticks.length; i++) {
-    for (const c of w.ticks[i]) hub.sink.apply(c);
+    feedTick(hub.sink, w.ticks[i]);
     hub.sink.time?.(w.tickTimes[i]);
     hub.tick();
     if (apart) await new Promise<void>((resolve) => setImmediate(resolve));

@@ -3,7 +3,7 @@
  * simulator, cut into hub ticks. Precomputed once, so the timed part measures delivery, not the
  * simulation, and a baseline can be fed exactly the bytes the hub produced.
  */
-import type { Change } from '../../protocol/changes.ts';
+import type { Change, ChangeSink, RobotSamples } from '../../protocol/changes.ts';
 import { parseScene, type ResolvedScene } from '../../protocol/scene.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { LineSimulation } from '../../server/sources/simulator/line-simulation.ts';
@@ -16,8 +16,8 @@ export type Workload = {
   initial: Change[];
   /** State time of the initial state, epoch ms. */
   startTime: number;
-  /** Changes of each tick, in order. */
-  ticks: Change[][];
+  /** What the source hands the hub each tick, in order, as the built-in simulator source does (see feedTick). */
+  ticks: TickInput[];
   /** State time at the end of each tick. */
   tickTimes: number[];
   /** The delta frame the hub commits for each tick (what a client receives), same order. */
@@ -26,6 +26,23 @@ export type Workload = {
   snapshotBytes: number;
   tickMs: number;
 };
+
+/** One tick of a source: its changes one by one, then its robot samples in columns. */
+export type TickInput = { changes: Change[]; robots: RobotSamples };
+
+/** Hands one tick to a sink the way the simulator source does: changes as they happened, robot samples after. */
+export function feedTick(sink: ChangeSink, tick: TickInput): void {
+  for (const c of tick.changes) sink.apply(c);
+  if (tick.robots.count > 0) sink.robots!(tick.robots);
+}
+
+/** A copy of exactly `s`'s rows (a source's batch is reused from step to step). */
+function keep(s: RobotSamples): RobotSamples {
+  const n = s.count;
+  return { count: n, index: s.index.slice(0, n), state: s.state.slice(0, n), tool: s.tool.slice(0, n), ts: s.ts.slice(0, n), joints: s.joints.slice(0, n * 6) };
+}
+
+const NO_ROBOTS = keep({ count: 0, index: new Uint32Array(0), state: new Uint8Array(0), tool: new Uint8Array(0), ts: new Float64Array(0), joints: new Float32Array(0) });
 
 export type WorkloadOptions = {
   scale: number;
@@ -54,17 +71,17 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   for (const c of initial) hub.sink.apply(c);
   hub.sink.time?.(sim.now);
   hub.tick();
-  const ticks: Change[][] = [];
+  const ticks: TickInput[] = [];
   const tickTimes: number[] = [];
   const frames: Uint8Array[] = [];
   for (let i = 0; i < options.ticks; i++) {
-    const changes: Change[] = [];
-    sim.runUntil(sim.now + tickMs, (c) => changes.push(c));
-    for (const c of changes) hub.sink.apply(c);
+    const tick: TickInput = { changes: [], robots: NO_ROBOTS };
+    sim.runUntil(sim.now + tickMs, (c) => tick.changes.push(c), { robots: (samples) => (tick.robots = keep(samples)) });
+    feedTick(hub.sink, tick);
     hub.sink.time?.(sim.now);
     const frame = hub.tick();
     // An empty tick (nothing moved) still counts, so hub and baseline step through the same ticks.
-    ticks.push(changes);
+    ticks.push(tick);
     tickTimes.push(sim.now);
     frames.push(frame ?? new Uint8Array(0));
   }
