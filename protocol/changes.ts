@@ -3,7 +3,7 @@
  * (not a field diff), so applying the newest change per entity is always correct.
  * The same shape is used by recordings and by the MQTT mapping.
  */
-import { JOINT_COUNT, robotStates, type BodyLocation, type BodyModel, type Quality, type RobotState, type StationState } from './state.ts';
+import { JOINT_COUNT, qualities, qualityCode, robotStates, type BodyLocation, type BodyModel, type Quality, type RobotState, type StationState } from './state.ts';
 
 export type StationChange = {
   type: 'station';
@@ -41,15 +41,17 @@ export type Change = StationChange | RobotChange | BodyChange | BodyRemoveChange
 
 /**
  * Many robot changes at once, as columns: row r is the latest value of the robot at `index[r]` (its
- * position in the scene's robot list), in state `state[r]` (robotStateCode), tool on when `tool[r]` is 1,
- * at `ts[r]`, with joints `joints[6r … 6r+5]`, quality good. The same values as RobotChange objects
- * (joints as float32, which is what the hub keeps), for a source that samples every robot each step: no
- * object per sample, no id to look up. Rows are applied in order; a later row for the same robot wins.
+ * position in the scene's robot list), in state `state[r]` (robotStateCode), with quality `quality[r]`
+ * (qualityCode), tool on when `tool[r]` is 1, at `ts[r]`, with joints `joints[6r … 6r+5]`. The same values
+ * as RobotChange objects (joints as float32, which is what the hub keeps), for a source that samples every
+ * robot each step, or a frame read back: no object per sample, no id to look up. Rows are applied in
+ * order; a later row for the same robot wins.
  */
 export type RobotSamples = {
   readonly count: number;
   readonly index: Uint32Array;
   readonly state: Uint8Array;
+  readonly quality: Uint8Array;
   readonly tool: Uint8Array;
   readonly ts: Float64Array;
   readonly joints: Float32Array;
@@ -60,18 +62,32 @@ export class RobotSampleBatch implements RobotSamples {
   count = 0;
   index = new Uint32Array(64);
   state = new Uint8Array(64);
+  quality = new Uint8Array(64);
   tool = new Uint8Array(64);
   ts = new Float64Array(64);
   joints = new Float32Array(64 * JOINT_COUNT);
 
+  /** A row of quality good. */
   add(index: number, state: number, tool: boolean, ts: number, joints: ArrayLike<number>): void {
+    this.row(index, state, GOOD, tool, ts, joints[0], joints[1], joints[2], joints[3], joints[4], joints[5]);
+  }
+
+  row(index: number, state: number, quality: number, tool: boolean, ts: number, a: number, b: number, c: number, d: number, e: number, f: number): void {
     if (this.count === this.index.length) this.grow();
     const r = this.count++;
     this.index[r] = index;
     this.state[r] = state;
+    this.quality[r] = quality;
     this.tool[r] = tool ? 1 : 0;
     this.ts[r] = ts;
-    for (let k = 0, o = r * JOINT_COUNT; k < JOINT_COUNT; k++) this.joints[o + k] = joints[k];
+    const j = this.joints;
+    const o = r * JOINT_COUNT;
+    j[o] = a;
+    j[o + 1] = b;
+    j[o + 2] = c;
+    j[o + 3] = d;
+    j[o + 4] = e;
+    j[o + 5] = f;
   }
 
   clear(): void {
@@ -87,11 +103,14 @@ export class RobotSampleBatch implements RobotSamples {
     };
     this.index = more(this.index, n);
     this.state = more(this.state, n);
+    this.quality = more(this.quality, n);
     this.tool = more(this.tool, n);
     this.ts = more(this.ts, n);
     this.joints = more(this.joints, n * JOINT_COUNT);
   }
 }
+
+const GOOD = qualityCode.good;
 
 /** Where a source delivers changes. `reject` reports input the source could not map (counted, logged). */
 export type ChangeSink = {
@@ -113,6 +132,7 @@ export function deliverRobotSamples(sink: ChangeSink, samples: RobotSamples, rob
       joints: Array.from(samples.joints.subarray(r * JOINT_COUNT, (r + 1) * JOINT_COUNT)),
       tool: samples.tool[r] === 1,
       ts: samples.ts[r],
+      quality: qualities[samples.quality[r]],
     });
   }
 }

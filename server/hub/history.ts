@@ -119,12 +119,12 @@ export class History {
     const key = this.keyframes[k];
     const hub = into ?? createHub({ scene: this.scene, tickMs: 1 << 30 });
     const reader = new FrameChangeReader(this.index);
-    for (const c of reader.read(key.frame).changes) hub.sink.apply(c);
+    reader.readInto(key.frame, hub.sink);
     hub.sink.time?.(key.time);
     let i = Math.max(key.next, this.dropped);
     const first = i;
     for (; i < this.deltas.length && this.deltas[i].time <= t; i++) {
-      for (const c of reader.read(this.deltas[i].frame).changes) hub.sink.apply(c);
+      reader.readInto(this.deltas[i].frame, hub.sink);
       hub.sink.time?.(this.deltas[i].time);
     }
     hub.tick();
@@ -153,8 +153,7 @@ export function recordHubHistory(hub: Hub, history: History, resolutionMs = 200)
   const staging = createHub({ scene: history.scene, tickMs: 1 << 30 });
   const reader = new FrameChangeReader(history.index);
   const feed = (frame: Uint8Array) => {
-    const { header, changes } = reader.read(frame);
-    for (const c of changes) staging.sink.apply(c);
+    const header = reader.readInto(frame, staging.sink);
     staging.sink.time?.(header.time);
     return header.time;
   };

@@ -108,7 +108,7 @@ export class PlaybackSession {
     }
     const { hub, reader } = this;
     this.next = this.history.forEachDelta(this.next, target, (e) => {
-      for (const c of reader.read(e.frame).changes) hub.sink.apply(c);
+      reader.readInto(e.frame, hub.sink);
     });
     hub.sink.time?.(target);
     this.time = target;

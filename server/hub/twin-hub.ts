@@ -170,10 +170,9 @@ export function createHub(options: HubOptions) {
    * A bad row is rejected alone; the rows around it still apply.
    */
   function applyRobotSamples(b: RobotSamples): void {
-    const { index, state, tool, ts, joints } = b;
+    const { index, state, quality, tool, ts, joints } = b;
     const count = b.count;
     stats.changesIn += count;
-    const good = qualityCode.good;
     rows: for (let r = 0; r < count; r++) {
       const i = index[r];
       const s = state[r];
@@ -191,6 +190,11 @@ export function createHub(options: HubOptions) {
         rejectSample(b, r, 'invalid-value', `unknown robot state code ${s}`);
         continue;
       }
+      const qc = quality[r];
+      if (qc >= qualities.length) {
+        rejectSample(b, r, 'invalid-value', `unknown quality code ${qc}`);
+        continue;
+      }
       for (let k = 0; k < JOINT_COUNT; k++) {
         // x - x is 0 for a finite x and NaN for NaN or ±Infinity.
         if (joints[q + k] - joints[q + k] !== 0) {
@@ -200,7 +204,7 @@ export function createHub(options: HubOptions) {
       }
       if (pRobotState[i] === NO_PENDING) pendingRobots.push(i);
       pRobotState[i] = s;
-      pRobotQuality[i] = good;
+      pRobotQuality[i] = qc;
       pRobotTool[i] = tool[r] === 1 ? 1 : 0;
       pRobotTs[i] = t;
       for (let k = 0, o = i * JOINT_COUNT; k < JOINT_COUNT; k++) pRobotJoints[o + k] = joints[q + k];
@@ -218,6 +222,7 @@ export function createHub(options: HubOptions) {
       joints: Array.from(b.joints.subarray(r * JOINT_COUNT, (r + 1) * JOINT_COUNT)),
       tool: b.tool[r] === 1,
       ts: b.ts[r],
+      quality: qualities[b.quality[r]] ?? b.quality[r],
     };
     reject(change, reason, detail);
   }
@@ -556,7 +561,7 @@ export function createHub(options: HubOptions) {
     if (h.type === FrameType.snapshot) {
       reset(frameEpoch);
       mirrorReader = new FrameChangeReader(index);
-      for (const c of mirrorReader.read(frame).changes) sink.apply(c);
+      mirrorReader.readInto(frame, sink);
       sink.time?.(h.time);
       revision = h.revision - 1;
       commit();
@@ -566,7 +571,7 @@ export function createHub(options: HubOptions) {
       return true;
     }
     if (!mirrorReader || frameEpoch !== epoch || h.baseRevision !== revision) return false;
-    for (const c of mirrorReader.read(frame).changes) sink.apply(c);
+    mirrorReader.readInto(frame, sink);
     sink.time?.(h.time);
     revision = h.revision - 1;
     tick();

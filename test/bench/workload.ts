@@ -39,10 +39,10 @@ export function feedTick(sink: ChangeSink, tick: TickInput): void {
 /** A copy of exactly `s`'s rows (a source's batch is reused from step to step). */
 function keep(s: RobotSamples): RobotSamples {
   const n = s.count;
-  return { count: n, index: s.index.slice(0, n), state: s.state.slice(0, n), tool: s.tool.slice(0, n), ts: s.ts.slice(0, n), joints: s.joints.slice(0, n * 6) };
+  return { count: n, index: s.index.slice(0, n), state: s.state.slice(0, n), quality: s.quality.slice(0, n), tool: s.tool.slice(0, n), ts: s.ts.slice(0, n), joints: s.joints.slice(0, n * 6) };
 }
 
-const NO_ROBOTS = keep({ count: 0, index: new Uint32Array(0), state: new Uint8Array(0), tool: new Uint8Array(0), ts: new Float64Array(0), joints: new Float32Array(0) });
+const NO_ROBOTS = keep({ count: 0, index: new Uint32Array(0), state: new Uint8Array(0), quality: new Uint8Array(0), tool: new Uint8Array(0), ts: new Float64Array(0), joints: new Float32Array(0) });
 
 export type WorkloadOptions = {
   scale: number;

@@ -3,11 +3,13 @@ import fc from 'fast-check';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { FeedGroup, sendToEach, type FrameKind } from '../../server/hub/client-feed.ts';
 import { SnapshotBuilder } from '../../protocol/frame-to-snapshot.ts';
-import { readHeader, FrameType } from '../../protocol/codec.ts';
+import { readHeader, FrameError, FrameType, FrameWriter } from '../../protocol/codec.ts';
+import { FrameChangeReader } from '../../protocol/frame-changes.ts';
+import { LineSimulation } from '../../server/sources/simulator/line-simulation.ts';
 import { RobotSampleBatch, type Change } from '../../protocol/changes.ts';
 import { parseScene } from '../../protocol/scene.ts';
 import { buildDemoPlant } from '../../scripts/make-demo-plant.ts';
-import { stationStates, robotStates, type BodyLocation } from '../../protocol/state.ts';
+import { qualities, stationStates, robotStates, type BodyLocation } from '../../protocol/state.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 
 const scene = tinyScene();
@@ -188,6 +190,7 @@ describe('hub', () => {
       // A few robots, so that one robot often has several rows in one tick (the last must win).
       index: fc.nat(Math.min(7, ids.length - 1)),
       state: fc.nat(robotStates.length - 1),
+      quality: fc.nat(qualities.length - 1),
       tool: fc.boolean(),
       ts: fc.integer({ min: 0, max: 1e9 }),
       joints: fc.array(angle, { minLength: 6, maxLength: 6 }),
@@ -200,8 +203,9 @@ describe('hub', () => {
         for (const rows of ticks) {
           batch.clear();
           for (const r of rows) {
-            batch.add(r.index, r.state, r.tool, r.ts, r.joints);
-            a.sink.apply({ type: 'robot', id: ids[r.index], state: robotStates[r.state], joints: r.joints, tool: r.tool, ts: r.ts });
+            const [j1, j2, j3, j4, j5, j6] = r.joints;
+            batch.row(r.index, r.state, r.quality, r.tool, r.ts, j1, j2, j3, j4, j5, j6);
+            a.sink.apply({ type: 'robot', id: ids[r.index], state: robotStates[r.state], quality: qualities[r.quality], joints: r.joints, tool: r.tool, ts: r.ts });
           }
           b.sink.robots!(batch);
           const fa = a.tick();
@@ -226,21 +230,78 @@ describe('hub', () => {
     batch.add(0, 0, false, 6, [0, 0, Number.NaN, 0, 0, 0]);
     batch.add(0, 0, false, 6, [0, 0, 0, 0, 0, Number.NEGATIVE_INFINITY]);
     batch.add(0, 0, false, Number.NaN, ok);
+    batch.row(0, 0, 3, false, 6, 0, 0, 0, 0, 0, 0);
     hub.sink.robots!(batch);
     expect(hub.tick()).not.toBeNull();
     expect(hub.snapshot().robots.R1).toMatchObject({ state: 'working', tool: true, ts: 5, quality: 'good', joints: ok.map(Math.fround) });
-    expect(hub.stats.changesIn).toBe(6);
-    expect(hub.stats.changesRejected).toBe(5);
-    expect(hub.rejects).toEqual({ 'unknown-id': 1, 'invalid-value': 4 });
+    expect(hub.stats.changesIn).toBe(7);
+    expect(hub.stats.changesRejected).toBe(6);
+    expect(hub.rejects).toEqual({ 'unknown-id': 1, 'invalid-value': 5 });
     expect(seen.map((s) => s.why)).toEqual([
       'unknown-id: no robot at index 7 in scene tiny (it has 1)',
       'invalid-value: unknown robot state code 200',
       'invalid-value: joint 3 is not a finite number',
       'invalid-value: joint 6 is not a finite number',
       'invalid-value: ts must be a finite number (epoch ms)',
+      'invalid-value: unknown quality code 3',
     ]);
     expect(seen[1].change).toMatchObject({ type: 'robot', id: 'R1', state: 200, ts: 6 });
     expect(seen[0].change).toMatchObject({ type: 'robot', id: '#7' });
+  });
+
+  it('[HUB4] frames read back into a hub, robots in columns (readInto) or as objects (read), give the state that made them; a bad frame hands nothing over', () => {
+    const demo = parseScene(buildDemoPlant(), 'demo-plant');
+    const sim = new LineSimulation(demo, { seed: 9, startTime: 0 });
+    sim.runUntil(3_600_000, () => undefined, { sample: false });
+    const hub = createHub({ scene: demo, epoch: 'e', tickMs: 1 << 30 });
+    for (const c of sim.fullState()) hub.sink.apply(c);
+    hub.sink.time?.(sim.now);
+    hub.tick();
+    const viaObjects = createHub({ scene: demo, epoch: 'e' });
+    const viaColumns = createHub({ scene: demo, epoch: 'e' });
+    const objects = new FrameChangeReader(hub.index);
+    const columns = new FrameChangeReader(hub.index);
+    const feed = (frame: Uint8Array) => {
+      const { header, changes } = objects.read(frame);
+      for (const c of changes) viaObjects.sink.apply(c);
+      viaObjects.sink.time?.(header.time);
+      viaObjects.tick();
+      viaColumns.sink.time?.(columns.readInto(frame, viaColumns.sink).time);
+      viaColumns.tick();
+    };
+    feed(hub.snapshotFrame());
+    const untimed = (h: typeof hub) => ({ ...h.snapshot(), revision: 0, epoch: '' });
+    let left = 0;
+    hub.onCommit((info) => (left += info.removed.length));
+    for (let i = 0; i < 1500; i++) {
+      sim.runUntil(sim.now + 400, (c) => hub.sink.apply(c), { robots: (r) => hub.sink.robots!(r) });
+      hub.sink.time?.(sim.now);
+      const frame = hub.tick();
+      if (frame) feed(frame);
+      if (i % 50 === 0) {
+        expect(untimed(viaColumns)).toEqual(untimed(hub));
+        expect(untimed(viaObjects)).toEqual(untimed(hub));
+      }
+    }
+    expect(untimed(viaColumns)).toEqual(untimed(hub));
+    expect(untimed(viaObjects)).toEqual(untimed(hub));
+    // Bodies left the line and their slots were taken again, so slot bookkeeping was exercised.
+    expect(left).toBeGreaterThan(5);
+
+    // A body record in a slot that no body holds: the frame is refused whole, and the next frames still apply.
+    const bad = new FrameWriter().begin(FrameType.delta, hub.revision + 1, hub.revision, sim.now, 0);
+    bad.robot(0, 1, 0, true, sim.now, [9, 9, 9, 9, 9, 9]);
+    bad.body(100_000, true, 0, 0, 0, 0, 0, sim.now);
+    const handed: string[] = [];
+    expect(() => columns.readInto(bad.finish(), { apply: (c) => void handed.push(c.type), robots: () => void handed.push('robots') })).toThrow(FrameError);
+    expect(handed).toEqual([]);
+    for (let i = 0; i < 100; i++) {
+      sim.runUntil(sim.now + 400, (c) => hub.sink.apply(c), { robots: (r) => hub.sink.robots!(r) });
+      hub.sink.time?.(sim.now);
+      const frame = hub.tick();
+      if (frame) feed(frame);
+    }
+    expect(untimed(viaColumns)).toEqual(untimed(hub));
   });
 
   /** A transport whose write queue the test controls: `queue` frames are "not yet written". */

@@ -504,10 +504,10 @@ describe('simulator source', () => {
     vi.useRealTimers();
   });
 
-  /** Stable, by time, robots last within an instant; robot joints as the float32 the hub keeps. */
+  /** Stable, by time, robots last within an instant; robot joints as the float32 the hub keeps, quality explicit. */
   function inTimeOrder(changes: Change[]): Change[] {
     return changes
-      .map((c, i) => ({ c: c.type === 'robot' ? { ...c, joints: Array.from(c.joints, Math.fround) } : c, i }))
+      .map((c, i) => ({ c: c.type === 'robot' ? { ...c, joints: Array.from(c.joints, Math.fround), quality: c.quality ?? 'good' } : c, i }))
       .sort((a, b) => a.c.ts - b.c.ts || Number(a.c.type === 'robot') - Number(b.c.type === 'robot') || a.i - b.i)
       .map((x) => x.c);
   }
