@@ -13,6 +13,7 @@ import type { Change, ChangeSink } from '../../protocol/changes.ts';
 import { createApp } from '../../server/app.ts';
 import type { ClientFeed } from '../../server/hub/client-feed.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
+import { History, recordHubHistory } from '../../server/hub/history.ts';
 import type { Source } from '../../server/sources/source.ts';
 import { wireParser } from '../../protocol/wire.ts';
 import { readHeader } from '../../protocol/codec.ts';
@@ -28,7 +29,7 @@ export type FanoutRequest =
   | { type: 'stop' };
 
 export type FanoutReply =
-  | { type: 'ready'; hubPort: number; rawPort: number; frameBytes: number[]; frameRevisions: number[]; snapshotBytes: number; sceneId: string; robots: number; ingestCpuUsPerTick: number }
+  | { type: 'ready'; hubPort: number; rawPort: number; frameBytes: number[]; frameRevisions: number[]; snapshotBytes: number; sceneId: string; robots: number; ingestCpuUsPerTick: number; historyCpuUsPerTick: number }
   | { type: 'burst-done'; mode: 'hub' | 'raw'; cpuUs: number; systemUs: number; wallMs: number; ticks: number; mismatches: number; conflatedTicks: number }
   | { type: 'steady-done'; lateTicks: number; slow: SlowStats | null; mismatches: number; revision: number }
   | { type: 'error'; message: string };
@@ -80,6 +81,7 @@ function pushSource(initial: Change[], time: number) {
 async function init(req: Extract<FanoutRequest, { type: 'init' }>): Promise<FanoutReply> {
   const w = buildWorkload({ scale: req.scale, ticks: req.ticks, warmupS: req.warmupS });
   const ingestCpuUsPerTick = ingestCost(w);
+  const historyCpuUsPerTick = Math.max(0, ingestCost(w, true) - ingestCpuUsPerTick);
   // The hub commits when the benchmark says, not on its own clock.
   const hub = createHub({ scene: w.scene, tickMs: 1 << 30 });
   const source = pushSource(w.initial, w.startTime);
@@ -106,21 +108,24 @@ async function init(req: Extract<FanoutRequest, { type: 'init' }>): Promise<Fano
   });
   const hubPort = await app.listen(0, '127.0.0.1');
   live = state;
-  return { type: 'ready', hubPort, rawPort: raw.port, frameBytes: w.frames.map((f) => f.byteLength), frameRevisions: w.frames.map((f) => (f.byteLength === 0 ? 0 : readHeader(f).revision)), snapshotBytes: w.snapshotBytes, sceneId: w.scene.id, robots: w.scene.robots.length, ingestCpuUsPerTick };
+  return { type: 'ready', hubPort, rawPort: raw.port, frameBytes: w.frames.map((f) => f.byteLength), frameRevisions: w.frames.map((f) => (f.byteLength === 0 ? 0 : readHeader(f).revision)), snapshotBytes: w.snapshotBytes, sceneId: w.scene.id, robots: w.scene.robots.length, ingestCpuUsPerTick, historyCpuUsPerTick };
 }
 
 /**
  * What the hub does per tick before any client is involved, and the raw baseline never does: take the
  * tick's changes from the source (checked and staged) and commit them into one encoded frame. Measured on a
  * hub of its own with no clients (the least of four passes: the first ones warm the JIT), in CPU µs per tick.
+ * With `history`, the same hub also keeps the live history the server keeps by default (`--history`), which
+ * this benchmark's app does not: its cost is reported beside the fan-out figures.
  */
-function ingestCost(w: Workload): number {
+function ingestCost(w: Workload, history = false): number {
   let perTick = Infinity;
   for (let pass = 0; pass < 4; pass++) {
     const hub = createHub({ scene: w.scene, tickMs: 1 << 30 });
     for (const c of w.initial) hub.sink.apply(c);
     hub.sink.time?.(w.startTime);
     hub.tick();
+    const stop = history ? recordHubHistory(hub, new History({ scene: w.scene, retentionMs: 7_200_000 })) : null;
     const cpu0 = process.cpuUsage();
     for (let i = 0; i < w.ticks.length; i++) {
       feedTick(hub.sink, w.ticks[i]);
@@ -128,6 +133,7 @@ function ingestCost(w: Workload): number {
       hub.tick();
     }
     const cpu = process.cpuUsage(cpu0);
+    stop?.();
     perTick = Math.min(perTick, (cpu.user + cpu.system) / w.ticks.length);
   }
   return perTick;
