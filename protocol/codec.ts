@@ -51,6 +51,11 @@ export class FrameError extends Error {
   override name = 'FrameError';
 }
 
+/** A table's columns, by entity position: what FrameWriter's row methods read. */
+export type StationColumns = { state: Uint8Array; quality: Uint8Array; job: Int32Array; ts: Float64Array };
+export type RobotColumns = { state: Uint8Array; quality: Uint8Array; tool: Uint8Array; ts: Float64Array; joints: Float32Array };
+export type BodyColumns = { alive: Uint8Array; quality: Uint8Array; model: Uint8Array; locKind: Uint8Array; locIndex: Uint32Array; progress: Float32Array; ts: Float64Array };
+
 /** Builds one frame; reuse it across ticks (its buffer grows and is kept). */
 export class FrameWriter {
   private buf = new ArrayBuffer(64 * 1024);
@@ -77,6 +82,54 @@ export class FrameWriter {
   }
 
   station(index: number, state: number, quality: number, jobSlot: number, ts: number): void {
+    const p = this.stationHead(index, state, quality, jobSlot);
+    this.view.setFloat64(p, ts, true);
+  }
+
+  robot(index: number, state: number, quality: number, tool: boolean, ts: number, joints: ArrayLike<number>, jointOffset = 0): void {
+    let p = this.robotHead(index, state, quality, tool);
+    const v = this.view;
+    v.setFloat64(p, ts, true);
+    p += 8;
+    for (let j = 0; j < 6; j++, p += 4) v.setFloat32(p, joints[jointOffset + j], true);
+  }
+
+  body(slot: number, alive: boolean, quality: number, model: number, locKind: number, locIndex: number, progress: number, ts: number): void {
+    const p = this.bodyHead(slot, alive, quality, model, locKind, locIndex);
+    const v = this.view;
+    v.setFloat32(p, progress, true);
+    v.setFloat64(p + 4, ts, true);
+  }
+
+  /*
+   * The same records read from a table's columns at `i`. A number that is not a small integer, passed to a
+   * function the compiler did not inline, is boxed on the heap: a hub writing hundreds of records a tick
+   * through the methods above allocated kilobytes a tick. Here the times, progress and joints go from one
+   * typed array to the frame without a call between.
+   */
+
+  stationRow(i: number, t: StationColumns): void {
+    const p = this.stationHead(i, t.state[i], t.quality[i], t.job[i]);
+    this.view.setFloat64(p, t.ts[i], true);
+  }
+
+  robotRow(i: number, t: RobotColumns): void {
+    let p = this.robotHead(i, t.state[i], t.quality[i], t.tool[i] === 1);
+    const v = this.view;
+    v.setFloat64(p, t.ts[i], true);
+    p += 8;
+    for (let j = 0, o = i * 6; j < 6; j++, p += 4) v.setFloat32(p, t.joints[o + j], true);
+  }
+
+  bodyRow(slot: number, t: BodyColumns): void {
+    const p = this.bodyHead(slot, t.alive[slot] === 1, t.quality[slot], t.model[slot], t.locKind[slot], t.locIndex[slot]);
+    const v = this.view;
+    v.setFloat32(p, t.progress[slot], true);
+    v.setFloat64(p + 4, t.ts[slot], true);
+  }
+
+  /** Each head reserves its whole record, writes the tag and the small integers, and returns where the rest goes. */
+  private stationHead(index: number, state: number, quality: number, jobSlot: number): number {
     const v = this.reserve(1 + STATION_BYTES);
     let p = this.pos;
     v.setUint8(p, TAG_STATION); p += 1;
@@ -84,12 +137,12 @@ export class FrameWriter {
     v.setUint8(p++, state);
     v.setUint8(p++, quality);
     v.setInt32(p, jobSlot, true); p += 4;
-    v.setFloat64(p, ts, true); p += 8;
-    this.pos = p;
+    this.pos = p + 8;
     this.records++;
+    return p;
   }
 
-  robot(index: number, state: number, quality: number, tool: boolean, ts: number, joints: ArrayLike<number>, jointOffset = 0): void {
+  private robotHead(index: number, state: number, quality: number, tool: boolean): number {
     const v = this.reserve(1 + ROBOT_BYTES);
     let p = this.pos;
     v.setUint8(p, TAG_ROBOT); p += 1;
@@ -97,13 +150,12 @@ export class FrameWriter {
     v.setUint8(p++, state);
     v.setUint8(p++, quality);
     v.setUint8(p++, tool ? 1 : 0);
-    v.setFloat64(p, ts, true); p += 8;
-    for (let j = 0; j < 6; j++, p += 4) v.setFloat32(p, joints[jointOffset + j], true);
-    this.pos = p;
+    this.pos = p + 8 + 24;
     this.records++;
+    return p;
   }
 
-  body(slot: number, alive: boolean, quality: number, model: number, locKind: number, locIndex: number, progress: number, ts: number): void {
+  private bodyHead(slot: number, alive: boolean, quality: number, model: number, locKind: number, locIndex: number): number {
     const v = this.reserve(1 + BODY_BYTES);
     let p = this.pos;
     v.setUint8(p, TAG_BODY); p += 1;
@@ -113,10 +165,9 @@ export class FrameWriter {
     v.setUint8(p++, model);
     v.setUint8(p++, locKind);
     v.setUint32(p, locIndex, true); p += 4;
-    v.setFloat32(p, progress, true); p += 4;
-    v.setFloat64(p, ts, true); p += 8;
-    this.pos = p;
+    this.pos = p + 4 + 8;
     this.records++;
+    return p;
   }
 
   bodyMeta(slot: number, id: string, color: string | null): void {

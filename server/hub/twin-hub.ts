@@ -27,6 +27,7 @@ import {
   type StateSnapshot,
 } from '../../protocol/state.ts';
 import { BodyTable, RobotTable, StationTable } from './entity-tables.ts';
+import { IndexList } from './index-list.ts';
 
 export const rejectReasons = ['unknown-id', 'invalid-value'] as const;
 export type RejectReason = (typeof rejectReasons)[number];
@@ -43,7 +44,14 @@ export type HubOptions = {
 export type TickListener = (frame: Uint8Array, revision: number, baseRevision: number) => void;
 
 /** What one commit changed, by table position (read the values from `hub.tables`). Reused: copy what you keep. */
-export type CommitInfo = { revision: number; time: number; stations: number[]; robots: number[]; bodies: number[]; removed: Array<{ id: string; ts: number }> };
+export type CommitInfo = {
+  revision: number;
+  time: number;
+  stations: ArrayLike<number> & Iterable<number>;
+  robots: ArrayLike<number> & Iterable<number>;
+  bodies: ArrayLike<number> & Iterable<number>;
+  removed: Array<{ id: string; ts: number }>;
+};
 export type CommitListener = (info: CommitInfo) => void;
 
 export type Hub = ReturnType<typeof createHub>;
@@ -91,14 +99,17 @@ export function createHub(options: HubOptions) {
   const pRobotTool = new Uint8Array(robots.count);
   const pRobotTs = new Float64Array(robots.count);
   const pRobotJoints = new Float32Array(robots.count * JOINT_COUNT);
-  const pendingStations: number[] = [];
-  const pendingRobots: number[] = [];
+  const pendingStations = new IndexList(stations.count);
+  const pendingRobots = new IndexList(robots.count);
   // Staged bodies, in arrival order. A body already in the tables is found again by its slot (slots change only
   // in a commit); one not yet in them, by id. No map is emptied and refilled every tick.
+  // Only the first `pendingCount` are this tick's; the records stay in place (and in the pool) to be reused.
   const pendingBodies: PendingBody[] = [];
+  let pendingCount = 0;
   let pendingOfSlot = new Int32Array(64).fill(-1);
   const pendingNew = new Map<string, PendingBody>();
   const bodyPool: PendingBody[] = [];
+  let pooled = 0;
 
   let revision = 0;
   let time = 0;
@@ -107,6 +118,9 @@ export function createHub(options: HubOptions) {
   const resetListeners = new Set<() => void>();
   const commitListeners = new Set<CommitListener>();
   const info: CommitInfo = { revision: 0, time: 0, stations: [], robots: [], bodies: [], removed: [] };
+  const infoStations = new IndexList(stations.count);
+  const infoRobots = new IndexList(robots.count);
+  const infoBodies = new IndexList();
   const writer = new FrameWriter();
   let snapshotCache: { revision: number; frame: Uint8Array } | null = null;
   const deltaCache = new Map<number, Uint8Array>();
@@ -284,27 +298,28 @@ export function createHub(options: HubOptions) {
       }
       const k = pendingOfSlot[slot];
       if (k >= 0) return pendingBodies[k];
-      pendingOfSlot[slot] = pendingBodies.length;
+      pendingOfSlot[slot] = pendingCount;
     } else {
       p = pendingNew.get(id);
       if (p !== undefined) return p;
     }
-    p = bodyPool.pop() ?? { id, slot, remove: false, model: 0, color: null, quality: 0, locKind: 0, locIndex: 0, progress: 0, ts: 0 };
+    p = pooled > 0 ? bodyPool[--pooled] : { id, slot, remove: false, model: 0, color: null, quality: 0, locKind: 0, locIndex: 0, progress: 0, ts: 0 };
     p.id = id;
     p.slot = slot;
-    pendingBodies.push(p);
+    pendingBodies[pendingCount++] = p;
     if (slot < 0) pendingNew.set(id, p);
     return p;
   }
 
   /** Forgets the staged bodies (committed or dropped), keeping their records for the next tick. */
   function clearPendingBodies(): void {
-    for (const p of pendingBodies) {
+    for (let k = 0; k < pendingCount; k++) {
+      const p = pendingBodies[k];
       if (p.slot >= 0) pendingOfSlot[p.slot] = -1;
       p.color = null;
-      bodyPool.push(p);
+      bodyPool[pooled++] = p;
     }
-    pendingBodies.length = 0;
+    pendingCount = 0;
     if (pendingNew.size > 0) pendingNew.clear();
   }
 
@@ -334,19 +349,19 @@ export function createHub(options: HubOptions) {
   };
 
   function writeStation(i: number): void {
-    writer.station(i, stations.state[i], stations.quality[i], stations.job[i], stations.ts[i]);
+    writer.stationRow(i, stations);
   }
   function writeRobot(i: number): void {
-    writer.robot(i, robots.state[i], robots.quality[i], robots.tool[i] === 1, robots.ts[i], robots.joints, i * JOINT_COUNT);
+    writer.robotRow(i, robots);
   }
   function writeBody(slot: number, withMeta: boolean): void {
-    writer.body(slot, bodies.alive[slot] === 1, bodies.quality[slot], bodies.model[slot], bodies.locKind[slot], bodies.locIndex[slot], bodies.progress[slot], bodies.ts[slot]);
+    writer.bodyRow(slot, bodies);
     if (withMeta && bodies.alive[slot] === 1) writer.bodyMeta(slot, bodies.ids[slot] as string, bodies.colors[slot]);
   }
 
   /** Commits staged changes as a new revision; returns the delta frame, or null when nothing changed. */
   function commit(): Uint8Array | null {
-    if (pendingStations.length === 0 && pendingRobots.length === 0 && pendingBodies.length === 0) {
+    if (pendingStations.length === 0 && pendingRobots.length === 0 && pendingCount === 0) {
       time = Math.max(time, pendingTime);
       return null;
     }
@@ -356,16 +371,17 @@ export function createHub(options: HubOptions) {
     writer.begin(FrameType.delta, rev, base, time, 0);
     const collect = commitListeners.size > 0;
     if (collect) {
-      info.stations.length = 0;
-      info.robots.length = 0;
-      info.bodies.length = 0;
+      infoStations.clear();
+      infoRobots.clear();
+      infoBodies.clear();
       info.removed.length = 0;
     }
 
     // Bodies first: stations refer to them by slot. Freed slots are reused only from the next tick,
     // so one frame never holds two bodies in one slot.
     const freed: number[] = [];
-    for (const c of pendingBodies) {
+    for (let k = 0; k < pendingCount; k++) {
+      const c = pendingBodies[k];
       const id = c.id;
       let slot = c.slot;
       if (c.remove) {
@@ -398,7 +414,7 @@ export function createHub(options: HubOptions) {
       bodies.ts[slot] = c.ts;
       bodies.rev[slot] = rev;
       writeBody(slot, meta);
-      if (collect) info.bodies.push(slot);
+      if (collect) infoBodies.push(slot);
     }
     clearPendingBodies();
 
@@ -409,12 +425,13 @@ export function createHub(options: HubOptions) {
           stations.job[i] = -1;
           stations.rev[i] = rev;
           writeStation(i);
-          if (collect) info.stations.push(i);
+          if (collect) infoStations.push(i);
         }
       }
     }
 
-    for (const i of pendingStations) {
+    for (let k = 0; k < pendingStations.length; k++) {
+      const i = pendingStations.at(k);
       stations.state[i] = pStationState[i];
       stations.quality[i] = pStationQuality[i];
       stations.ts[i] = pStationTs[i];
@@ -423,10 +440,11 @@ export function createHub(options: HubOptions) {
       stations.rev[i] = rev;
       pStationState[i] = NO_PENDING;
       writeStation(i);
-      if (collect) info.stations.push(i);
+      if (collect) infoStations.push(i);
     }
-    pendingStations.length = 0;
-    for (const i of pendingRobots) {
+    pendingStations.clear();
+    for (let k = 0; k < pendingRobots.length; k++) {
+      const i = pendingRobots.at(k);
       robots.state[i] = pRobotState[i];
       robots.quality[i] = pRobotQuality[i];
       robots.tool[i] = pRobotTool[i];
@@ -435,12 +453,15 @@ export function createHub(options: HubOptions) {
       robots.rev[i] = rev;
       pRobotState[i] = NO_PENDING;
       writeRobot(i);
-      if (collect) info.robots.push(i);
+      if (collect) infoRobots.push(i);
     }
-    pendingRobots.length = 0;
+    pendingRobots.clear();
     if (collect) {
       info.revision = rev;
       info.time = time;
+      info.stations = infoStations.view();
+      info.robots = infoRobots.view();
+      info.bodies = infoBodies.view();
       for (const l of commitListeners) l(info);
     }
     for (const slot of freed) bodies.release(slot);
@@ -597,8 +618,8 @@ export function createHub(options: HubOptions) {
     for (let s = 0; s < bodies.slotCount; s++) if (bodies.alive[s] === 1) bodies.release(s);
     bodies.rev.fill(0);
     bodies.metaRev.fill(0);
-    pendingStations.length = 0;
-    pendingRobots.length = 0;
+    pendingStations.clear();
+    pendingRobots.clear();
     pStationState.fill(NO_PENDING);
     pRobotState.fill(NO_PENDING);
     clearPendingBodies();

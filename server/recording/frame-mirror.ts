@@ -13,7 +13,7 @@ export type SceneIds = { stationIds: string[]; robotIds: string[]; conveyorIds: 
 
 export class FrameMirror implements LineSource, FrameVisitor {
   readonly tables: { stations: StationTable; robots: RobotTable; bodies: BodyTable };
-  private readonly info: CommitInfo = { revision: 0, time: 0, stations: [], robots: [], bodies: [], removed: [] };
+  private readonly info: CommitInfo & { stations: number[]; robots: number[]; bodies: number[] } = { revision: 0, time: 0, stations: [], robots: [], bodies: [], removed: [] };
 
   constructor(readonly index: SceneIds) {
     this.tables = { stations: new StationTable(index.stationIds.length), robots: new RobotTable(index.robotIds.length), bodies: new BodyTable() };

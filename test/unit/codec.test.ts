@@ -32,6 +32,42 @@ describe('codec', () => {
     ]);
   });
 
+  it('[COD1] a record written from table columns (stationRow, robotRow, bodyRow) is the record written from its values', () => {
+    const double = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e13, max: 1e13 });
+    const u8 = fc.nat(255);
+    const row = fc.record({
+      station: fc.tuple(u8, u8, fc.integer({ min: -1, max: 1e6 }), double),
+      robot: fc.tuple(u8, u8, fc.boolean(), double, fc.array(double, { minLength: 6, maxLength: 6 })),
+      body: fc.tuple(fc.boolean(), u8, u8, u8, fc.nat(1e6), fc.float({ noNaN: true }), double),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 8 }), (rows) => {
+        const n = rows.length;
+        const st = { state: new Uint8Array(n), quality: new Uint8Array(n), job: new Int32Array(n), ts: new Float64Array(n) };
+        const ro = { state: new Uint8Array(n), quality: new Uint8Array(n), tool: new Uint8Array(n), ts: new Float64Array(n), joints: new Float32Array(n * 6) };
+        const bo = { alive: new Uint8Array(n), quality: new Uint8Array(n), model: new Uint8Array(n), locKind: new Uint8Array(n), locIndex: new Uint32Array(n), progress: new Float32Array(n), ts: new Float64Array(n) };
+        const values = new FrameWriter().begin(FrameType.delta, 2, 1, 3, n);
+        const columns = new FrameWriter().begin(FrameType.delta, 2, 1, 3, n);
+        rows.forEach((r, i) => {
+          [st.state[i], st.quality[i], st.job[i], st.ts[i]] = r.station;
+          const [rs, rq, tool, rts, joints] = r.robot;
+          [ro.state[i], ro.quality[i], ro.tool[i], ro.ts[i]] = [rs, rq, tool ? 1 : 0, rts];
+          ro.joints.set(joints, i * 6);
+          const [alive, bq, model, kind, li, progress, bts] = r.body;
+          [bo.alive[i], bo.quality[i], bo.model[i], bo.locKind[i], bo.locIndex[i], bo.progress[i], bo.ts[i]] = [alive ? 1 : 0, bq, model, kind, li, progress, bts];
+          values.station(i, ...r.station);
+          values.robot(i, rs, rq, tool, rts, joints);
+          values.body(i, alive, bq, model, kind, li, progress, bts);
+          columns.stationRow(i, st);
+          columns.robotRow(i, ro);
+          columns.bodyRow(i, bo);
+        });
+        expect(Buffer.from(columns.finish())).toEqual(Buffer.from(values.finish()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('[COD2] grows its buffer for large frames and reuses it', () => {
     const w = new FrameWriter();
     w.begin(FrameType.snapshot, 1, 0, 0, 0);
