@@ -3,6 +3,7 @@
  * (not a field diff), so applying the newest change per entity is always correct.
  * The same shape is used by recordings and by the MQTT mapping.
  */
+import { grownCopy } from './typed-arrays.ts';
 import { JOINT_COUNT, qualities, qualityCode, robotStates, type BodyLocation, type BodyModel, type Quality, type RobotState, type StationState } from './state.ts';
 
 export type StationChange = {
@@ -96,17 +97,12 @@ export class RobotSampleBatch implements RobotSamples {
 
   private grow(): void {
     const n = this.index.length * 2;
-    const more = <T extends Uint32Array | Uint8Array | Float64Array | Float32Array>(a: T, size: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.index = more(this.index, n);
-    this.state = more(this.state, n);
-    this.quality = more(this.quality, n);
-    this.tool = more(this.tool, n);
-    this.ts = more(this.ts, n);
-    this.joints = more(this.joints, n * JOINT_COUNT);
+    this.index = grownCopy(this.index, n);
+    this.state = grownCopy(this.state, n);
+    this.quality = grownCopy(this.quality, n);
+    this.tool = grownCopy(this.tool, n);
+    this.ts = grownCopy(this.ts, n);
+    this.joints = grownCopy(this.joints, n * JOINT_COUNT);
   }
 }
 

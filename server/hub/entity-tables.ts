@@ -4,6 +4,7 @@
  * so a delta since any revision is a scan, with no history to keep.
  */
 import { JOINT_COUNT } from '../../protocol/state.ts';
+import { grownCopy } from '../../protocol/typed-arrays.ts';
 
 export class StationTable {
   readonly state: Uint8Array;
@@ -91,20 +92,15 @@ export class BodyTable {
   }
 
   private grow(capacity: number): void {
-    const copy = <T extends Uint8Array | Uint32Array | Float32Array | Float64Array>(a: T, make: new (n: number) => T): T => {
-      const b = new make(capacity);
-      b.set(a);
-      return b;
-    };
-    this.alive = copy(this.alive, Uint8Array);
-    this.model = copy(this.model, Uint8Array);
-    this.quality = copy(this.quality, Uint8Array);
-    this.locKind = copy(this.locKind, Uint8Array);
-    this.locIndex = copy(this.locIndex, Uint32Array);
-    this.progress = copy(this.progress, Float32Array);
-    this.ts = copy(this.ts, Float64Array);
-    this.rev = copy(this.rev, Float64Array);
-    this.metaRev = copy(this.metaRev, Float64Array);
+    this.alive = grownCopy(this.alive, capacity);
+    this.model = grownCopy(this.model, capacity);
+    this.quality = grownCopy(this.quality, capacity);
+    this.locKind = grownCopy(this.locKind, capacity);
+    this.locIndex = grownCopy(this.locIndex, capacity);
+    this.progress = grownCopy(this.progress, capacity);
+    this.ts = grownCopy(this.ts, capacity);
+    this.rev = grownCopy(this.rev, capacity);
+    this.metaRev = grownCopy(this.metaRev, capacity);
     for (let i = this.capacity; i < capacity; i++) {
       this.ids.push(null);
       this.colors.push(null);

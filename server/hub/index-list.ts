@@ -1,3 +1,5 @@
+import { grownCopy } from '../../protocol/typed-arrays.ts';
+
 /**
  * A list of table positions that keeps its memory from tick to tick. A plain array emptied with
  * `length = 0` gives its storage back, so refilling it every tick allocated again (several kilobytes a
@@ -12,11 +14,7 @@ export class IndexList {
   }
 
   push(i: number): void {
-    if (this.length === this.items.length) {
-      const more = new Int32Array(this.items.length * 2);
-      more.set(this.items);
-      this.items = more;
-    }
+    if (this.length === this.items.length) this.items = grownCopy(this.items, this.items.length * 2);
     this.items[this.length++] = i;
   }
 

@@ -217,6 +217,19 @@ describe('hub', () => {
       }),
       { numRuns: 300 },
     );
+    // More rows than a batch starts with room for: it grows and keeps every row.
+    const a = createHub({ scene: demo, epoch: 'e' });
+    const b = createHub({ scene: demo, epoch: 'e' });
+    const batch = new RobotSampleBatch();
+    for (let r = 0; r < 300; r++) {
+      const joints = [r / 100, -r / 200, 0.5, 0, 1, -1];
+      const index = r % ids.length;
+      batch.add(index, r % robotStates.length, r % 2 === 0, 1000 + r, joints);
+      a.sink.apply({ type: 'robot', id: ids[index], state: robotStates[r % robotStates.length], joints, tool: r % 2 === 0, ts: 1000 + r });
+    }
+    expect(batch.count).toBe(300);
+    b.sink.robots!(batch);
+    expect(Buffer.from(b.tick()!)).toEqual(Buffer.from(a.tick()!));
   });
 
   it('[HUB6] a bad row of robot samples is rejected alone, by reason and with the change it stands for', () => {
