@@ -120,15 +120,22 @@ export type ChangeSink = {
 /** Hands `samples` to `sink`: in one call where it takes columns, else as RobotChange objects one by one. */
 export function deliverRobotSamples(sink: ChangeSink, samples: RobotSamples, robotIds: readonly string[]): void {
   if (sink.robots) return sink.robots(samples);
-  for (let r = 0; r < samples.count; r++) {
-    sink.apply({
-      type: 'robot',
-      id: robotIds[samples.index[r]],
-      state: robotStates[samples.state[r]],
-      joints: Array.from(samples.joints.subarray(r * JOINT_COUNT, (r + 1) * JOINT_COUNT)),
-      tool: samples.tool[r] === 1,
-      ts: samples.ts[r],
-      quality: qualities[samples.quality[r]],
-    });
-  }
+  for (let r = 0; r < samples.count; r++) sink.apply(robotChangeOf(samples, r, robotIds));
+}
+
+/**
+ * Row `r` of `samples` as a RobotChange. An index or code that names nothing is shown as it came (`#index`,
+ * the code's number), so a sink that checks the change rejects it with a reason that says which.
+ */
+export function robotChangeOf(samples: RobotSamples, r: number, robotIds: readonly string[]): RobotChange {
+  const i = samples.index[r];
+  return {
+    type: 'robot',
+    id: robotIds[i] ?? `#${i}`,
+    state: robotStates[samples.state[r]] ?? (samples.state[r] as unknown as RobotChange['state']),
+    joints: Array.from(samples.joints.subarray(r * JOINT_COUNT, (r + 1) * JOINT_COUNT)),
+    tool: samples.tool[r] === 1,
+    ts: samples.ts[r],
+    quality: qualities[samples.quality[r]] ?? (samples.quality[r] as unknown as Quality),
+  };
 }

@@ -7,7 +7,7 @@
  * Rules (cited by tests): see docs/hub-spec.md.
  */
 import { randomUUID } from 'node:crypto';
-import type { BodyChange, BodyRemoveChange, Change, ChangeSink, RobotChange, RobotSamples, StationChange } from '../../protocol/changes.ts';
+import { robotChangeOf, type BodyChange, type BodyRemoveChange, type Change, type ChangeSink, type RobotChange, type RobotSamples, type StationChange } from '../../protocol/changes.ts';
 import { FrameType, FrameWriter, LocationKind, readHeader } from '../../protocol/codec.ts';
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import type { ResolvedScene } from '../../protocol/scene.ts';
@@ -228,17 +228,7 @@ export function createHub(options: HubOptions) {
 
   /** Reports row `r` of a RobotSamples as the change it stands for (built only for a rejected row). */
   function rejectSample(b: RobotSamples, r: number, reason: RejectReason, detail: string): void {
-    const i = b.index[r];
-    const change = {
-      type: 'robot',
-      id: index.robotIds[i] ?? `#${i}`,
-      state: robotStates[b.state[r]] ?? b.state[r],
-      joints: Array.from(b.joints.subarray(r * JOINT_COUNT, (r + 1) * JOINT_COUNT)),
-      tool: b.tool[r] === 1,
-      ts: b.ts[r],
-      quality: qualities[b.quality[r]] ?? b.quality[r],
-    };
-    reject(change, reason, detail);
+    reject(robotChangeOf(b, r, index.robotIds), reason, detail);
   }
 
   function applyBody(change: BodyChange): void {
