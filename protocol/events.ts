@@ -16,6 +16,12 @@ export type HandshakeAuth = {
   revision?: number;
 };
 
+/**
+ * Headers of GET /api/state/frame (the current state as one snapshot frame): what a client needs to resume the
+ * socket from it (HandshakeAuth's epoch and revision) and to check it belongs to the scene it loaded.
+ */
+export const STATE_HEADERS = { epoch: 'x-linetwin-epoch', revision: 'x-linetwin-revision', scene: 'x-linetwin-scene' } as const;
+
 export type Hello = {
   type: 'hello';
   /** What this client may do: viewer (default), presenter, admin. */

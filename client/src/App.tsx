@@ -190,6 +190,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
         return i === undefined || !live.hasState ? null : (stationStates[live.stationState[i]] ?? null);
       },
       earlySocket: () => connection.early,
+      earlyState: () => connection.earlyState,
       stationQuality: (id) => {
         const i = layout.index.station.get(id);
         return i === undefined || !live.hasState ? null : (qualities[live.stationQuality[i]] ?? null);

@@ -46,6 +46,8 @@ export type LinetwinTestHook = {
   stationQuality(id: string): string | null;
   /** Whether the live connection is the socket the shell opened before the app's code ran (net/socket.ts). */
   earlySocket(): boolean;
+  /** Whether the first state came from the shell's GET /api/state/frame rather than the socket (boot/early.ts). */
+  earlyState(): boolean;
   /** The newest playback:status from the server, null before the first. */
   playback(): PlaybackStatus | null;
   /** The colour (sRGB hex) in the station slab's instance colour buffer: what the GPU draws it with. */
@@ -92,6 +94,7 @@ type Providers = {
   stationState: LinetwinTestHook['stationState'];
   stationQuality: LinetwinTestHook['stationQuality'];
   earlySocket: LinetwinTestHook['earlySocket'];
+  earlyState: LinetwinTestHook['earlyState'];
   stationColor: LinetwinTestHook['stationColor'];
   bottleneckMarker: LinetwinTestHook['bottleneckMarker'];
   camera: LinetwinTestHook['camera'];
@@ -109,6 +112,7 @@ const none: Providers = {
   stationState: () => null,
   stationQuality: () => null,
   earlySocket: () => false,
+  earlyState: () => false,
   stationColor: () => null,
   bottleneckMarker: () => null,
   camera: () => null,
@@ -158,6 +162,7 @@ export function installTestHook(): void {
     stationState: (id) => providers.stationState(id),
     stationQuality: (id) => providers.stationQuality(id),
     earlySocket: () => providers.earlySocket(),
+    earlyState: () => providers.earlyState(),
     playback: () => (playback.status ? { ...playback.status } : null),
     stationColor: (id) => providers.stationColor(id),
     heatmap: () => ({ mode: useTwin.getState().heatmap, drawn: analyticsFeed.mode, heatVersion: analyticsFeed.heatVersion, feedVersion: analyticsFeed.version }),

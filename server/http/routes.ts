@@ -1,9 +1,10 @@
-/** REST beside Socket.IO: /api/scene, /api/state, /healthz; everything else is the built client. */
+/** REST beside Socket.IO: /api/scene, /api/state, /api/state/frame, /healthz; everything else is the built client. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hub } from '../hub/twin-hub.ts';
 import type { History } from '../hub/history.ts';
 import { computeMarkers, type Markers } from './markers.ts';
 import { httpFailure } from './http-error.ts';
+import { STATE_HEADERS } from '../../protocol/events.ts';
 
 export type HealthInfo = () => Record<string, unknown>;
 
@@ -47,6 +48,22 @@ export function createApiHandler(hub: Hub, health: HealthInfo, history: History 
         sendJson(res, 200, { ...past.snapshot(), time: t });
         return true;
       }
+      case '/api/state/frame': {
+        // The current state as the socket's snapshot frame (the same bytes; protocol/codec.ts): a page fetches it
+        // beside the scene and draws its first frame without waiting for the socket, which then resumes from
+        // this epoch and revision (HUB5) and sends only what changed since.
+        const frame = hub.snapshotFrame();
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': String(frame.byteLength),
+          'cache-control': 'no-store',
+          [STATE_HEADERS.epoch]: hub.epoch,
+          [STATE_HEADERS.revision]: String(hub.revision),
+          [STATE_HEADERS.scene]: hub.scene.id,
+        });
+        res.end(req.method === 'HEAD' ? undefined : frame);
+        return true;
+      }
       case '/api/markers': {
         if (!history || history.from === null || history.to === null) {
           sendJson(res, 200, { from: null, to: null, breakdowns: [] });
@@ -74,7 +91,7 @@ export function createApiHandler(hub: Hub, health: HealthInfo, history: History 
         sendJson(res, 200, health());
         return true;
       default:
-        sendJson(res, 404, { ...httpFailure('no-route', { path: p }), routes: ['/api/scene', '/api/state', '/api/markers', '/api/kpis', '/api/bottlenecks', '/api/stations/:id/timeline', '/api/bodies/:vin/route', '/healthz', '/metrics'] });
+        sendJson(res, 404, { ...httpFailure('no-route', { path: p }), routes: ['/api/scene', '/api/state', '/api/state/frame', '/api/markers', '/api/kpis', '/api/bottlenecks', '/api/stations/:id/timeline', '/api/bodies/:vin/route', '/healthz', '/metrics'] });
         return true;
     }
   };

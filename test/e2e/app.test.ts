@@ -26,24 +26,31 @@ type Hook = {
   reactCommits(): number;
   stationState(id: string): string | null;
   earlySocket(): boolean;
+  earlyState(): boolean;
 };
 
 let app: App;
 let url: string;
 /** Socket.IO connections the server saw while the first page loaded. */
 let connectionsAtLoad = 0;
+/** The handshake auth of the first page's connection. */
+let authAtLoad: Record<string, unknown> = {};
+let firstEpoch = '';
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   const hub = createHub({ scene });
+  firstEpoch = hub.epoch;
   // Slow simulated time so a station's state holds still while the test reads it.
   const source = createSimulatorSource(scene, { seed: 7, speed: 0.2, warmup: 1800 });
   app = createApp({ hub, sources: [source], staticDir: path.join(root, 'dist/client'), assetsDir: path.join(root, 'assets') });
   url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
   let connections = 0;
-  const count = () => connections++;
+  const count = (socket: { handshake: { auth: Record<string, unknown> } }) => {
+    if (connections++ === 0) authAtLoad = socket.handshake.auth;
+  };
   app.io.on('connection', count);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -85,6 +92,11 @@ describe('the twin in Chromium', () => {
     expect(await hook((h) => h.earlySocket())).toBe(true);
     expect(connectionsAtLoad).toBe(1);
     expect(await hook((h) => h.revision())).toBeGreaterThan(0);
+    // The first state came over HTTP with the scene (GET /api/state/frame), and the socket resumed from it: its
+    // handshake named that hub and revision, so the hub sent only what changed since.
+    expect(await hook((h) => h.earlyState())).toBe(true);
+    expect(authAtLoad.epoch).toBe(firstEpoch);
+    expect(Number.isInteger(authAtLoad.revision)).toBe(true);
   });
 
   it('[E2E2] the 3D canvas is not blank: many colours, and the plant draws', async () => {
@@ -173,6 +185,28 @@ describe('the twin in Chromium', () => {
       // Then the final look: the glTF models and the first KPI answer, with the panels up and the loading screen gone.
       await fresh.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 90_000 });
       expect(await fresh.locator('[data-testid="boot-screen"]').count()).toBe(0);
+      await expect.poll(() => fresh.getAttribute('[data-testid="connection-badge"]', 'data-status'), { timeout: 15_000 }).toBe('live');
+      expect(errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('[E2E6b] without the state over HTTP (the request fails), the first frame comes from the socket\'s snapshot', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    fresh.on('pageerror', (e) => errors.push(e.message));
+    await fresh.route('**/api/state/frame', (r) => r.abort('connectionrefused'));
+    try {
+      await fresh.goto(url);
+      await fresh.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.ready === true, undefined, { timeout: 90_000 });
+      const seen = await fresh.evaluate(() => {
+        const h = (window as unknown as { __linetwin: Hook }).__linetwin;
+        return { earlyState: h.earlyState(), earlySocket: h.earlySocket(), revision: h.revision() };
+      });
+      expect(seen.earlyState).toBe(false);
+      expect(seen.earlySocket).toBe(true);
+      expect(seen.revision).toBeGreaterThanOrEqual(0);
       await expect.poll(() => fresh.getAttribute('[data-testid="connection-badge"]', 'data-status'), { timeout: 15_000 }).toBe('live');
       expect(errors).toEqual([]);
     } finally {

@@ -1,14 +1,19 @@
 /**
  * The page's early socket (client/src/net/socket.ts) against a real server: what it hears before the app
  * takes it over is held and replayed in order, so nothing is lost; it is taken once; once the app has asked,
- * a late one is not opened; and a refused first connection reaches the app too. The client module runs in
- * Node here (socket.io-client works the same), with the window's timers.
+ * a late one is not opened; and a refused first connection reaches the app too. The state fetched over HTTP
+ * (GET /api/state/frame) is the hub's snapshot frame, and an early socket resuming from it gets only what
+ * changed since. The client modules run in Node here (socket.io-client works the same), with the window's timers.
  */
 import { createServer } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { createApp, type App } from '../../server/app.ts';
-import { readHeader } from '../../protocol/codec.ts';
+import { FrameType, readHeader } from '../../protocol/codec.ts';
+import { STATE_HEADERS } from '../../protocol/events.ts';
+import { stationStates } from '../../protocol/state.ts';
+import { FrameApplier } from '../../client/src/live/apply-frame.ts';
+import { LiveState } from '../../client/src/live/live-state.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 import { scriptedSource } from '../fixtures/scripted-source.ts';
 import { waitFor } from '../fixtures/client.ts';
@@ -123,5 +128,79 @@ describe('the early socket', () => {
     early!.release();
     expect(errors.length).toBeGreaterThanOrEqual(1);
     expect(early!.socket.connected).toBe(false);
+  });
+
+  it('[EARLY4] GET /api/state/frame is the hub\'s snapshot at the revision it names; an early socket resuming from it gets no snapshot, only the deltas after it', async () => {
+    const { hub, source, url } = await start();
+    await waitFor(() => hub.revision > 0, 'the first commit');
+    source.push({ type: 'station', id: 'S2', state: 'blocked', ts: T0 + 500 });
+    await waitFor(() => hub.snapshot().stations.S2.state === 'blocked', 'S2 blocked');
+
+    const res = await fetch(`${url}/api/state/frame`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const epoch = res.headers.get(STATE_HEADERS.epoch)!;
+    const revision = Number(res.headers.get(STATE_HEADERS.revision));
+    expect(epoch).toBe(hub.epoch);
+    expect(res.headers.get(STATE_HEADERS.scene)).toBe('tiny');
+    const frame = await res.arrayBuffer();
+    const header = readHeader(new Uint8Array(frame));
+    expect(header.type).toBe(FrameType.snapshot);
+    expect(header.revision).toBe(revision);
+    // HEAD: the same headers, no body.
+    const head = await fetch(`${url}/api/state/frame`, { method: 'HEAD' });
+    expect(head.headers.get(STATE_HEADERS.epoch)).toBe(epoch);
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+
+    // The page applies it as it would the socket's snapshot.
+    const scene = hub.scene;
+    const live = new LiveState(scene.stations.length, scene.robots.length);
+    const applier = new FrameApplier(live);
+    expect(applier.apply(frame)).toMatchObject({ kind: 'applied', type: 'snapshot', revision });
+    const stateOf = (id: string) => stationStates[live.stationState[scene.stations.findIndex((s) => s.id === id)]];
+    expect(stateOf('S1')).toBe('working');
+    expect(stateOf('S2')).toBe('blocked');
+
+    // Two changes while the socket is on its way; it resumes from the fetched revision.
+    source.push({ type: 'station', id: 'S1', state: 'down', ts: T0 + 1000 });
+    await waitFor(() => hub.revision > revision, 'a commit after the fetch');
+    const m = await freshModule();
+    m.openEarlySocket(url, () => ({ epoch, revision }));
+    await waitFor(() => apps[0].io.of('/').sockets.size === 1, 'the connection');
+    const auth = [...apps[0].io.of('/').sockets.values()][0].handshake.auth;
+    expect(auth).toMatchObject({ epoch, revision });
+    source.push({ type: 'station', id: 'S3', state: 'starved', ts: T0 + 2000 });
+    await waitFor(() => hub.snapshot().stations.S3.state === 'starved', 'S3 starved');
+    await new Promise((r) => setTimeout(r, 100));
+
+    const early = m.takeEarlySocket()!;
+    closers.push(() => early.socket.close());
+    const frames: Array<{ event: string; frame: Uint8Array }> = [];
+    const take = (event: string) => (f: ArrayBuffer | Uint8Array) => frames.push({ event, frame: new Uint8Array(f) });
+    early.socket.on('state:snapshot', take('snapshot'));
+    early.socket.on('state:delta', take('delta'));
+    early.release();
+    await waitFor(() => frames.length > 0 && readHeader(frames.at(-1)!.frame).revision === hub.revision, 'the newest revision');
+    expect(frames.map((f) => f.event)).not.toContain('snapshot');
+    expect(readHeader(frames[0].frame).baseRevision).toBe(revision);
+    for (const f of frames) expect(applier.apply(f.frame)).toMatchObject({ kind: 'applied', type: 'delta' });
+    expect(live.revision).toBe(hub.revision);
+    for (const s of scene.stations) expect(stateOf(s.id)).toBe(hub.snapshot().stations[s.id].state);
+  });
+
+  it('[EARLY5] a socket resuming from another hub\'s state (a server restarted after the fetch) gets a snapshot', async () => {
+    const { hub, url } = await start();
+    await waitFor(() => hub.revision > 0, 'the first commit');
+    const m = await freshModule();
+    m.openEarlySocket(url, () => ({ epoch: 'an-earlier-hub', revision: hub.revision }));
+    const early = m.takeEarlySocket()!;
+    closers.push(() => early.socket.close());
+    const events: string[] = [];
+    early.socket.on('state:snapshot', () => events.push('snapshot'));
+    early.socket.on('state:delta', () => events.push('delta'));
+    early.release();
+    await waitFor(() => events.length > 0, 'a frame');
+    expect(events[0]).toBe('snapshot');
   });
 });

@@ -13,6 +13,7 @@ import { i18n } from '../i18n/i18n.ts';
 import { playback } from './playback.ts';
 import { room } from './room.ts';
 import { firstContact, openSocket, takeEarlySocket, type Auth } from './socket.ts';
+import { takeEarlyState } from '../boot/early.ts';
 
 /** No frame for this long while connected: the data shown may be out of date. */
 export const STALE_AFTER_MS = 3000;
@@ -43,6 +44,8 @@ export type Connection = {
   readonly resyncs: number;
   /** The socket is the one the shell opened early (net/socket.ts), not one opened here. */
   readonly early: boolean;
+  /** The first state came from the shell's GET /api/state/frame (boot/early.ts), not from the socket. */
+  readonly earlyState: boolean;
 };
 
 export function connect(live: LiveState, options: ConnectionOptions): Connection {
@@ -243,6 +246,19 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     },
   });
 
+  // The state the shell fetched over HTTP (if it is in already): the first frame can be drawn with it now. It goes
+  // in before the socket's held events, which continue from it (the early socket resumed from its revision) or
+  // replace it (a snapshot); a hub restarted in between says so in its hello, and the state is dropped then.
+  const fetched = options.url ? null : takeEarlyState();
+  let earlyState = false;
+  if (fetched && fetched.sceneId === options.sceneId) {
+    const outcome = applier.apply(fetched.frame);
+    if (outcome.kind === 'applied') {
+      live.epoch = fetched.epoch;
+      earlyState = true;
+    }
+  }
+
   early?.release();
 
   return {
@@ -256,6 +272,7 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
       socket.disconnect();
     },
     early: early !== null,
+    earlyState,
     get resyncs() {
       return resyncs;
     },

@@ -41,13 +41,26 @@ let early: Held | null = null;
 /** The app has asked for the early socket: one that would open after that (its chunk came late) is not wanted. */
 let asked = false;
 
+/** Where an early socket can resume from: the state the page fetched over HTTP, once it has arrived. */
+export type ResumePoint = () => { epoch: string; revision: number } | null;
+
 /**
  * Opens the page's socket now (to `url`, default the page's own origin) and holds what it receives until the app
- * takes it. Once per page, before the app connects.
+ * takes it. Once per page, before the app connects. With `resumeFrom`, the handshake (sent once the connection
+ * is open) asks to resume from the state the page already has, so the hub sends only what changed since.
  */
-export function openEarlySocket(url?: string): void {
+export function openEarlySocket(url?: string, resumeFrom?: ResumePoint): void {
   if (early || asked) return;
-  const socket = openSocket(firstContact, url);
+  const auth: Auth = (cb) =>
+    firstContact((data) => {
+      const from = resumeFrom?.();
+      if (from) {
+        data.epoch = from.epoch;
+        data.revision = from.revision;
+      }
+      cb(data);
+    });
+  const socket = openSocket(auth, url);
   const emitter = socket as unknown as { on(event: string, l: Listener): void; off(event: string, l: Listener): void };
   const events: Held['events'] = [];
   const hold = (event: string, ...args: unknown[]) => {
