@@ -191,6 +191,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
       },
       earlySocket: () => connection.early,
       earlyState: () => connection.earlyState,
+      connectedAt: () => connection.firstConnectedAt,
       stationQuality: (id) => {
         const i = layout.index.station.get(id);
         return i === undefined || !live.hasState ? null : (qualities[live.stationQuality[i]] ?? null);

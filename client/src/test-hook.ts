@@ -48,6 +48,8 @@ export type LinetwinTestHook = {
   earlySocket(): boolean;
   /** Whether the first state came from the shell's GET /api/state/frame rather than the socket (boot/early.ts). */
   earlyState(): boolean;
+  /** When the live socket first connected (the page's clock, like readyAt), null before. */
+  connectedAt(): number | null;
   /** The newest playback:status from the server, null before the first. */
   playback(): PlaybackStatus | null;
   /** The colour (sRGB hex) in the station slab's instance colour buffer: what the GPU draws it with. */
@@ -95,6 +97,7 @@ type Providers = {
   stationQuality: LinetwinTestHook['stationQuality'];
   earlySocket: LinetwinTestHook['earlySocket'];
   earlyState: LinetwinTestHook['earlyState'];
+  connectedAt: LinetwinTestHook['connectedAt'];
   stationColor: LinetwinTestHook['stationColor'];
   bottleneckMarker: LinetwinTestHook['bottleneckMarker'];
   camera: LinetwinTestHook['camera'];
@@ -113,6 +116,7 @@ const none: Providers = {
   stationQuality: () => null,
   earlySocket: () => false,
   earlyState: () => false,
+  connectedAt: () => null,
   stationColor: () => null,
   bottleneckMarker: () => null,
   camera: () => null,
@@ -163,6 +167,7 @@ export function installTestHook(): void {
     stationQuality: (id) => providers.stationQuality(id),
     earlySocket: () => providers.earlySocket(),
     earlyState: () => providers.earlyState(),
+    connectedAt: () => providers.connectedAt(),
     playback: () => (playback.status ? { ...playback.status } : null),
     stationColor: (id) => providers.stationColor(id),
     heatmap: () => ({ mode: useTwin.getState().heatmap, drawn: analyticsFeed.mode, heatVersion: analyticsFeed.heatVersion, feedVersion: analyticsFeed.version }),

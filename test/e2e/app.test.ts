@@ -27,6 +27,8 @@ type Hook = {
   stationState(id: string): string | null;
   earlySocket(): boolean;
   earlyState(): boolean;
+  connectedAt(): number | null;
+  readyAt: number | null;
 };
 
 let app: App;
@@ -86,17 +88,19 @@ describe('the twin in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('[E2E1b] one connection per page, opened by the shell before the app\'s code ran and taken over by the app', async () => {
-    // The shell opens the socket while three.js and the app load; the app takes it with what it received (the
-    // hello and the first snapshot) instead of opening a second one.
-    expect(await hook((h) => h.earlySocket())).toBe(true);
-    expect(connectionsAtLoad).toBe(1);
-    expect(await hook((h) => h.revision())).toBeGreaterThan(0);
-    // The first state came over HTTP with the scene (GET /api/state/frame), and the socket resumed from it: its
-    // handshake named that hub and revision, so the hub sent only what changed since.
+  it('[E2E1b] one connection per page; the first frame is drawn from the state fetched with the scene, and the socket then resumes from it', async () => {
+    // The shell fetches the current state over HTTP (GET /api/state/frame) beside the scene; the plant is drawn
+    // from it, and only then does the socket connect, its handshake naming that hub and revision, so the hub sends
+    // only what changed since. The shell opens no socket of its own then.
     expect(await hook((h) => h.earlyState())).toBe(true);
+    expect(await hook((h) => h.earlySocket())).toBe(false);
+    expect(connectionsAtLoad).toBe(1);
     expect(authAtLoad.epoch).toBe(firstEpoch);
     expect(Number.isInteger(authAtLoad.revision)).toBe(true);
+    const at = await hook((h) => ({ ready: h.readyAt, connected: h.connectedAt() }));
+    expect(at.ready).not.toBeNull();
+    expect(at.connected).toBeGreaterThan(at.ready!);
+    expect(await hook((h) => h.revision())).toBeGreaterThan(0);
   });
 
   it('[E2E2] the 3D canvas is not blank: many colours, and the plant draws', async () => {
@@ -192,7 +196,7 @@ describe('the twin in Chromium', () => {
     }
   });
 
-  it('[E2E6b] without the state over HTTP (the request fails), the first frame comes from the socket\'s snapshot', async () => {
+  it('[E2E6b] without the state over HTTP (the request fails), the shell opens the socket early and the first frame comes from its snapshot', async () => {
     const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     fresh.on('pageerror', (e) => errors.push(e.message));

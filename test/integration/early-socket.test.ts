@@ -2,15 +2,16 @@
  * The page's early socket (client/src/net/socket.ts) against a real server: what it hears before the app
  * takes it over is held and replayed in order, so nothing is lost; it is taken once; once the app has asked,
  * a late one is not opened; and a refused first connection reaches the app too. The state fetched over HTTP
- * (GET /api/state/frame) is the hub's snapshot frame, and an early socket resuming from it gets only what
- * changed since. The client modules run in Node here (socket.io-client works the same), with the window's timers.
+ * (GET /api/state/frame) is the hub's snapshot frame, and the page's socket resuming from it (opened with
+ * autoConnect off, connected when the plant is drawn) gets only what changed since. The client modules run in
+ * Node here (socket.io-client works the same), with the window's timers.
  */
 import { createServer } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { createApp, type App } from '../../server/app.ts';
 import { FrameType, readHeader } from '../../protocol/codec.ts';
-import { STATE_HEADERS } from '../../protocol/events.ts';
+import { PROTOCOL_VERSION, STATE_HEADERS } from '../../protocol/events.ts';
 import { stationStates } from '../../protocol/state.ts';
 import { FrameApplier } from '../../client/src/live/apply-frame.ts';
 import { LiveState } from '../../client/src/live/live-state.ts';
@@ -130,7 +131,7 @@ describe('the early socket', () => {
     expect(early!.socket.connected).toBe(false);
   });
 
-  it('[EARLY4] GET /api/state/frame is the hub\'s snapshot at the revision it names; an early socket resuming from it gets no snapshot, only the deltas after it', async () => {
+  it('[EARLY4] GET /api/state/frame is the hub\'s snapshot at the revision it names; the page\'s socket resuming from it gets no snapshot, only the deltas after it', async () => {
     const { hub, source, url } = await start();
     await waitFor(() => hub.revision > 0, 'the first commit');
     source.push({ type: 'station', id: 'S2', state: 'blocked', ts: T0 + 500 });
@@ -166,21 +167,21 @@ describe('the early socket', () => {
     source.push({ type: 'station', id: 'S1', state: 'down', ts: T0 + 1000 });
     await waitFor(() => hub.revision > revision, 'a commit after the fetch');
     const m = await freshModule();
-    m.openEarlySocket(url, () => ({ epoch, revision }));
+    // As connection.ts opens it: not connected until told (the plant is drawn), then resuming from the state held.
+    const socket = m.openSocket((cb) => cb({ protocolVersion: PROTOCOL_VERSION, epoch, revision }), url, { autoConnect: false });
+    closers.push(() => socket.close());
+    const frames: Array<{ event: string; frame: Uint8Array }> = [];
+    const take = (event: string) => (f: ArrayBuffer | Uint8Array) => frames.push({ event, frame: new Uint8Array(f) });
+    socket.on('state:snapshot', take('snapshot'));
+    socket.on('state:delta', take('delta'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(apps[0].io.of('/').sockets.size).toBe(0);
+    socket.connect();
     await waitFor(() => apps[0].io.of('/').sockets.size === 1, 'the connection');
     const auth = [...apps[0].io.of('/').sockets.values()][0].handshake.auth;
     expect(auth).toMatchObject({ epoch, revision });
     source.push({ type: 'station', id: 'S3', state: 'starved', ts: T0 + 2000 });
     await waitFor(() => hub.snapshot().stations.S3.state === 'starved', 'S3 starved');
-    await new Promise((r) => setTimeout(r, 100));
-
-    const early = m.takeEarlySocket()!;
-    closers.push(() => early.socket.close());
-    const frames: Array<{ event: string; frame: Uint8Array }> = [];
-    const take = (event: string) => (f: ArrayBuffer | Uint8Array) => frames.push({ event, frame: new Uint8Array(f) });
-    early.socket.on('state:snapshot', take('snapshot'));
-    early.socket.on('state:delta', take('delta'));
-    early.release();
     await waitFor(() => frames.length > 0 && readHeader(frames.at(-1)!.frame).revision === hub.revision, 'the newest revision');
     expect(frames.map((f) => f.event)).not.toContain('snapshot');
     expect(readHeader(frames[0].frame).baseRevision).toBe(revision);
@@ -193,13 +194,11 @@ describe('the early socket', () => {
     const { hub, url } = await start();
     await waitFor(() => hub.revision > 0, 'the first commit');
     const m = await freshModule();
-    m.openEarlySocket(url, () => ({ epoch: 'an-earlier-hub', revision: hub.revision }));
-    const early = m.takeEarlySocket()!;
-    closers.push(() => early.socket.close());
+    const socket = m.openSocket((cb) => cb({ protocolVersion: PROTOCOL_VERSION, epoch: 'an-earlier-hub', revision: hub.revision }), url);
+    closers.push(() => socket.close());
     const events: string[] = [];
-    early.socket.on('state:snapshot', () => events.push('snapshot'));
-    early.socket.on('state:delta', () => events.push('delta'));
-    early.release();
+    socket.on('state:snapshot', () => events.push('snapshot'));
+    socket.on('state:delta', () => events.push('delta'));
     await waitFor(() => events.length > 0, 'a frame');
     expect(events[0]).toBe('snapshot');
   });

@@ -8,7 +8,7 @@
 import { PROTOCOL_VERSION, type CommandResult, type Hello, type RoomResult } from '../../../protocol/events.ts';
 import { FrameApplier } from '../live/apply-frame.ts';
 import type { LiveState } from '../live/live-state.ts';
-import { useTwin, type ConnectionStatus } from '../store/store.ts';
+import { useTwin, whenViewDrawn, type ConnectionStatus } from '../store/store.ts';
 import { i18n } from '../i18n/i18n.ts';
 import { playback } from './playback.ts';
 import { room } from './room.ts';
@@ -23,6 +23,8 @@ const RESYNC_RETRY_MS = 2000;
 const ACK_EVERY_MS = 100;
 /** While the handshake keeps failing, the server's protocol version is looked up at most this often. */
 const VERSION_CHECK_MS = 10_000;
+/** With the state fetched over HTTP, the socket connects when the plant is drawn, or after this long at the latest. */
+const CONNECT_AT_LATEST_MS = 1500;
 /** A playback command unanswered for this long is reported as failed. */
 const COMMAND_TIMEOUT_MS = 5000;
 
@@ -46,6 +48,8 @@ export type Connection = {
   readonly early: boolean;
   /** The first state came from the shell's GET /api/state/frame (boot/early.ts), not from the socket. */
   readonly earlyState: boolean;
+  /** When the socket first connected (the page's clock), null before. */
+  readonly firstConnectedAt: number | null;
 };
 
 export function connect(live: LiveState, options: ConnectionOptions): Connection {
@@ -53,6 +57,7 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   let status: ConnectionStatus = 'connecting';
   let everConnected = false;
   let connectedAt = 0;
+  let firstConnectedAt: number | null = null;
   let resyncAskedAt = -Infinity;
   let resyncs = 0;
   /** A connection attempt failed or dropped: from then on, the server's protocol version is worth checking. */
@@ -82,11 +87,37 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
       cb(data);
     });
 
-  // The socket the shell opened while this code was loading (its handshake and first snapshot are likely in
-  // already: they are replayed below, once every listener is on), or a new one.
+  // The state the shell fetched over HTTP, if it is in: the first frame is drawn from it, and the socket resumes
+  // from it (its handshake names this epoch and revision, so the hub sends only what changed since; a hub
+  // restarted meanwhile says so in its hello and sends a snapshot).
+  const fetched = options.url ? null : takeEarlyState();
+  let earlyState = false;
+  if (fetched && fetched.sceneId === options.sceneId && applier.apply(fetched.frame).kind === 'applied') {
+    live.epoch = fetched.epoch;
+    earlyState = true;
+  }
+
+  // With that state, the socket connects once the plant is drawn: its handshake (three round trips, and work on
+  // both sides) then does not compete with the page's start. Without it, the socket the shell opened early (its
+  // handshake and first snapshot are likely in already: they are replayed below, once every listener is on), or a
+  // new one at once.
   const early = options.url ? null : takeEarlySocket();
-  const socket = early?.socket ?? openSocket(auth, options.url);
+  const deferred = earlyState && !early;
+  const socket = early?.socket ?? openSocket(auth, options.url, { autoConnect: !deferred });
   if (early) socket.auth = auth;
+  let connectTimer = 0;
+  if (deferred) {
+    let started = false;
+    const start = () => {
+      if (started || closed) return;
+      started = true;
+      window.clearTimeout(connectTimer);
+      socket.connect();
+    };
+    void whenViewDrawn().then(start);
+    // A view that cannot draw (no WebGL, a hidden tab) must not keep the page off the live stream.
+    connectTimer = window.setTimeout(start, CONNECT_AT_LATEST_MS);
+  }
 
   const askResync = () => {
     const now = performance.now();
@@ -150,6 +181,7 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
   socket.on('connect', () => {
     everConnected = true;
     connectedAt = performance.now();
+    firstConnectedAt ??= connectedAt;
     resyncAskedAt = -Infinity;
     // Resumed with the state held: the hub sends only what changed, maybe nothing yet.
     if (live.hasState) setStatus('live');
@@ -246,19 +278,6 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
     },
   });
 
-  // The state the shell fetched over HTTP (if it is in already): the first frame can be drawn with it now. It goes
-  // in before the socket's held events, which continue from it (the early socket resumed from its revision) or
-  // replace it (a snapshot); a hub restarted in between says so in its hello, and the state is dropped then.
-  const fetched = options.url ? null : takeEarlyState();
-  let earlyState = false;
-  if (fetched && fetched.sceneId === options.sceneId) {
-    const outcome = applier.apply(fetched.frame);
-    if (outcome.kind === 'applied') {
-      live.epoch = fetched.epoch;
-      earlyState = true;
-    }
-  }
-
   early?.release();
 
   return {
@@ -267,12 +286,16 @@ export function connect(live: LiveState, options: ConnectionOptions): Connection
       detach();
       detachRoom();
       window.clearInterval(watchdog);
+      window.clearTimeout(connectTimer);
       window.clearTimeout(ackTimer);
       socket.removeAllListeners();
       socket.disconnect();
     },
     early: early !== null,
     earlyState,
+    get firstConnectedAt() {
+      return firstConnectedAt;
+    },
     get resyncs() {
       return resyncs;
     },

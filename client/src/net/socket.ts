@@ -1,8 +1,9 @@
 /**
- * The page's Socket.IO socket, opened as early as the page can. The shell (boot/early.ts) opens it while the
- * app's code is still arriving and being evaluated (three.js and the rest: a few hundred milliseconds on a slow
- * machine), so the handshake and the first snapshot are in by the time the app connects. What the socket
- * receives until then is held, in order, and handed over with the socket (connection.ts takes it).
+ * The page's Socket.IO socket. Normally the app opens it once the plant is drawn from the state the shell fetched
+ * over HTTP (boot/early.ts), resuming from that state. When that state could not be fetched, the shell opens it
+ * early instead, while the app's code is still arriving and being evaluated (three.js and the rest: a few hundred
+ * milliseconds on a slow machine), so the handshake and the first snapshot are in by the time the app connects.
+ * What an early socket receives until then is held, in order, and handed over with it (connection.ts takes it).
  */
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type HandshakeAuth, type ServerToClientEvents } from '../../../protocol/events.ts';
@@ -16,9 +17,10 @@ export type Auth = (cb: (data: HandshakeData) => void) => void;
 /** An early socket the app has not taken by then is closed (the app failed to load): nothing is held for ever. */
 const HOLD_AT_MOST_MS = 15_000;
 
-export function openSocket(auth: Auth, url?: string): TwinSocket {
+/** A socket to `url` (default: the page's origin); with `autoConnect: false` it waits for `connect()`. */
+export function openSocket(auth: Auth, url?: string, { autoConnect = true } = {}): TwinSocket {
   // WebSocket first (no long-polling handshake before the first frame); polling where a proxy refuses it.
-  const options = { auth, parser: wireParser, transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelay: 500, reconnectionDelayMax: 4000 };
+  const options = { auth, autoConnect, parser: wireParser, transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelay: 500, reconnectionDelayMax: 4000 };
   return url ? io(url, options) : io(options);
 }
 
@@ -41,26 +43,13 @@ let early: Held | null = null;
 /** The app has asked for the early socket: one that would open after that (its chunk came late) is not wanted. */
 let asked = false;
 
-/** Where an early socket can resume from: the state the page fetched over HTTP, once it has arrived. */
-export type ResumePoint = () => { epoch: string; revision: number } | null;
-
 /**
  * Opens the page's socket now (to `url`, default the page's own origin) and holds what it receives until the app
- * takes it. Once per page, before the app connects. With `resumeFrom`, the handshake (sent once the connection
- * is open) asks to resume from the state the page already has, so the hub sends only what changed since.
+ * takes it. Once per page, before the app connects.
  */
-export function openEarlySocket(url?: string, resumeFrom?: ResumePoint): void {
+export function openEarlySocket(url?: string): void {
   if (early || asked) return;
-  const auth: Auth = (cb) =>
-    firstContact((data) => {
-      const from = resumeFrom?.();
-      if (from) {
-        data.epoch = from.epoch;
-        data.revision = from.revision;
-      }
-      cb(data);
-    });
-  const socket = openSocket(auth, url);
+  const socket = openSocket(firstContact, url);
   const emitter = socket as unknown as { on(event: string, l: Listener): void; off(event: string, l: Listener): void };
   const events: Held['events'] = [];
   const hold = (event: string, ...args: unknown[]) => {
