@@ -118,7 +118,15 @@ export class FrameWriter {
     const v = this.view;
     v.setFloat64(p, t.ts[i], true);
     p += 8;
-    for (let j = 0, o = i * 6; j < 6; j++, p += 4) v.setFloat32(p, t.joints[o + j], true);
+    const joints = t.joints;
+    const o = i * 6;
+    // Unrolled, the column read once: the hub writes a row per robot per tick.
+    v.setFloat32(p, joints[o], true);
+    v.setFloat32(p + 4, joints[o + 1], true);
+    v.setFloat32(p + 8, joints[o + 2], true);
+    v.setFloat32(p + 12, joints[o + 3], true);
+    v.setFloat32(p + 16, joints[o + 4], true);
+    v.setFloat32(p + 20, joints[o + 5], true);
   }
 
   bodyRow(slot: number, t: BodyColumns): void {

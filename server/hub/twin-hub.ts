@@ -29,6 +29,14 @@ import {
 import { BodyTable, RobotTable, StationTable } from './entity-tables.ts';
 import { IndexList } from './index-list.ts';
 
+/**
+ * The robot joint copies below are written out for six joints: unrolled, with the columns read once, intake and
+ * commit took a quarter less time than with loops over JOINT_COUNT (48 to 36 µs a tick at scale 10). Another
+ * joint count fails to compile here.
+ */
+const SIX_JOINTS: 6 = JOINT_COUNT;
+void SIX_JOINTS;
+
 export const rejectReasons = ['unknown-id', 'invalid-value'] as const;
 export type RejectReason = (typeof rejectReasons)[number];
 
@@ -187,7 +195,7 @@ export function createHub(options: HubOptions) {
     const { index, state, quality, tool, ts, joints } = b;
     const count = b.count;
     stats.changesIn += count;
-    rows: for (let r = 0; r < count; r++) {
+    for (let r = 0; r < count; r++) {
       const i = index[r];
       const s = state[r];
       const t = ts[r];
@@ -209,19 +217,27 @@ export function createHub(options: HubOptions) {
         rejectSample(b, r, 'invalid-value', `unknown quality code ${qc}`);
         continue;
       }
-      for (let k = 0; k < JOINT_COUNT; k++) {
-        // x - x is 0 for a finite x and NaN for NaN or ±Infinity.
-        if (joints[q + k] - joints[q + k] !== 0) {
-          rejectSample(b, r, 'invalid-value', `joint ${k + 1} is not a finite number`);
-          continue rows;
-        }
+      const j0 = joints[q], j1 = joints[q + 1], j2 = joints[q + 2], j3 = joints[q + 3], j4 = joints[q + 4], j5 = joints[q + 5];
+      // x - x is 0 for a finite x and NaN for NaN or ±Infinity; so is a sum of float32s, finite only if each is.
+      const sum = j0 + j1 + j2 + j3 + j4 + j5;
+      if (sum - sum !== 0) {
+        let k = 0;
+        while (joints[q + k] - joints[q + k] === 0) k++;
+        rejectSample(b, r, 'invalid-value', `joint ${k + 1} is not a finite number`);
+        continue;
       }
       if (pRobotState[i] === NO_PENDING) pendingRobots.push(i);
       pRobotState[i] = s;
       pRobotQuality[i] = qc;
       pRobotTool[i] = tool[r] === 1 ? 1 : 0;
       pRobotTs[i] = t;
-      for (let k = 0, o = i * JOINT_COUNT; k < JOINT_COUNT; k++) pRobotJoints[o + k] = joints[q + k];
+      const o = i * JOINT_COUNT;
+      pRobotJoints[o] = j0;
+      pRobotJoints[o + 1] = j1;
+      pRobotJoints[o + 2] = j2;
+      pRobotJoints[o + 3] = j3;
+      pRobotJoints[o + 4] = j4;
+      pRobotJoints[o + 5] = j5;
       if (t > pendingTime) pendingTime = t;
     }
   }
@@ -433,13 +449,20 @@ export function createHub(options: HubOptions) {
       if (collect) infoStations.push(i);
     }
     pendingStations.clear();
+    const committedJoints = robots.joints;
     for (let k = 0; k < pendingRobots.length; k++) {
       const i = pendingRobots.at(k);
       robots.state[i] = pRobotState[i];
       robots.quality[i] = pRobotQuality[i];
       robots.tool[i] = pRobotTool[i];
       robots.ts[i] = pRobotTs[i];
-      for (let k = 0; k < JOINT_COUNT; k++) robots.joints[i * JOINT_COUNT + k] = pRobotJoints[i * JOINT_COUNT + k];
+      const o = i * JOINT_COUNT;
+      committedJoints[o] = pRobotJoints[o];
+      committedJoints[o + 1] = pRobotJoints[o + 1];
+      committedJoints[o + 2] = pRobotJoints[o + 2];
+      committedJoints[o + 3] = pRobotJoints[o + 3];
+      committedJoints[o + 4] = pRobotJoints[o + 4];
+      committedJoints[o + 5] = pRobotJoints[o + 5];
       robots.rev[i] = rev;
       pRobotState[i] = NO_PENDING;
       writeRobot(i);
