@@ -107,6 +107,54 @@ describe('history and seek', () => {
     expect(history.deltaCount).toBe(25);
     expect(history.stateAt(5000).hub.snapshot().robots.R1.joints[0]).toBeCloseTo(1, 5);
   });
+
+  it('[TT4b] in buckets of 1 s: the state at each recorded time is the live state then, and every body that left is recorded leaving at its own time', () => {
+    const ticks = fc
+      .array(fc.tuple(fc.integer({ min: 50, max: 700 }), fc.nat()), { minLength: 5, maxLength: 80 })
+      .chain((steps) => {
+        let t = 1_000_000;
+        const times = steps.map(([dt]) => (t += dt));
+        return fc.tuple(...times.map((time) => fc.tuple(fc.constant(time), fc.array(changeAt(time), { minLength: 1, maxLength: 6 }))));
+      });
+    fc.assert(
+      fc.property(ticks, (timeline) => {
+        const hub = createHub({ scene, epoch: 'e' });
+        const history = new History({ scene, keyframeIntervalMs: 5000, retentionMs: Infinity });
+        recordHubHistory(hub, history, 1000);
+        const truth: Array<[number, StateSnapshot]> = [[hub.time, hub.snapshot()]];
+        const left: Array<{ id: string; ts: number }> = [];
+        hub.onCommit((c) => left.push(...c.removed.map((r) => ({ id: r.id, ts: r.ts }))));
+        for (const [time, changes] of timeline as Array<[number, Change[]]>) {
+          for (const c of changes) hub.sink.apply(c);
+          hub.sink.time?.(time);
+          hub.tick();
+          truth.push([hub.time, hub.snapshot()]);
+        }
+        const truthAt = (t: number) => {
+          let want = truth[0][1];
+          for (const [time, snap] of truth) if (time <= t) want = snap;
+          return want;
+        };
+        const start = history.stateAt(history.from!);
+        const recordedAt = [history.from!];
+        const recordedLeft: Array<{ id: string; ts: number }> = [];
+        history.forEachDelta(start.next, Infinity, (entry) => {
+          recordedAt.push(entry.time);
+          for (const c of start.reader.read(entry.frame).changes) if (c.type === 'body-remove') recordedLeft.push({ id: c.id, ts: c.ts });
+          expect(content(history.stateAt(entry.time).hub.snapshot())).toEqual(content(truthAt(entry.time)));
+        });
+        // A body that came and went inside one bucket was never recorded, so neither is its leaving; every other
+        // departure is, at its own time (a departure closes its bucket).
+        const shown = left.filter((r) => {
+          const before = recordedAt.filter((t) => t < r.ts).at(-1);
+          return before !== undefined && truthAt(before).bodies[r.id] !== undefined;
+        });
+        const byTime = (x: { id: string; ts: number }, y: { id: string; ts: number }) => x.ts - y.ts || x.id.localeCompare(y.id);
+        expect(recordedLeft.sort(byTime)).toEqual(shown.sort(byTime));
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
 
 describe('playback session', () => {
