@@ -249,7 +249,10 @@ export class StationTimelines implements PeriodSource {
         seenPlace = grown;
         seenId = seenId.concat(new Array(grown.length - seenId.length).fill(null));
       }
-      for (const slot of c.bodies) {
+      // Index loops: the lists are typed-array views, which for…of walks about three times slower.
+      const changedBodies = c.bodies;
+      for (let k = 0; k < changedBodies.length; k++) {
+        const slot = changedBodies[k];
         const id = bodies.ids[slot];
         if (id === null || id === undefined) continue;
         const kind = bodies.locKind[slot];
@@ -263,7 +266,9 @@ export class StationTimelines implements PeriodSource {
           : { kind: 'none' };
         this.apply({ type: 'body', id, model: bodyModels[bodies.model[slot]], color: bodies.colors[slot] ?? null, location, ts: bodies.ts[slot] });
       }
-      for (const i of c.stations) {
+      const changedStations = c.stations;
+      for (let k = 0; k < changedStations.length; k++) {
+        const i = changedStations[k];
         const job = stations.job[i];
         this.apply({ type: 'station', id: stationIds[i], state: stationStates[stations.state[i]], ts: stations.ts[i], job: job >= 0 ? (bodies.ids[job] ?? null) : null });
       }

@@ -421,7 +421,9 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
     out.int(Math.round(r.ts));
     out.byte(CLOSE);
   }
-  for (const s of c.bodies) {
+  const listedBodies = c.bodies;
+  for (let n = 0; n < listedBodies.length; n++) {
+    const s = listedBodies[n];
     sep();
     // Everything up to the location's value, one piece per body, remade when its id, model or colour changes.
     const id = bodies.ids[s] ?? '';
@@ -446,7 +448,9 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
     out.bytes(qualityField[bodies.quality[s]]);
     out.byte(CLOSE);
   }
-  for (const i of c.stations) {
+  const listedStations = c.stations;
+  for (let n = 0; n < listedStations.length; n++) {
+    const i = listedStations[n];
     sep();
     out.bytes(C.stationHead);
     out.bytes(q.stations[i]);
@@ -462,7 +466,9 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
     out.byte(CLOSE);
   }
   const j = robots.joints;
-  for (const i of c.robots) {
+  const listedRobots = c.robots;
+  for (let n = 0; n < listedRobots.length; n++) {
+    const i = listedRobots[n];
     // The bulk of every line: written in place, one room check per record.
     const head = q.robotHeads[i * robotStates.length + robots.state[i]];
     const quality = qualityField[robots.quality[i]];
