@@ -20,14 +20,14 @@ const changeAt = (ts: number): fc.Arbitrary<Change> =>
     fc.record({ type: fc.constant('body-remove' as const), id: fc.constantFrom('B1', 'B2', 'B3'), ts: fc.constant(ts) }),
   );
 
-/** Random ticks at increasing times: [time, changes][]. */
-const timeline = fc
-  .array(fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.nat()), { minLength: 1, maxLength: 60 })
-  .chain((steps) => {
+/** Random ticks at increasing times, `gap` ms apart: [time, changes][]. */
+const ticksOf = (gap: { min: number; max: number }, length: { minLength: number; maxLength: number }) =>
+  fc.array(fc.integer(gap), length).chain((gaps) => {
     let t = 1_000_000;
-    const times = steps.map(([dt]) => (t += dt));
+    const times = gaps.map((dt) => (t += dt));
     return fc.tuple(...times.map((time) => fc.tuple(fc.constant(time), fc.array(changeAt(time), { minLength: 1, maxLength: 6 }))));
   });
+const timeline = ticksOf({ min: 1, max: 3000 }, { minLength: 1, maxLength: 60 });
 
 function recorded(ticks: Array<[number, Change[]]>, keyframeIntervalMs: number) {
   const hub = createHub({ scene, epoch: 'e' });
@@ -109,13 +109,7 @@ describe('history and seek', () => {
   });
 
   it('[TT4b] in buckets of 1 s: the state at each recorded time is the live state then, and every body that left is recorded leaving at its own time', () => {
-    const ticks = fc
-      .array(fc.tuple(fc.integer({ min: 50, max: 700 }), fc.nat()), { minLength: 5, maxLength: 80 })
-      .chain((steps) => {
-        let t = 1_000_000;
-        const times = steps.map(([dt]) => (t += dt));
-        return fc.tuple(...times.map((time) => fc.tuple(fc.constant(time), fc.array(changeAt(time), { minLength: 1, maxLength: 6 }))));
-      });
+    const ticks = ticksOf({ min: 50, max: 700 }, { minLength: 5, maxLength: 80 });
     fc.assert(
       fc.property(ticks, (timeline) => {
         const hub = createHub({ scene, epoch: 'e' });
