@@ -4,7 +4,7 @@
  * The same shape is used by recordings and by the MQTT mapping.
  */
 import { grownCopy } from './typed-arrays.ts';
-import { JOINT_COUNT, qualities, qualityCode, robotStates, type BodyLocation, type BodyModel, type Quality, type RobotState, type StationState } from './state.ts';
+import { JOINT_COUNT, qualities, setJoints, qualityCode, robotStates, type BodyLocation, type BodyModel, type Quality, type RobotState, type StationState } from './state.ts';
 
 export type StationChange = {
   type: 'station';
@@ -81,14 +81,7 @@ export class RobotSampleBatch implements RobotSamples {
     this.quality[r] = quality;
     this.tool[r] = tool ? 1 : 0;
     this.ts[r] = ts;
-    const j = this.joints;
-    const o = r * JOINT_COUNT;
-    j[o] = a;
-    j[o + 1] = b;
-    j[o + 2] = c;
-    j[o + 3] = d;
-    j[o + 4] = e;
-    j[o + 5] = f;
+    setJoints(this.joints, r * JOINT_COUNT, a, b, c, d, e, f);
   }
 
   clear(): void {

@@ -4,7 +4,7 @@
  * hub's order), so writeChangesLine writes from the mirror exactly the line it would write from the hub.
  */
 import { decodeFrame, FrameType, type FrameVisitor } from '../../protocol/codec.ts';
-import { JOINT_COUNT } from '../../protocol/state.ts';
+import { JOINT_COUNT, setJoints } from '../../protocol/state.ts';
 import { BodyTable, RobotTable, StationTable } from '../hub/entity-tables.ts';
 import type { CommitInfo } from '../hub/twin-hub.ts';
 import type { LineSource } from './changes-line.ts';
@@ -53,14 +53,7 @@ export class FrameMirror implements LineSource, FrameVisitor {
     t.quality[index] = quality;
     t.tool[index] = tool ? 1 : 0;
     t.ts[index] = ts;
-    const j = t.joints;
-    const o = index * JOINT_COUNT;
-    j[o] = j0;
-    j[o + 1] = j1;
-    j[o + 2] = j2;
-    j[o + 3] = j3;
-    j[o + 4] = j4;
-    j[o + 5] = j5;
+    setJoints(t.joints, index * JOINT_COUNT, j0, j1, j2, j3, j4, j5);
     this.info.robots.push(index);
   }
 
