@@ -234,32 +234,17 @@ export class StationTimelines implements PeriodSource {
     const { stations, bodies } = hub.tables;
     const { stationIds, conveyorIds } = hub.index;
     // A body on a conveyor reports its progress every tick; for the timelines and routes only a change of
-    // place matters. The place last passed on, per body slot, lets those reports be skipped unread.
-    let seenId: Array<string | null> = [];
-    let seenPlace = new Int32Array(0);
+    // place matters, and the commit lists those bodies apart (`placed`). Before the timelines begin, every
+    // body the commit changed counts.
     const off = hub.onCommit((c) => {
-      for (const r of c.removed) {
-        this.apply({ type: 'body-remove', id: r.id, ts: r.ts });
-        const slot = seenId.indexOf(r.id);
-        if (slot >= 0) seenId[slot] = null;
-      }
-      if (seenPlace.length < bodies.slotCount) {
-        const grown = new Int32Array(Math.max(64, bodies.slotCount * 2));
-        grown.set(seenPlace);
-        seenPlace = grown;
-        seenId = seenId.concat(new Array(grown.length - seenId.length).fill(null));
-      }
+      for (const r of c.removed) this.apply({ type: 'body-remove', id: r.id, ts: r.ts });
       // Index loops: the lists are typed-array views, which for…of walks about three times slower.
-      const changedBodies = c.bodies;
+      const changedBodies = Number.isNaN(this.origin) ? c.bodies : c.placed;
       for (let k = 0; k < changedBodies.length; k++) {
         const slot = changedBodies[k];
         const id = bodies.ids[slot];
         if (id === null || id === undefined) continue;
         const kind = bodies.locKind[slot];
-        const place = kind === LocationKind.none ? -1 : kind * 1_000_000 + bodies.locIndex[slot];
-        if (seenId[slot] === id && seenPlace[slot] === place && !Number.isNaN(this.origin)) continue;
-        seenId[slot] = id;
-        seenPlace[slot] = place;
         const location: BodyLocation =
           kind === LocationKind.station ? { kind: 'station', station: stationIds[bodies.locIndex[slot]] }
           : kind === LocationKind.conveyor ? { kind: 'conveyor', conveyor: conveyorIds[bodies.locIndex[slot]], progress: bodies.progress[slot] }

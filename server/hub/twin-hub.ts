@@ -51,6 +51,12 @@ export type CommitInfo = {
   stations: ArrayLike<number> & Iterable<number>;
   robots: ArrayLike<number> & Iterable<number>;
   bodies: ArrayLike<number> & Iterable<number>;
+  /**
+   * Of `bodies`, the slots whose body is new or changed place (a station or conveyor other than before, or
+   * none): a body moving along the same conveyor is not in it. Listeners that follow places read this short
+   * list instead of every body's progress report.
+   */
+  placed: ArrayLike<number> & Iterable<number>;
   removed: Array<{ id: string; ts: number }>;
 };
 export type CommitListener = (info: CommitInfo) => void;
@@ -101,7 +107,10 @@ export function createHub(options: HubOptions) {
   const pRobotTs = new Float64Array(robots.count);
   const pRobotJoints = new Float32Array(robots.count * JOINT_COUNT);
   const pendingStations = new IndexList(stations.count);
-  const pendingRobots = new IndexList(robots.count);
+  // Two lists taking turns: a commit hands its listeners the robots it committed as they are, while any
+  // robot staged meanwhile goes into the other.
+  let pendingRobots = new IndexList(robots.count);
+  let committedRobots = new IndexList(robots.count);
   // Staged bodies, in arrival order. A body already in the tables is found again by its slot (slots change only
   // in a commit); one not yet in them, by id. No map is emptied and refilled every tick.
   // Only the first `pendingCount` are this tick's; the records stay in place (and in the pool) to be reused.
@@ -118,10 +127,10 @@ export function createHub(options: HubOptions) {
   const listeners = new Set<TickListener>();
   const resetListeners = new Set<() => void>();
   const commitListeners = new Set<CommitListener>();
-  const info: CommitInfo = { revision: 0, time: 0, stations: [], robots: [], bodies: [], removed: [] };
+  const info: CommitInfo = { revision: 0, time: 0, stations: [], robots: [], bodies: [], placed: [], removed: [] };
   const infoStations = new IndexList(stations.count);
-  const infoRobots = new IndexList(robots.count);
   const infoBodies = new IndexList();
+  const infoPlaced = new IndexList();
   const writer = new FrameWriter();
   let snapshotCache: { revision: number; frame: Uint8Array } | null = null;
   const deltaCache = new Map<number, Uint8Array>();
@@ -365,8 +374,8 @@ export function createHub(options: HubOptions) {
     const collect = commitListeners.size > 0;
     if (collect) {
       infoStations.clear();
-      infoRobots.clear();
       infoBodies.clear();
+      infoPlaced.clear();
       info.removed.length = 0;
     }
 
@@ -394,10 +403,14 @@ export function createHub(options: HubOptions) {
         bodies.colors[slot] = c.color;
         bodies.metaRev[slot] = rev;
         meta = true;
-      } else if (bodies.colors[slot] !== c.color) {
-        bodies.colors[slot] = c.color;
-        bodies.metaRev[slot] = rev;
-        meta = true;
+        if (collect) infoPlaced.push(slot);
+      } else {
+        if (bodies.colors[slot] !== c.color) {
+          bodies.colors[slot] = c.color;
+          bodies.metaRev[slot] = rev;
+          meta = true;
+        }
+        if (collect && (bodies.locKind[slot] !== c.locKind || bodies.locIndex[slot] !== c.locIndex)) infoPlaced.push(slot);
       }
       bodies.model[slot] = c.model;
       bodies.quality[slot] = c.quality;
@@ -437,8 +450,12 @@ export function createHub(options: HubOptions) {
     }
     pendingStations.clear();
     const committedJoints = robots.joints;
-    for (let k = 0; k < pendingRobots.length; k++) {
-      const i = pendingRobots.at(k);
+    const robotList = pendingRobots;
+    pendingRobots = committedRobots;
+    pendingRobots.clear();
+    committedRobots = robotList;
+    for (let k = 0; k < robotList.length; k++) {
+      const i = robotList.at(k);
       robots.state[i] = pRobotState[i];
       robots.quality[i] = pRobotQuality[i];
       robots.tool[i] = pRobotTool[i];
@@ -448,17 +465,17 @@ export function createHub(options: HubOptions) {
       robots.rev[i] = rev;
       pRobotState[i] = NO_PENDING;
       writeRobot(i);
-      if (collect) infoRobots.push(i);
     }
-    pendingRobots.clear();
     if (collect) {
       info.revision = rev;
       info.time = time;
       info.stations = infoStations.view();
-      info.robots = infoRobots.view();
+      info.robots = robotList.view();
       info.bodies = infoBodies.view();
+      info.placed = infoPlaced.view();
       for (const l of commitListeners) l(info);
     }
+    robotList.clear();
     for (const slot of freed) bodies.release(slot);
 
     snapshotCache = null;

@@ -13,7 +13,7 @@ export type SceneIds = { stationIds: string[]; robotIds: string[]; conveyorIds: 
 
 export class FrameMirror implements LineSource, FrameVisitor {
   readonly tables: { stations: StationTable; robots: RobotTable; bodies: BodyTable };
-  private readonly info: CommitInfo & { stations: number[]; robots: number[]; bodies: number[] } = { revision: 0, time: 0, stations: [], robots: [], bodies: [], removed: [] };
+  private readonly info: CommitInfo & { stations: number[]; robots: number[]; bodies: number[]; placed: number[] } = { revision: 0, time: 0, stations: [], robots: [], bodies: [], placed: [], removed: [] };
 
   constructor(readonly index: SceneIds) {
     this.tables = { stations: new StationTable(index.stationIds.length), robots: new RobotTable(index.robotIds.length), bodies: new BodyTable() };
@@ -28,6 +28,7 @@ export class FrameMirror implements LineSource, FrameVisitor {
     info.stations.length = 0;
     info.robots.length = 0;
     info.bodies.length = 0;
+    info.placed.length = 0;
     info.removed.length = 0;
     const header = decodeFrame(frame, this);
     if (header.type === FrameType.snapshot) return null;
@@ -68,6 +69,8 @@ export class FrameMirror implements LineSource, FrameVisitor {
       if (id !== null && id !== undefined) this.info.removed.push({ id, ts });
       return;
     }
+    // New in its slot (the slot was free), or somewhere else than before.
+    if (t.alive[slot] !== 1 || t.locKind[slot] !== locKind || t.locIndex[slot] !== locIndex) this.info.placed.push(slot);
     t.alive[slot] = 1;
     t.quality[slot] = quality;
     t.model[slot] = model;

@@ -123,9 +123,13 @@ describe('recording line writer', () => {
     const expected: string[] = [];
     const fromHub = new ByteSink(1024);
     const fromMirror = new ByteSink(1024);
+    // The bodies each commit lists as new or moved to another place: the mirror must find the same ones.
+    const placedByHub: number[][] = [];
+    let placedSeen = 0;
     hub.onCommit((c) => {
       writeChangesLine(fromHub, hub, c);
       expected.push(fromHub.take().toString('utf8'));
+      placedByHub.push([...c.placed]);
     });
     let lines = 0;
     let removed = 0;
@@ -133,6 +137,9 @@ describe('recording line writer', () => {
       const c = mirror.read(frame);
       expect(c).not.toBeNull();
       removed += c!.removed.length;
+      const placed = placedByHub.shift();
+      expect([...c!.placed]).toEqual(placed);
+      placedSeen += placed!.length;
       writeChangesLine(fromMirror, mirror, c!);
       expect(fromMirror.take().toString('utf8')).toBe(expected.shift());
       lines++;
@@ -142,6 +149,7 @@ describe('recording line writer', () => {
     expect(lines).toBeGreaterThan(1000);
     // Bodies left the line and their slots were reused: the mirror followed.
     expect(removed).toBeGreaterThan(5);
+    expect(placedSeen).toBeGreaterThan(50);
   });
 
   it('[REC11] a recorder writes, through one or two threads, the header, keyframes and exactly the lines of the hub\'s commits', async () => {

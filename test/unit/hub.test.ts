@@ -11,6 +11,7 @@ import { parseScene } from '../../protocol/scene.ts';
 import { buildDemoPlant } from '../../scripts/make-demo-plant.ts';
 import { qualities, stationStates, robotStates, type BodyLocation } from '../../protocol/state.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
+import { FrameMirror } from '../../server/recording/frame-mirror.ts';
 
 const scene = tinyScene();
 
@@ -432,5 +433,36 @@ describe('hub', () => {
     b.apply(f);
     expect(Object.keys(b.state.bodies).sort()).toEqual(['B', 'C']);
     expect(readHeader(hub.snapshotFrame()).bodySlots).toBe(2);
+  });
+
+  it('[HUB10] a commit lists the bodies that are new or changed place, and the mirror of its frames lists the same', () => {
+    const hub = createHub({ scene, epoch: 'E' });
+    const mirror = new FrameMirror(hub.index);
+    mirror.read(hub.snapshotFrame());
+    const at = (id: string, location: BodyLocation, ts: number, color: string | null = null): Change => ({ type: 'body', id, model: 'sedan', color, location, ts });
+    const commit = (...changes: Change[]) => {
+      let seen: { bodies: string[]; placed: string[]; removed: string[] } | null = null;
+      const ids = (slots: ArrayLike<number>) => Array.from(slots, (s) => hub.tables.bodies.ids[s] as string);
+      const off = hub.onCommit((c) => (seen = { bodies: ids(c.bodies), placed: ids(c.placed), removed: c.removed.map((r) => r.id) }));
+      for (const c of changes) hub.sink.apply(c);
+      const frame = hub.tick()!;
+      off();
+      const m = mirror.read(frame)!;
+      expect({ bodies: Array.from(m.bodies, (s) => mirror.tables.bodies.ids[s]), placed: Array.from(m.placed, (s) => mirror.tables.bodies.ids[s]), removed: m.removed.map((r) => r.id) }).toEqual(seen);
+      return seen!;
+    };
+    // New bodies are placed, wherever they are.
+    expect(commit(at('A', { kind: 'station', station: 'S1' }, 1), at('B', { kind: 'conveyor', conveyor: 'C1', progress: 0.1 }, 1), at('N', { kind: 'none' }, 1))).toEqual({ bodies: ['A', 'B', 'N'], placed: ['A', 'B', 'N'], removed: [] });
+    // The same station again, further along the same conveyor, a new colour: changed, not placed.
+    expect(commit(at('A', { kind: 'station', station: 'S1' }, 2), at('B', { kind: 'conveyor', conveyor: 'C1', progress: 0.6 }, 2), at('N', { kind: 'none' }, 2, '#ff0000'))).toEqual({ bodies: ['A', 'B', 'N'], placed: [], removed: [] });
+    // Station to station, conveyor to conveyor, conveyor to station, nowhere to a station.
+    expect(commit(at('A', { kind: 'station', station: 'S2' }, 3), at('B', { kind: 'conveyor', conveyor: 'C2', progress: 0 }, 3))).toEqual({ bodies: ['A', 'B'], placed: ['A', 'B'], removed: [] });
+    expect(commit(at('B', { kind: 'station', station: 'S3' }, 4), at('N', { kind: 'station', station: 'S1' }, 4))).toEqual({ bodies: ['B', 'N'], placed: ['B', 'N'], removed: [] });
+    // Staged twice in one tick: only where it ends up counts (back where it was: not placed).
+    expect(commit(at('A', { kind: 'station', station: 'S3' }, 5), at('A', { kind: 'station', station: 'S2' }, 5))).toEqual({ bodies: ['A'], placed: [], removed: [] });
+    // A station to nowhere is a change of place; a body that leaves is listed as removed, not as changed.
+    expect(commit(at('B', { kind: 'none' }, 6), { type: 'body-remove', id: 'N', ts: 6 })).toEqual({ bodies: ['B'], placed: ['B'], removed: ['N'] });
+    // Its slot taken by a new body in a later tick: placed as new, even at the same station.
+    expect(commit(at('Z', { kind: 'station', station: 'S1' }, 7))).toEqual({ bodies: ['Z'], placed: ['Z'], removed: [] });
   });
 });
