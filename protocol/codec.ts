@@ -53,7 +53,8 @@ export class FrameError extends Error {
 
 /** A table's columns, by entity position: what FrameWriter's row methods read. */
 export type StationColumns = { state: Uint8Array; quality: Uint8Array; job: Int32Array; ts: Float64Array };
-export type RobotColumns = { state: Uint8Array; quality: Uint8Array; tool: Uint8Array; ts: Float64Array; joints: Float32Array };
+/** `jointBits` is an Int32Array over the very memory of `joints`: rows are written from it bit for bit, with no float conversion. */
+export type RobotColumns = { state: Uint8Array; quality: Uint8Array; tool: Uint8Array; ts: Float64Array; joints: Float32Array; jointBits: Int32Array };
 export type BodyColumns = { alive: Uint8Array; quality: Uint8Array; model: Uint8Array; locKind: Uint8Array; locIndex: Uint32Array; progress: Float32Array; ts: Float64Array };
 
 /** Builds one frame; reuse it across ticks (its buffer grows and is kept). */
@@ -118,15 +119,16 @@ export class FrameWriter {
     const v = this.view;
     v.setFloat64(p, t.ts[i], true);
     p += 8;
-    const joints = t.joints;
+    const bits = t.jointBits;
     const o = i * 6;
-    // Unrolled, the column read once: the hub writes a row per robot per tick.
-    v.setFloat32(p, joints[o], true);
-    v.setFloat32(p + 4, joints[o + 1], true);
-    v.setFloat32(p + 8, joints[o + 2], true);
-    v.setFloat32(p + 12, joints[o + 3], true);
-    v.setFloat32(p + 16, joints[o + 4], true);
-    v.setFloat32(p + 20, joints[o + 5], true);
+    // Unrolled, the column read once: the hub writes a row per robot per tick. The float32s are copied as
+    // their bits (a float32 read and written as such goes through a double and back, a third slower here).
+    v.setInt32(p, bits[o], true);
+    v.setInt32(p + 4, bits[o + 1], true);
+    v.setInt32(p + 8, bits[o + 2], true);
+    v.setInt32(p + 12, bits[o + 3], true);
+    v.setInt32(p + 16, bits[o + 4], true);
+    v.setInt32(p + 20, bits[o + 5], true);
   }
 
   bodyRow(slot: number, t: BodyColumns): void {

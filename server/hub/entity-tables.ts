@@ -28,6 +28,8 @@ export class RobotTable {
   readonly ts: Float64Array;
   /** Float32 like the wire, so JSON snapshots equal what clients decode. */
   readonly joints: Float32Array;
+  /** The bits of `joints` (the same memory), for copying joints exactly and without float conversion. */
+  readonly jointBits: Int32Array;
   readonly rev: Float64Array;
   constructor(readonly count: number) {
     this.state = new Uint8Array(count);
@@ -35,6 +37,7 @@ export class RobotTable {
     this.tool = new Uint8Array(count);
     this.ts = new Float64Array(count);
     this.joints = new Float32Array(count * JOINT_COUNT);
+    this.jointBits = new Int32Array(this.joints.buffer);
     this.rev = new Float64Array(count);
   }
 }
