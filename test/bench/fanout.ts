@@ -92,9 +92,12 @@ export const fanoutBench: Benchmark = {
   name: 'fanout',
   title: 'hub → N Socket.IO clients vs a raw ws broadcast of the same frames',
   async run(ctx: BenchContext): Promise<Row[]> {
-    // FANOUT_CLIENTS=N measures with another number of clients (all live in this process). 500 ticks a run: with
-    // 200 a run lasted ~0.1 s, mostly the socket buffers filling, and one pause of either process swung a pair.
-    const cfg = ctx.quick ? { scale: 1, clients: 8, warm: 30, slice: 80, pairs: 1 } : { scale: 10, clients: Number(process.env.FANOUT_CLIENTS ?? 40), warm: 400, slice: 500, pairs: 5 };
+    // FANOUT_CLIENTS=N measures with another number of clients (all live in this process); FANOUT_PAIRS and
+    // FANOUT_SLICE set the pairs of runs and the ticks a run. 500 ticks a run: with 200 a run lasted ~0.1 s,
+    // mostly the socket buffers filling, and one pause of either process swung a pair. Nine pairs: single pairs'
+    // CPU ratios ranged from 0.9 to over 1.5 within one run (a server's CPU per tick depends on whether it or the
+    // clients set the pace, which changes from run to run), so the median needs many.
+    const cfg = ctx.quick ? { scale: 1, clients: 8, warm: 30, slice: 80, pairs: 1 } : { scale: 10, clients: Number(process.env.FANOUT_CLIENTS ?? 40), warm: 400, slice: Number(process.env.FANOUT_SLICE ?? 500), pairs: Number(process.env.FANOUT_PAIRS ?? 9) };
     const ticks = cfg.warm + cfg.slice * cfg.pairs;
     const server = startFanoutServer();
     const clients: BenchClient[] = [];
@@ -156,7 +159,7 @@ export const fanoutBench: Benchmark = {
           pairs.push({ hub, raw });
         }
         const { hub, raw } = pairs[p];
-        ctx.log(`fanout: pair ${p + 1}/${cfg.pairs}: hub ${sig(hub.mbps)} MB/s (server ${Math.round(hub.serverBusy * 100)} % busy, clients ${Math.round(hub.clientBusy * 100)} %), raw ${sig(raw.mbps)} MB/s (server ${Math.round(raw.serverBusy * 100)} %, clients ${Math.round(raw.clientBusy * 100)} %)`);
+        ctx.log(`fanout: pair ${p + 1}/${cfg.pairs}: hub ${sig(hub.mbps)} MB/s (server ${Math.round(hub.serverBusy * 100)} % busy, clients ${Math.round(hub.clientBusy * 100)} %), raw ${sig(raw.mbps)} MB/s (server ${Math.round(raw.serverBusy * 100)} %, clients ${Math.round(raw.clientBusy * 100)} %); server CPU per tick ${Math.round(hub.cpuUsPerTick)} vs ${Math.round(raw.cpuUsPerTick)} µs (${sig(hub.cpuMsPerMb / raw.cpuMsPerMb)}× per MB)`);
       }
       const mismatches = sum(pairs.map((p) => p.hub.mismatches));
       const measured = frameBytes.slice(cfg.warm);
