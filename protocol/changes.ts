@@ -4,7 +4,7 @@
  * The same shape is used by recordings and by the MQTT mapping.
  */
 import { grownCopy } from './typed-arrays.ts';
-import { JOINT_COUNT, qualities, setJoints, qualityCode, robotStates, type BodyLocation, type BodyModel, type Quality, type RobotState, type StationState } from './state.ts';
+import { bodyModels, JOINT_COUNT, qualities, setJoints, qualityCode, robotStates, type BodyLocation, type BodyModel, type Quality, type RobotState, type StationState } from './state.ts';
 
 export type StationChange = {
   type: 'station';
@@ -101,11 +101,64 @@ export class RobotSampleBatch implements RobotSamples {
 
 const GOOD = qualityCode.good;
 
+/**
+ * Bodies on conveyors in columns: the progress reports that make up most of a plant's body traffic. Row `r` is
+ * the BodyChange `{ type: 'body', id: id[r], model: bodyModels[model[r]], color: color[r], location: { kind:
+ * 'conveyor', conveyor: <the scene's conveyor number conveyor[r]>, progress: progress[r] }, ts: ts[r] }` of
+ * quality good, and a sink applies it as that change (bodyMoveChangeOf builds it). Progress is float32.
+ */
+export type BodyMoves = {
+  readonly count: number;
+  readonly id: readonly string[];
+  readonly model: Uint8Array;
+  readonly color: ReadonlyArray<string | null>;
+  /** The conveyor's index in the scene (scene.conveyors order). */
+  readonly conveyor: Uint32Array;
+  readonly progress: Float32Array;
+  readonly ts: Float64Array;
+};
+
+/** A growable BodyMoves that a source fills and empties again (reused: the sink must not keep it). */
+export class BodyMoveBatch implements BodyMoves {
+  count = 0;
+  id: string[] = [];
+  model = new Uint8Array(64);
+  color: Array<string | null> = [];
+  conveyor = new Uint32Array(64);
+  progress = new Float32Array(64);
+  ts = new Float64Array(64);
+
+  add(id: string, model: number, color: string | null, conveyor: number, progress: number, ts: number): void {
+    if (this.count === this.model.length) this.grow();
+    const r = this.count++;
+    this.id[r] = id;
+    this.model[r] = model;
+    this.color[r] = color;
+    this.conveyor[r] = conveyor;
+    this.progress[r] = progress;
+    this.ts[r] = ts;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  private grow(): void {
+    const n = this.model.length * 2;
+    this.model = grownCopy(this.model, n);
+    this.conveyor = grownCopy(this.conveyor, n);
+    this.progress = grownCopy(this.progress, n);
+    this.ts = grownCopy(this.ts, n);
+  }
+}
+
 /** Where a source delivers changes. `reject` reports input the source could not map (counted, logged). */
 export type ChangeSink = {
   apply(change: Change): void;
   /** Robot changes in columns (see RobotSamples); a sink without it gets them one by one (deliverRobotSamples). */
   robots?(samples: RobotSamples): void;
+  /** Bodies on conveyors in columns (see BodyMoves); a sink without it gets them one by one (deliverBodyMoves). */
+  moves?(moves: BodyMoves): void;
   /** Advance the source clock with no entity change (keeps the state time moving when nothing changes). */
   time?(ts: number): void;
 };
@@ -130,5 +183,24 @@ export function robotChangeOf(samples: RobotSamples, r: number, robotIds: readon
     tool: samples.tool[r] === 1,
     ts: samples.ts[r],
     quality: qualities[samples.quality[r]] ?? (samples.quality[r] as unknown as Quality),
+  };
+}
+
+/** Hands `moves` to `sink`: in one call where it takes columns, else as BodyChange objects one by one. */
+export function deliverBodyMoves(sink: ChangeSink, moves: BodyMoves, conveyorIds: readonly string[]): void {
+  if (sink.moves) return sink.moves(moves);
+  for (let r = 0; r < moves.count; r++) sink.apply(bodyMoveChangeOf(moves, r, conveyorIds));
+}
+
+/** Row `r` of `moves` as a BodyChange; a conveyor or model code that names nothing is shown as it came (`#index`, the code). */
+export function bodyMoveChangeOf(moves: BodyMoves, r: number, conveyorIds: readonly string[]): BodyChange {
+  const c = moves.conveyor[r];
+  return {
+    type: 'body',
+    id: moves.id[r],
+    model: bodyModels[moves.model[r]] ?? (moves.model[r] as unknown as BodyModel),
+    color: moves.color[r],
+    location: { kind: 'conveyor', conveyor: conveyorIds[c] ?? `#${c}`, progress: moves.progress[r] },
+    ts: moves.ts[r],
   };
 }

@@ -7,7 +7,7 @@
  * Rules (cited by tests): see docs/hub-spec.md.
  */
 import { randomUUID } from 'node:crypto';
-import { robotChangeOf, type BodyChange, type BodyRemoveChange, type Change, type ChangeSink, type RobotChange, type RobotSamples, type StationChange } from '../../protocol/changes.ts';
+import { bodyMoveChangeOf, robotChangeOf, type BodyChange, type BodyMoves, type BodyRemoveChange, type Change, type ChangeSink, type RobotChange, type RobotSamples, type StationChange } from '../../protocol/changes.ts';
 import { FrameType, FrameWriter, LocationKind, readHeader } from '../../protocol/codec.ts';
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import type { ResolvedScene } from '../../protocol/scene.ts';
@@ -276,7 +276,10 @@ export function createHub(options: HubOptions) {
       locIndex = at;
       progress = loc.progress;
     }
-    const p = stageBody(id, slot);
+    stageBodyRow(stageBody(id, slot), model, color, quality, locKind, locIndex, progress, change.ts);
+  }
+
+  function stageBodyRow(p: PendingBody, model: number, color: string | null, quality: number, locKind: number, locIndex: number, progress: number, ts: number): void {
     p.remove = false;
     p.model = model;
     p.color = color;
@@ -284,8 +287,57 @@ export function createHub(options: HubOptions) {
     p.locKind = locKind;
     p.locIndex = locIndex;
     p.progress = progress;
-    p.ts = change.ts;
-    if (change.ts > pendingTime) pendingTime = change.ts;
+    p.ts = ts;
+    if (ts > pendingTime) pendingTime = ts;
+  }
+
+  /**
+   * Bodies on conveyors in columns: the checks applyBody makes of such a change, less the model's and the
+   * conveyor's lookups by name (rows give their codes). A bad row is rejected alone; the rows around it still apply.
+   */
+  function applyBodyMoves(m: BodyMoves): void {
+    const { id: ids, model, color: colors, conveyor, progress, ts } = m;
+    const count = m.count;
+    stats.changesIn += count;
+    for (let r = 0; r < count; r++) {
+      const id = ids[r];
+      const t = ts[r];
+      if (!isTs(t)) {
+        rejectMove(m, r, 'invalid-value', 'ts must be a finite number (epoch ms)');
+        continue;
+      }
+      if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
+        rejectMove(m, r, 'invalid-value', 'body id must be a string of 1 to 64 characters');
+        continue;
+      }
+      const mc = model[r];
+      if (mc >= bodyModels.length) {
+        rejectMove(m, r, 'invalid-value', `unknown body model code ${mc}`);
+        continue;
+      }
+      const slot = bodies.slotOf.get(id) ?? -1;
+      const color = colors[r];
+      if (color !== null && (typeof color !== 'string' || (!(slot >= 0 && bodies.colors[slot] === color) && !isHexColor(color)))) {
+        rejectMove(m, r, 'invalid-value', 'color must be #rrggbb or null');
+        continue;
+      }
+      const c = conveyor[r];
+      if (c >= conveyorIds.length) {
+        rejectMove(m, r, 'unknown-id', `no conveyor at index ${c} in scene ${scene.id} (it has ${conveyorIds.length})`);
+        continue;
+      }
+      const at = progress[r];
+      if (!(at >= 0 && at <= 1)) {
+        rejectMove(m, r, 'invalid-value', 'conveyor progress must be within 0..1');
+        continue;
+      }
+      stageBodyRow(stageBody(id, slot), mc, color, qualityCode.good, LocationKind.conveyor, c, at, t);
+    }
+  }
+
+  /** Reports row `r` of a BodyMoves as the change it stands for (built only for a rejected row). */
+  function rejectMove(m: BodyMoves, r: number, reason: RejectReason, detail: string): void {
+    reject(bodyMoveChangeOf(m, r, conveyorIds), reason, detail);
   }
 
   function applyBodyRemove(change: BodyRemoveChange): void {
@@ -351,6 +403,7 @@ export function createHub(options: HubOptions) {
       }
     },
     robots: applyRobotSamples,
+    moves: applyBodyMoves,
     time(ts: number): void {
       if (isTs(ts) && ts > pendingTime) pendingTime = ts;
     },

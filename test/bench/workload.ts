@@ -3,7 +3,7 @@
  * simulator, cut into hub ticks. Precomputed once, so the timed part measures delivery, not the
  * simulation, and a baseline can be fed exactly the bytes the hub produced.
  */
-import type { Change, ChangeSink, RobotSamples } from '../../protocol/changes.ts';
+import type { BodyMoves, Change, ChangeSink, RobotSamples } from '../../protocol/changes.ts';
 import { parseScene, type ResolvedScene } from '../../protocol/scene.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { LineSimulation } from '../../server/sources/simulator/line-simulation.ts';
@@ -27,12 +27,21 @@ export type Workload = {
   tickMs: number;
 };
 
-/** One tick of a source: its changes one by one, then its robot samples in columns. */
-export type TickInput = { changes: Change[]; robots: RobotSamples };
+/**
+ * One tick of a source: its changes one by one, with its bodies' progress on conveyors in columns handed in
+ * between (`moves[k]` after the first `moves[k].at` changes), then its robot samples in columns.
+ */
+export type TickInput = { changes: Change[]; moves: Array<{ at: number; rows: BodyMoves }>; robots: RobotSamples };
 
-/** Hands one tick to a sink the way the simulator source does: changes as they happened, robot samples after. */
+/** Hands one tick to a sink the way the simulator source does: changes and body moves as they happened, robot samples after. */
 export function feedTick(sink: ChangeSink, tick: TickInput): void {
-  for (const c of tick.changes) sink.apply(c);
+  const { changes, moves } = tick;
+  let k = 0;
+  for (let m = 0; m < moves.length; m++) {
+    for (const at = moves[m].at; k < at; k++) sink.apply(changes[k]);
+    sink.moves!(moves[m].rows);
+  }
+  for (; k < changes.length; k++) sink.apply(changes[k]);
   if (tick.robots.count > 0) sink.robots!(tick.robots);
 }
 
@@ -40,6 +49,12 @@ export function feedTick(sink: ChangeSink, tick: TickInput): void {
 function keep(s: RobotSamples): RobotSamples {
   const n = s.count;
   return { count: n, index: s.index.slice(0, n), state: s.state.slice(0, n), quality: s.quality.slice(0, n), tool: s.tool.slice(0, n), ts: s.ts.slice(0, n), joints: s.joints.slice(0, n * 6) };
+}
+
+/** A copy of exactly `m`'s rows (the source's batch is reused). */
+function keepMoves(m: BodyMoves): BodyMoves {
+  const n = m.count;
+  return { count: n, id: m.id.slice(0, n), model: m.model.slice(0, n), color: m.color.slice(0, n), conveyor: m.conveyor.slice(0, n), progress: m.progress.slice(0, n), ts: m.ts.slice(0, n) };
 }
 
 const NO_ROBOTS = keep({ count: 0, index: new Uint32Array(0), state: new Uint8Array(0), quality: new Uint8Array(0), tool: new Uint8Array(0), ts: new Float64Array(0), joints: new Float32Array(0) });
@@ -75,8 +90,11 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   const tickTimes: number[] = [];
   const frames: Uint8Array[] = [];
   for (let i = 0; i < options.ticks; i++) {
-    const tick: TickInput = { changes: [], robots: NO_ROBOTS };
-    sim.runUntil(sim.now + tickMs, (c) => tick.changes.push(c), { robots: (samples) => (tick.robots = keep(samples)) });
+    const tick: TickInput = { changes: [], moves: [], robots: NO_ROBOTS };
+    sim.runUntil(sim.now + tickMs, (c) => tick.changes.push(c), {
+      robots: (samples) => (tick.robots = keep(samples)),
+      moves: (rows) => tick.moves.push({ at: tick.changes.length, rows: keepMoves(rows) }),
+    });
     feedTick(hub.sink, tick);
     hub.sink.time?.(sim.now);
     const frame = hub.tick();

@@ -6,10 +6,10 @@ import { SnapshotBuilder } from '../../protocol/frame-to-snapshot.ts';
 import { readHeader, FrameError, FrameType, FrameWriter } from '../../protocol/codec.ts';
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import { LineSimulation } from '../../server/sources/simulator/line-simulation.ts';
-import { RobotSampleBatch, type Change } from '../../protocol/changes.ts';
+import { BodyMoveBatch, bodyMoveChangeOf, RobotSampleBatch, type Change } from '../../protocol/changes.ts';
 import { parseScene } from '../../protocol/scene.ts';
 import { buildDemoPlant } from '../../scripts/make-demo-plant.ts';
-import { qualities, stationStates, robotStates, type BodyLocation } from '../../protocol/state.ts';
+import { bodyModels, qualities, stationStates, robotStates, type BodyLocation } from '../../protocol/state.ts';
 import { tinyScene } from '../fixtures/tiny-scene.ts';
 import { FrameMirror } from '../../server/recording/frame-mirror.ts';
 
@@ -231,6 +231,95 @@ describe('hub', () => {
     expect(batch.count).toBe(300);
     b.sink.robots!(batch);
     expect(Buffer.from(b.tick()!)).toEqual(Buffer.from(a.tick()!));
+  });
+
+  it('[HUB2] bodies on conveyors in columns commit exactly what the same changes as objects commit, in the order handed over', () => {
+    const conveyorIds = scene.conveyors.map((c) => c.id);
+    const ids = ['B1', 'B2', 'B3'];
+    // A body's change as an object (any place, or gone), or a run of moves in columns; a tick is a list of either.
+    const object = fc.record({
+      kind: fc.constant('object' as const),
+      id: fc.constantFrom(...ids),
+      remove: fc.boolean(),
+      model: fc.nat(bodyModels.length - 1),
+      color: fc.constantFrom(null, '#c81e1e', '#1e5ac8'),
+      place: fc.constantFrom<BodyLocation>({ kind: 'none' }, { kind: 'station', station: 'S1' }, { kind: 'station', station: 'S2' }, { kind: 'conveyor', conveyor: 'C1', progress: 0 }),
+      ts: fc.integer({ min: 1, max: 1e6 }),
+    });
+    const move = fc.record({
+      id: fc.constantFrom(...ids),
+      model: fc.nat(bodyModels.length - 1),
+      color: fc.constantFrom(null, '#c81e1e', '#1e5ac8'),
+      conveyor: fc.nat(conveyorIds.length - 1),
+      progress: fc.float({ min: 0, max: 1, noNaN: true }),
+      ts: fc.integer({ min: 1, max: 1e6 }),
+    });
+    const moves = fc.record({ kind: fc.constant('moves' as const), rows: fc.array(move, { minLength: 1, maxLength: 6 }) });
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.oneof(object, moves), { maxLength: 6 }), { minLength: 1, maxLength: 6 }), (ticks) => {
+        const a = createHub({ scene, epoch: 'e' });
+        const b = createHub({ scene, epoch: 'e' });
+        const batch = new BodyMoveBatch();
+        for (const steps of ticks) {
+          for (const step of steps) {
+            if (step.kind === 'object') {
+              const c: Change = step.remove ? { type: 'body-remove', id: step.id, ts: step.ts } : { type: 'body', id: step.id, model: bodyModels[step.model], color: step.color, location: step.place, ts: step.ts };
+              a.sink.apply(c);
+              b.sink.apply(c);
+              continue;
+            }
+            batch.clear();
+            for (const r of step.rows) batch.add(r.id, r.model, r.color, r.conveyor, r.progress, r.ts);
+            for (let r = 0; r < batch.count; r++) a.sink.apply(bodyMoveChangeOf(batch, r, conveyorIds));
+            b.sink.moves!(batch);
+          }
+          const fa = a.tick();
+          const fb = b.tick();
+          expect(fb === null ? null : Buffer.from(fb)).toEqual(fa === null ? null : Buffer.from(fa));
+        }
+        expect(b.snapshot()).toEqual(a.snapshot());
+        expect(b.stats.changesIn).toBe(a.stats.changesIn);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('[HUB6] a bad row of body moves is rejected alone, by reason and with the change it stands for', () => {
+    const seen: Array<{ change: unknown; why: string }> = [];
+    const hub = createHub({ scene, onReject: (change, reason, detail) => seen.push({ change, why: `${reason}: ${detail}` }) });
+    const batch = new BodyMoveBatch();
+    const suv = bodyModels.indexOf('suv');
+    batch.add('B1', suv, '#c81e1e', 1, 0.25, 5);
+    batch.add('B2', suv, null, 2, 0.5, 6);
+    batch.add('B3', 200, null, 0, 0.5, 6);
+    batch.add('B4', suv, 'red', 0, 0.5, 6);
+    batch.add('B5', suv, null, 0, Number.NaN, 6);
+    batch.add('B6', suv, null, 0, 0.5, Number.NaN);
+    batch.add('', suv, null, 0, 0.5, 6);
+    hub.sink.moves!(batch);
+    expect(hub.tick()).not.toBeNull();
+    expect(hub.snapshot().bodies).toEqual({ B1: { model: 'suv', color: '#c81e1e', location: { kind: 'conveyor', conveyor: 'C2', progress: 0.25 }, ts: 5, quality: 'good' } });
+    expect(hub.stats.changesIn).toBe(7);
+    expect(hub.stats.changesRejected).toBe(6);
+    expect(hub.rejects).toEqual({ 'unknown-id': 1, 'invalid-value': 5 });
+    expect(seen.map((s) => s.why)).toEqual([
+      'unknown-id: no conveyor at index 2 in scene tiny (it has 2)',
+      'invalid-value: unknown body model code 200',
+      'invalid-value: color must be #rrggbb or null',
+      'invalid-value: conveyor progress must be within 0..1',
+      'invalid-value: ts must be a finite number (epoch ms)',
+      'invalid-value: body id must be a string of 1 to 64 characters',
+    ]);
+    expect(seen[0].change).toMatchObject({ type: 'body', id: 'B2', location: { kind: 'conveyor', conveyor: '#2', progress: 0.5 } });
+    expect(seen[1].change).toMatchObject({ type: 'body', id: 'B3', model: 200 });
+    // A known body's colour, given again, is not checked again; another one is.
+    batch.clear();
+    batch.add('B1', suv, '#c81e1e', 1, 0.5, 7);
+    batch.add('B1', suv, 'blue', 1, 0.75, 8);
+    hub.sink.moves!(batch);
+    hub.tick();
+    expect(hub.snapshot().bodies.B1.location).toEqual({ kind: 'conveyor', conveyor: 'C2', progress: 0.5 });
+    expect(seen.at(-1)!.why).toBe('invalid-value: color must be #rrggbb or null');
   });
 
   it('[HUB6] a bad row of robot samples is rejected alone, by reason and with the change it stands for', () => {

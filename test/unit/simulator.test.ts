@@ -463,7 +463,7 @@ describe('simulator: demo plant', () => {
     expect(n).toBeGreaterThan(demo.robots.length);
   });
 
-  it('[SIM18] robot samples taken in columns commit the very frames the RobotChange objects commit', () => {
+  it('[SIM18] robot samples and conveyor progress taken in columns commit the very frames the change objects commit', () => {
     const objects = new LineSimulation(demo, { seed: 3, startTime: T0 });
     const columns = new LineSimulation(demo, { seed: 3, startTime: T0 });
     for (const sim of [objects, columns]) sim.runUntil(T0 + 1800 * 1000, () => undefined, { sample: false });
@@ -474,19 +474,39 @@ describe('simulator: demo plant', () => {
     expect(b.tick()).toEqual(a.tick());
     let rows = 0;
     let robotChanges = 0;
+    let moveRows = 0;
+    let conveyorChanges = 0;
+    let conveyorChangesEmitted = 0;
+    // Hand-offs of moves before another change of the tick (to keep each body's changes in order), not at its end.
+    let movesMidRun = 0;
+    // Steps of 70 ms: samples (every 100 ms) then fall inside a step as well as at its end.
+    const onConveyor = (c: Change) => c.type === 'body' && c.location.kind === 'conveyor';
     for (let i = 0; i < 600; i++) {
-      objects.runUntil(objects.now + 50, (c) => {
+      objects.runUntil(objects.now + 70, (c) => {
         if (c.type === 'robot') robotChanges++;
+        if (onConveyor(c)) conveyorChanges++;
         a.sink.apply(c);
       });
-      columns.runUntil(columns.now + 50, (c) => {
+      let handed = false;
+      columns.runUntil(columns.now + 70, (c) => {
         // Robots never come through emit when the caller takes them in columns.
         expect(c.type).not.toBe('robot');
+        if (onConveyor(c)) conveyorChangesEmitted++;
+        if (handed) movesMidRun++;
+        handed = false;
         b.sink.apply(c);
       }, {
         robots: (samples) => {
           rows += samples.count;
           b.sink.robots!(samples);
+        },
+        moves: (m) => {
+          // Handed once at the end, or before a change of a body: never twice in a row, never empty.
+          expect(handed).toBe(false);
+          expect(m.count).toBeGreaterThan(0);
+          handed = true;
+          moveRows += m.count;
+          b.sink.moves!(m);
         },
       });
       const fa = a.tick();
@@ -495,6 +515,10 @@ describe('simulator: demo plant', () => {
     }
     expect(rows).toBe(robotChanges);
     expect(rows).toBeGreaterThan(demo.robots.length);
+    // Every progress sample came in columns; only bodies arriving on a conveyor came as objects.
+    expect(moveRows + conveyorChangesEmitted).toBe(conveyorChanges);
+    expect(moveRows).toBeGreaterThan(conveyorChangesEmitted * 5);
+    expect(movesMidRun).toBeGreaterThan(2);
     expect(b.snapshot()).toEqual(a.snapshot());
   });
 });
@@ -505,9 +529,16 @@ describe('simulator source', () => {
   });
 
   /** Stable, by time, robots last within an instant; robot joints as the float32 the hub keeps, quality explicit. */
+  /** A change with its numbers as the source's columns hold them: robot joints and conveyor progress as float32. */
+  function float32(c: Change): Change {
+    if (c.type === 'robot') return { ...c, joints: Array.from(c.joints, Math.fround), quality: c.quality ?? 'good' };
+    if (c.type === 'body' && c.location.kind === 'conveyor') return { ...c, location: { ...c.location, progress: Math.fround(c.location.progress) } };
+    return c;
+  }
+
   function inTimeOrder(changes: Change[]): Change[] {
     return changes
-      .map((c, i) => ({ c: c.type === 'robot' ? { ...c, joints: Array.from(c.joints, Math.fround), quality: c.quality ?? 'good' } : c, i }))
+      .map((c, i) => ({ c: float32(c), i }))
       .sort((a, b) => a.c.ts - b.c.ts || Number(a.c.type === 'robot') - Number(b.c.type === 'robot') || a.i - b.i)
       .map((x) => x.c);
   }
@@ -582,8 +613,9 @@ describe('simulator source', () => {
     expect(commits.at(-1)!.changes).toBe(log.changes.length);
 
     // The same changes as the simulation run straight through (chunking does not change the stream, SIM2). The
-    // source hands robot samples over in columns at the end of each step (float32 joints), so both are compared
-    // in time order, robots after the other changes of their instant.
+    // source hands robot samples over in columns at the end of each step (float32 joints), and bodies' progress
+    // on conveyors in columns too (float32), so both are compared in time order, robots after the other changes
+    // of their instant.
     const ref = new LineSimulation(scene, { seed: 4, startTime: T0 });
     ref.runUntil(T0 + 480_000, () => undefined, { sample: false });
     const expected: Change[] = [];

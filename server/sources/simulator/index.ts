@@ -3,7 +3,7 @@
  * the full state, optionally delivers the end of the warm-up step by step (backfill, so history and
  * analytics begin with data), then advances simulated time with real time × speed on a timer.
  */
-import { deliverRobotSamples, type ChangeSink, type RobotSamples } from '../../../protocol/changes.ts';
+import { deliverBodyMoves, deliverRobotSamples, type BodyMoves, type ChangeSink, type RobotSamples } from '../../../protocol/changes.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import type { Source, SourceHealth } from '../source.ts';
 import { LineSimulation } from './line-simulation.ts';
@@ -74,6 +74,12 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
     total += samples.count;
     if (sink) deliverRobotSamples(sink, samples, robotIds);
   };
+  const conveyorIds = scene.conveyors.map((c) => c.id);
+  // So do the bodies' progress reports on conveyors (most of the body traffic).
+  const moves = (rows: BodyMoves) => {
+    total += rows.count;
+    if (sink) deliverBodyMoves(sink, rows, conveyorIds);
+  };
 
   const tick = () => {
     if (sink === null) return;
@@ -82,7 +88,7 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
     const elapsed = Math.min(MAX_CATCH_UP_MS, Math.max(0, real - lastReal));
     lastReal = real;
     const before = total;
-    simulation.runUntil(simulation.now + elapsed * speed, deliver, { robots });
+    simulation.runUntil(simulation.now + elapsed * speed, deliver, { robots, moves });
     sink?.time?.(simulation.now);
     const second = Math.floor(real / 1000);
     if (perSecond.length === 0 || perSecond[perSecond.length - 1] !== second) perSecond.push(second, 0);
@@ -116,6 +122,7 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
         // Not counted in the source's message rate, which is about live delivery.
         simulation.runUntil(Math.min(end, simulation.now + BACKFILL_STEP_MS), (c) => sink?.apply(c), {
           robots: (samples) => sink && deliverRobotSamples(sink, samples, robotIds),
+          moves: (rows) => sink && deliverBodyMoves(sink, rows, conveyorIds),
         });
         sink?.time?.(simulation.now);
         commit();

@@ -11,9 +11,9 @@
  * reported at sampling instants; everything else when it happens.
  */
 import TinyQueue from 'tinyqueue';
-import { RobotSampleBatch, type BodyChange, type Change, type RobotChange, type RobotSamples, type StationChange } from '../../../protocol/changes.ts';
+import { BodyMoveBatch, RobotSampleBatch, type BodyChange, type BodyMoves, type BodyRemoveChange, type Change, type RobotChange, type RobotSamples, type StationChange } from '../../../protocol/changes.ts';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
-import { robotStateCode, type BodyLocation, type BodyModel, type RobotState, type StationState } from '../../../protocol/state.ts';
+import { bodyModelCode, robotStateCode, type BodyLocation, type BodyModel, type RobotState, type StationState } from '../../../protocol/state.ts';
 import { RandomStream } from './random.ts';
 import { RobotMotion, toolAt, type MotionPlan } from './robot-motion.ts';
 import { vinFor } from './vin.ts';
@@ -34,6 +34,12 @@ export type RunOptions = {
    * through `emit` (the same values, joints as float32; the batch is reused by the next run).
    */
   robots?: (samples: RobotSamples) => void;
+  /**
+   * Takes the bodies' progress samples on conveyors in columns instead of as BodyChange objects through `emit`
+   * (the same values, progress as float32; the batch is reused). Handed at the run's end and, so that every
+   * body's changes keep their order, before any other change of a body is emitted.
+   */
+  moves?: (moves: BodyMoves) => void;
 };
 
 /** Log-space spread of cycle times around nominal (~8 %). */
@@ -72,7 +78,7 @@ type Link = {
   from: Station;
   to: Station;
   capacity: number;
-  conveyor: { id: string; travelMs: number; slots: number } | null;
+  conveyor: { id: string; index: number; travelMs: number; slots: number } | null;
   /** Head (next to leave) first. */
   queue: Body[];
 };
@@ -141,6 +147,10 @@ export class LineSimulation {
   /** Where this run's robot samples go when its caller takes them in columns (RunOptions.robots). */
   private batch: RobotSampleBatch | null = null;
   private readonly samples = new RobotSampleBatch();
+  /** Where this run's conveyor progress samples go when its caller takes them in columns (RunOptions.moves). */
+  private moveBatch: BodyMoveBatch | null = null;
+  private readonly moveRows = new BodyMoveBatch();
+  private takeMoves: ((moves: BodyMoves) => void) | null = null;
 
   constructor(
     private readonly scene: ResolvedScene,
@@ -188,7 +198,7 @@ export class LineSimulation {
       const c = scene.conveyors.find((c) => c.from === s.id && c.to === to.id);
       const capacity = c ? Math.min(s.def.bufferCapacity, c.capacity) : s.def.bufferCapacity;
       // With no place to queue, a conveyor cannot hold a body: the hand-over is direct.
-      const conveyor = c && capacity > 0 ? { id: c.id, travelMs: (pathLength(c.path) / c.speed) * 1000, slots: c.capacity } : null;
+      const conveyor = c && capacity > 0 ? { id: c.id, index: scene.conveyors.indexOf(c), travelMs: (pathLength(c.path) / c.speed) * 1000, slots: c.capacity } : null;
       const link: Link = { from: s, to, capacity, conveyor, queue: [] };
       s.out = link;
       to.upstream = link;
@@ -224,13 +234,16 @@ export class LineSimulation {
    * Advances to `until` (epoch ms), emitting changes in time order. Events at a sampling instant
    * come before the sample, so a sample always shows the state after them.
    */
-  runUntil(until: number, emit: (c: Change) => void, { sample = true, robots }: RunOptions = {}): void {
+  runUntil(until: number, emit: (c: Change) => void, { sample = true, robots, moves }: RunOptions = {}): void {
     // An endless line has events forever: Infinity would never return.
     if (!Number.isFinite(until)) throw new RangeError(`simulator: runUntil needs a finite time in epoch ms, got ${until}`);
     if (until < this.t) return;
     this.emit = emit;
     this.samples.clear();
     this.batch = robots ? this.samples : null;
+    this.moveRows.clear();
+    this.moveBatch = moves ? this.moveRows : null;
+    this.takeMoves = moves ?? null;
     try {
       for (;;) {
         const ev = this.queue.peek();
@@ -247,9 +260,12 @@ export class LineSimulation {
           this.nextSample++;
         }
       }
+      this.handMoves();
     } finally {
       this.emit = () => undefined;
       this.batch = null;
+      this.moveBatch = null;
+      this.takeMoves = null;
     }
     if (robots && this.samples.count > 0) robots(this.samples);
     this.t = until;
@@ -385,7 +401,7 @@ export class LineSimulation {
     s.job = body;
     body.on = null;
     body.location = { kind: 'station', station: s.id };
-    this.emit(this.bodyChange(body, this.t));
+    this.emitBody(this.bodyChange(body, this.t));
     const nominal = s.def.cycleTime * 1000;
     s.cycleMs = nominal * Math.max(MIN_CYCLE, s.rng.lognormal(1, CYCLE_SPREAD));
     s.leftMs = s.cycleMs;
@@ -408,7 +424,7 @@ export class LineSimulation {
     if (link === null) {
       s.job = null;
       this.bodies.delete(body.id);
-      this.emit({ type: 'body-remove', id: body.id, ts: this.t });
+      this.emitBody({ type: 'body-remove', id: body.id, ts: this.t });
       this.afterRelease(s);
       return true;
     }
@@ -436,7 +452,7 @@ export class LineSimulation {
       // Buffers without a conveyor have no place of their own in the scene.
       body.location = { kind: 'station', station: s.id };
     }
-    this.emit(this.bodyChange(body, this.t));
+    this.emitBody(this.bodyChange(body, this.t));
     this.afterRelease(s);
     return true;
   }
@@ -551,9 +567,23 @@ export class LineSimulation {
         const p = this.progress(link, b, t);
         if (p === b.sentProgress) continue;
         b.sentProgress = p;
-        this.emit(this.bodyChange(b, t));
+        const on = b.on;
+        if (this.moveBatch && on !== null && on.conveyor !== null) this.moveBatch.add(b.id, bodyModelCode[b.model], b.painted ? b.hex : null, on.conveyor.index, this.progress(on, b, t), t);
+        else this.emitBody(this.bodyChange(b, t));
       }
     }
+  }
+
+  /** A body's change other than a progress sample: the samples taken before it go first (RunOptions.moves). */
+  private emitBody(c: BodyChange | BodyRemoveChange): void {
+    this.handMoves();
+    this.emit(c);
+  }
+
+  private handMoves(): void {
+    if (this.moveBatch === null || this.moveBatch.count === 0) return;
+    this.takeMoves?.(this.moveBatch);
+    this.moveBatch.clear();
   }
 
   private bodyChange(b: Body, t: number): BodyChange {
