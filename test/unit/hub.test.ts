@@ -19,6 +19,13 @@ function station(id: string, state: (typeof stationStates)[number], ts = 1000, j
   return { type: 'station', id, state, ts, job };
 }
 
+/** Commits both hubs' staged changes and expects the very same frame (or none) from each. */
+function tickAlike(a: ReturnType<typeof createHub>, b: ReturnType<typeof createHub>): void {
+  const fa = a.tick();
+  const fb = b.tick();
+  expect(fb === null ? null : Buffer.from(fb)).toEqual(fa === null ? null : Buffer.from(fa));
+}
+
 describe('hub', () => {
   it('[HUB1] revisions only increase; an empty tick makes no revision', () => {
     const hub = createHub({ scene });
@@ -209,9 +216,7 @@ describe('hub', () => {
             a.sink.apply({ type: 'robot', id: ids[r.index], state: robotStates[r.state], quality: qualities[r.quality], joints: r.joints, tool: r.tool, ts: r.ts });
           }
           b.sink.robots!(batch);
-          const fa = a.tick();
-          const fb = b.tick();
-          expect(fb === null ? null : Buffer.from(fb)).toEqual(fa === null ? null : Buffer.from(fa));
+          tickAlike(a, b);
         }
         expect(b.snapshot()).toEqual(a.snapshot());
         expect(b.stats.changesIn).toBe(a.stats.changesIn);
@@ -273,9 +278,7 @@ describe('hub', () => {
             for (let r = 0; r < batch.count; r++) a.sink.apply(bodyMoveChangeOf(batch, r, conveyorIds));
             b.sink.moves!(batch);
           }
-          const fa = a.tick();
-          const fb = b.tick();
-          expect(fb === null ? null : Buffer.from(fb)).toEqual(fa === null ? null : Buffer.from(fa));
+          tickAlike(a, b);
         }
         expect(b.snapshot()).toEqual(a.snapshot());
         expect(b.stats.changesIn).toBe(a.stats.changesIn);
