@@ -256,9 +256,8 @@ export function createHub(options: HubOptions) {
     // Most changes move a body the tables hold: its committed row answers the colour and conveyor checks
     // when they name what it already has (the same strings), with no lookup.
     const slot = bodies.slotOf.get(id) ?? -1;
-    const known = slot >= 0;
     const color = change.color;
-    if (color !== null && !(known && bodies.colors[slot] === color) && !isHexColor(color)) return reject(change, 'invalid-value', 'color must be #rrggbb or null');
+    if (!colorOk(color, slot)) return reject(change, 'invalid-value', 'color must be #rrggbb or null');
     const loc = change.location;
     let locKind: number = LocationKind.none;
     let locIndex = 0;
@@ -269,7 +268,7 @@ export function createHub(options: HubOptions) {
       locKind = LocationKind.station;
       locIndex = at;
     } else if (loc.kind === 'conveyor') {
-      const at = known && bodies.locKind[slot] === LocationKind.conveyor && conveyorIds[bodies.locIndex[slot]] === loc.conveyor ? bodies.locIndex[slot] : index.conveyor.get(loc.conveyor);
+      const at = slot >= 0 && bodies.locKind[slot] === LocationKind.conveyor && conveyorIds[bodies.locIndex[slot]] === loc.conveyor ? bodies.locIndex[slot] : index.conveyor.get(loc.conveyor);
       if (at === undefined) return reject(change, 'unknown-id', `no conveyor "${loc.conveyor}" in scene ${scene.id}`);
       if (!(loc.progress >= 0 && loc.progress <= 1)) return reject(change, 'invalid-value', 'conveyor progress must be within 0..1');
       locKind = LocationKind.conveyor;
@@ -277,6 +276,14 @@ export function createHub(options: HubOptions) {
       progress = loc.progress;
     }
     stageBodyRow(stageBody(id, slot), model, color, quality, locKind, locIndex, progress, change.ts);
+  }
+
+  /**
+   * A colour the hub can keep: null or #rrggbb. The colour a body in slot `slot` already has (the very string,
+   * as a source sends it again with every move) is not checked again.
+   */
+  function colorOk(color: unknown, slot: number): color is string | null {
+    return color === null || (typeof color === 'string' && ((slot >= 0 && bodies.colors[slot] === color) || isHexColor(color)));
   }
 
   function stageBodyRow(p: PendingBody, model: number, color: string | null, quality: number, locKind: number, locIndex: number, progress: number, ts: number): void {
@@ -317,7 +324,7 @@ export function createHub(options: HubOptions) {
       }
       const slot = bodies.slotOf.get(id) ?? -1;
       const color = colors[r];
-      if (color !== null && (typeof color !== 'string' || (!(slot >= 0 && bodies.colors[slot] === color) && !isHexColor(color)))) {
+      if (!colorOk(color, slot)) {
         rejectMove(m, r, 'invalid-value', 'color must be #rrggbb or null');
         continue;
       }

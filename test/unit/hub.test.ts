@@ -171,6 +171,9 @@ describe('hub', () => {
       { type: 'robot', id: 'R1', state: 'working', joints: [1, 2, 3, 4, 5, Number.POSITIVE_INFINITY], tool: false, ts: 1 },
       { type: 'body', id: 'X', model: 'truck', color: null, location: { kind: 'none' }, ts: 1 },
       { type: 'body', id: 'X', model: 'suv', color: 'red', location: { kind: 'none' }, ts: 1 },
+      // A colour left out or of another type is a bad value, not a crash of the hub.
+      { type: 'body', id: 'X', model: 'suv', location: { kind: 'none' }, ts: 1 },
+      { type: 'body', id: 'X', model: 'suv', color: 7, location: { kind: 'none' }, ts: 1 },
       { type: 'body', id: 'X', model: 'suv', color: null, location: { kind: 'conveyor', conveyor: 'C1', progress: 2 }, ts: 1 },
       { type: 'body', id: 'X', model: 'suv', color: null, location: { kind: 'station', station: 'ZZ' }, ts: 1 },
       { type: 'teleport', id: 'S1', ts: 1 },
@@ -188,6 +191,7 @@ describe('hub', () => {
     expect(hub.rejects['unknown-id']).toBe(2);
     expect(hub.rejects['invalid-value']).toBe(bad.length - 2);
     expect(seen[0]).toMatch(/no station "NOPE"/);
+    expect(seen.filter((w) => w === 'invalid-value: color must be #rrggbb or null')).toHaveLength(3);
   });
 
   it('[HUB2] robot samples in columns commit exactly what the same changes as objects commit', () => {
