@@ -226,6 +226,10 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           performance={{ min: 0.5 }}
           camera={{ fov: 42, near: 1, far: 3000, position: first ? first.position : [0, 120, 140] }}
           key={quality.level}
+          // R3F measures its container through a ResizeObserver whose callback it debounces by 50 ms by
+          // default, so the first measurement, and with it the WebGL context and the first frame, waited 50 ms
+          // for nothing; a resize (a kiosk screen turned) now applies at the next frame as well.
+          resize={{ debounce: 0 }}
           gl={createRenderer}
           onPointerMissed={(e) => {
             if (e.type === 'click') useTwin.getState().select(null);

@@ -251,4 +251,23 @@ describe('the twin in Chromium', () => {
       await stats.close();
     }
   });
+  it('[E2E8] the 3D view follows the window: a resized page gets a drawing buffer of its new shape, and frames keep coming', async () => {
+    const view = () =>
+      page.evaluate(() => {
+        const c = document.querySelector('.viewport canvas') as HTMLCanvasElement;
+        return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
+      });
+    const before = await view();
+    expect(before.w / before.h).toBeCloseTo(1280 / 800, 2);
+    try {
+      await page.setViewportSize({ width: 760, height: 900 });
+      await expect.poll(view, { timeout: 10_000 }).toMatchObject({ cssW: 760, cssH: 900 });
+      // The drawing buffer (the renderer's size times its pixel ratio) takes the window's new, upright shape.
+      await expect.poll(async () => { const v = await view(); return Math.round((v.w / v.h) * 100) / 100; }, { timeout: 10_000 }).toBe(Math.round((760 / 900) * 100) / 100);
+      const frames = await hook((h) => h.renderInfo().frames);
+      await expect.poll(() => hook((h) => h.renderInfo().frames), { timeout: 10_000 }).toBeGreaterThan(frames + 2);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });

@@ -54,8 +54,12 @@ export class RoomChannel {
   private sender: RoomSender | null = null;
   /** A code to join once connected (`?join=CODE`, or the room this screen was in before a reconnect). */
   private wanted: string | null = null;
-  /** The room this screen leads (and its key), to resume after a lost connection or a reload. */
-  private led: LedRoom | null = readLed();
+  /**
+   * The room this screen leads (and its key), to resume after a lost connection or a reload; read from session
+   * storage when first needed (the first connection, after the first frame), not while the page starts: the
+   * first use of session storage in a tab costs a few milliseconds.
+   */
+  private led: LedRoom | null | undefined = undefined;
   /** A join or resume is on its way after a reconnect: the statuses until its answer say "no room" and mean nothing. */
   private settling = 0;
 
@@ -177,6 +181,7 @@ export class RoomChannel {
    */
   connected(): void {
     const room = useTwin.getState().room;
+    if (this.led === undefined) this.led = readLed();
     const led = this.led;
     if (led && (room === null || room.presenter)) {
       void this.settle(this.resume(led, room !== null));
