@@ -251,6 +251,7 @@ describe('the twin in Chromium', () => {
       await stats.close();
     }
   });
+
   it('[E2E8] the 3D view follows the window: a resized page gets a drawing buffer of its new shape, and frames keep coming', async () => {
     const view = () =>
       page.evaluate(() => {
@@ -263,7 +264,8 @@ describe('the twin in Chromium', () => {
       await page.setViewportSize({ width: 760, height: 900 });
       await expect.poll(view, { timeout: 10_000 }).toMatchObject({ cssW: 760, cssH: 900 });
       // The drawing buffer (the renderer's size times its pixel ratio) takes the window's new, upright shape.
-      await expect.poll(async () => { const v = await view(); return Math.round((v.w / v.h) * 100) / 100; }, { timeout: 10_000 }).toBe(Math.round((760 / 900) * 100) / 100);
+      const aspect = (w: number, h: number) => Math.round((w / h) * 100) / 100;
+      await expect.poll(async () => { const v = await view(); return aspect(v.w, v.h); }, { timeout: 10_000 }).toBe(aspect(760, 900));
       const frames = await hook((h) => h.renderInfo().frames);
       await expect.poll(() => hook((h) => h.renderInfo().frames), { timeout: 10_000 }).toBeGreaterThan(frames + 2);
     } finally {
