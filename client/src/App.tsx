@@ -10,6 +10,7 @@ import { buildLayout } from './live/layout.ts';
 import { connect } from './net/connection.ts';
 import { hideBoot, setBootText } from './boot/boot-state.ts';
 import { requestScene, takeSceneRequest } from './boot/early.ts';
+import { FOG_FAR, FOG_NEAR, VIEW_FAR } from './scene/aspect-fit.ts';
 import { GROUND_COLOR } from './scene/Floor.tsx';
 import { setCheapMaterials } from './scene/materials.ts';
 import { WebGLRenderer } from 'three';
@@ -224,7 +225,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           flat
           dpr={quality.dpr}
           performance={{ min: 0.5 }}
-          camera={{ fov: 42, near: 1, far: 3000, position: first ? first.position : [0, 120, 140] }}
+          camera={{ fov: 42, near: 1, far: VIEW_FAR, position: first ? first.position : [0, 120, 140] }}
           key={quality.level}
           // R3F measures its container through a ResizeObserver whose callback it debounces by 50 ms by
           // default, so the first measurement, and with it the WebGL context and the first frame, waited 50 ms
@@ -236,7 +237,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           }}
         >
           <color attach="background" args={[quality.shadows ? SKY : GROUND_COLOR]} />
-          <fog attach="fog" args={[quality.shadows ? SKY : GROUND_COLOR, 420, 1400]} />
+          <fog attach="fog" args={[quality.shadows ? SKY : GROUND_COLOR, FOG_NEAR, FOG_FAR]} />
           <PlantScene scene={scene} layout={layout} live={live} shadows={quality.shadows} />
         </Canvas>
       </div>

@@ -317,6 +317,37 @@ describe('show floor: tours, kiosk, follow-me, languages', { timeout: 90_000 }, 
     }
   });
 
+  it('[E2E-SF4b] a trainee on a phone follows a trainer on a laptop: same target and line of sight, from as far back as the phone\'s upright screen needs', async () => {
+    const url = await serve(makeApp());
+    const trainer = await open(url, 'tour=test', { viewport: { width: 1280, height: 800 } });
+    let trainee: Page | null = null;
+    try {
+      await page_click(trainer, 'follow-open');
+      await trainer.fill('[data-testid="presenter-token"]', await auth.sign('presenter'));
+      await trainer.press('[data-testid="presenter-token"]', 'Enter');
+      await page_click(trainer, 'room-create');
+      const code = (await trainer.textContent('[data-testid="room-code"]'))!.trim();
+      trainee = await open(url, `join=${code}`, { viewport: { width: 390, height: 844 } });
+      const t = trainee;
+      await expect.poll(() => hook(t, (h) => h.room())).toMatchObject({ code, following: true });
+      await trainer.click('[data-testid="tour-next"]');
+      await expect.poll(async () => (await cameraOf(trainer)).target?.[0] ?? 0, { timeout: 8000 }).toBeCloseTo(10, 0);
+      // The laptop (16:10) shows the step as authored; the phone from 1.6 / (390 / 844) times as far, same line.
+      const k = 1.6 / (390 / 844);
+      const expected = async (): Promise<Vec> => {
+        const { position: p, target: g } = await cameraOf(trainer);
+        const tg = g ?? [0, 0, 0];
+        return [tg[0] + (p[0] - tg[0]) * k, tg[1] + (p[1] - tg[1]) * k, tg[2] + (p[2] - tg[2]) * k];
+      };
+      await expect.poll(async () => dist((await cameraOf(t)).position, await expected()), { timeout: 10_000 }).toBeLessThan(0.5);
+      expect(dist((await cameraOf(t)).target!, (await cameraOf(trainer)).target!)).toBeLessThan(0.05);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await trainer.close();
+      await trainee?.close();
+    }
+  });
+
   it('[E2E-SF5] ?lang=zh-CN shows Chinese strings in real glyphs (not tofu boxes), and the language button switches at run time', async () => {
     const url = await serve(makeApp());
     const page = await open(url, 'lang=zh-CN');

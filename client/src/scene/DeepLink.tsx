@@ -11,6 +11,7 @@ import { playback } from '../net/playback.ts';
 import { decodeView, encodeView, type LinkedView } from '../store/deep-link.ts';
 import { useTwin } from '../store/store.ts';
 import { provideToTestHook } from '../test-hook.ts';
+import { pullBack, scaleFromTarget, toAuthored } from './aspect-fit.ts';
 import { useCommitProbe } from './commit-probe.ts';
 
 /** Minimum time between two URL writes. */
@@ -21,7 +22,10 @@ const SEEK_GIVE_UP_MS = 15_000;
 export function DeepLink() {
   useCommitProbe();
   const camera = useThree((s) => s.camera);
+  const get = useThree((s) => s.get);
   const controls = useThree((s) => s.controls) as unknown as OrbitControlsImpl | null;
+  // A link holds the camera as authored (aspect-fit.ts): this screen's shape decides how far back it shows it.
+  const fitOf = () => pullBack(get().size.width / get().size.height);
   // What the link asked for, read once when the page opened.
   const wanted = useRef<LinkedView | null>(null);
   const phase = useRef<{ camera: boolean; time: 'none' | 'waiting' | 'sent' | 'done'; sentAt: number }>({ camera: false, time: 'none', sentAt: 0 });
@@ -56,8 +60,8 @@ export function DeepLink() {
     const ph = phase.current;
     const w = wanted.current!;
     if (!ph.camera && controls && w.camera) {
-      camera.position.set(...w.camera.position);
       controls.target.set(...w.camera.target);
+      scaleFromTarget(camera.position.set(...w.camera.position), controls.target, fitOf());
       controls.update();
       useTwin.getState().leavePreset();
       ph.camera = true;
@@ -89,7 +93,7 @@ export function DeepLink() {
       const inPlayback = s.playback?.mode === 'playback';
       const cursor = inPlayback ? playback.cursor() : null;
       const hash = encodeView({
-        camera: t ? { position: [camera.position.x, camera.position.y, camera.position.z], target: [t.x, t.y, t.z] } : undefined,
+        camera: t ? { position: toAuthored(camera.position, t, fitOf()), target: [t.x, t.y, t.z] } : undefined,
         selection: s.selection ?? undefined,
         heatmap: s.heatmap,
         time: cursor ?? undefined,

@@ -8,6 +8,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { Vector3 } from 'three';
 import type { RoomView } from '../../../protocol/events.ts';
 import { room } from '../net/room.ts';
+import { pullBack, toAuthored } from './aspect-fit.ts';
 import { useTwin } from '../store/store.ts';
 
 /** Camera shares per second at most: well inside the server's event rate limit. */
@@ -21,6 +22,7 @@ const target = new Vector3();
 
 export function ViewSync() {
   const camera = useThree((s) => s.camera);
+  const get = useThree((s) => s.get);
   const controls = useThree((s) => s.controls) as unknown as { target?: Vector3 } | null;
   const last = useRef(0);
 
@@ -30,9 +32,12 @@ export function ViewSync() {
     sentPos.copy(camera.position);
     sentTarget.copy(t);
     const r = (v: number) => Math.round(v * 100) / 100;
+    // As authored: a member's screen fits it to its own shape (aspect-fit.ts).
+    const { width, height } = get().size;
+    const [x, y, z] = toAuthored(camera.position, t, pullBack(width / height));
     return {
       type: 'view',
-      camera: { position: [r(camera.position.x), r(camera.position.y), r(camera.position.z)], target: [r(t.x), r(t.y), r(t.z)] },
+      camera: { position: [r(x), r(y), r(z)], target: [r(t.x), r(t.y), r(t.z)] },
       selection: s.selection,
       tour: s.tour ? { id: s.tour.id, step: s.tour.step } : null,
     };

@@ -123,7 +123,7 @@ export function SourceHealth() {
         onClick={() => setOpen((o) => !o)}
       >
         <span className="health-dot" aria-hidden="true" />
-        {summary}
+        <span className="health-text">{summary}</span>
       </button>
       {open && (
         <div className="health-panel" role="dialog" aria-label={t('health.dialog')}>
