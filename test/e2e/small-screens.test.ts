@@ -114,6 +114,29 @@ describe('small and upright screens', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('[E2E-SS1b] on a phone the entity panel covers the 3D view\'s name tags where they meet, not the other way round', async () => {
+    const page = await open(390, 844, '#sel=station:BS-030');
+    try {
+      await expect.poll(() => page.locator('.panel').count(), { timeout: 10_000 }).toBe(1);
+      // The selected station's tag (drei Html) and the bottleneck's tag are stacked under the panel.
+      const stack = await page.evaluate(() => {
+        const z = (el: Element | null) => (el ? Number(getComputedStyle(el).zIndex) : NaN);
+        const tags = [...document.querySelectorAll('.tag3d, .tag3d-bottleneck')].map((el) => {
+          // drei's Html puts its z-index on a wrapper around the tag.
+          let e: Element | null = el;
+          while (e && getComputedStyle(e).zIndex === 'auto') e = e.parentElement;
+          return z(e);
+        });
+        return { panel: z(document.querySelector('.panel')), tags };
+      });
+      expect(stack.tags.length).toBeGreaterThan(0);
+      for (const t of stack.tags) expect(t).toBeLessThan(stack.panel);
+    } finally {
+      await page.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('[E2E-SS2] a window turned upright keeps the plant in the picture (the camera moves back along its line of sight), and turned back shows the view as authored', async () => {
     const page = await open(1280, 800);
     try {

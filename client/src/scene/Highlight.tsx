@@ -68,7 +68,7 @@ export function Highlight({ ctx }: { ctx: LocateContext }) {
       <primitive object={built.group} />
       <group ref={labelGroup}>
         {selection && (
-          <Html center zIndexRange={[20, 10]} style={{ pointerEvents: 'none' }}>
+          <Html center zIndexRange={[5, 1]} style={{ pointerEvents: 'none' }}>
             <div ref={tag} className="tag3d" data-hidden="0">
               {selection.kind === 'station' ? `${selection.id} · ${stationName(selection.id)}` : selection.id}
             </div>

@@ -23,7 +23,7 @@ export class ScreenTag {
     this.el = document.createElement('div');
     this.el.className = className;
     this.el.dataset.testid = testId;
-    this.el.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;visibility:hidden;z-index:9;';
+    this.el.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;visibility:hidden;z-index:5;';
   }
 
   /** New words; the width is measured here, once per text, not per frame. */
