@@ -103,6 +103,12 @@ describe('small and upright screens', () => {
       const page = await open(w, h);
       try {
         expect(await layoutFaults(page), `${w}×${h}`).toEqual([]);
+        // The sources' panel opens on screen too.
+        await page.click('[data-testid="source-health-toggle"]');
+        const panel = (await page.locator('.health-panel').boundingBox())!;
+        expect(panel.x, `${w}×${h}`).toBeGreaterThanOrEqual(0);
+        expect(panel.x + panel.width, `${w}×${h}`).toBeLessThanOrEqual(w);
+        await page.click('[data-testid="source-health-toggle"]');
         // The overview, from further back along its own line of sight: every station is in the picture.
         await expect.poll(async () => dist((await cameraOf(page)).position, shown(overview, pullBack(w, h))), { timeout: 10_000 }).toBeLessThan(0.05);
         expect(dist((await cameraOf(page)).target, overview.target)).toBeLessThan(0.05);
