@@ -13,7 +13,7 @@ import type { OrbitControls as OrbitControlsImpl } from 'three-stdlib';
 import type { ResolvedScene } from '../../../protocol/scene.ts';
 import { useTwin } from '../store/store.ts';
 import { useCommitProbe } from './commit-probe.ts';
-import { FOG_FAR, FOG_NEAR, MAX_DISTANCE, pullBack, scaleFromTarget, VIEW_FAR } from './aspect-fit.ts';
+import { FOG_FAR, FOG_NEAR, MAX_DISTANCE, pullBackOf, scaleFromTarget, VIEW_FAR } from './aspect-fit.ts';
 import { flightProgress, GLIDE_MAX_S } from './flight.ts';
 
 const DURATION = 1.4;
@@ -49,7 +49,7 @@ export function CameraRig({ scene, adaptive = false }: { scene: ResolvedScene; a
 
   // The screen's shape: on a narrower one everything is seen from further back (the view in place and in flight).
   useEffect(() => {
-    const k = pullBack(size.width / size.height);
+    const k = pullBackOf(size);
     const c = controls.current;
     const by = k / fit.current;
     fit.current = k;

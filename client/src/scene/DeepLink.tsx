@@ -11,7 +11,7 @@ import { playback } from '../net/playback.ts';
 import { decodeView, encodeView, type LinkedView } from '../store/deep-link.ts';
 import { useTwin } from '../store/store.ts';
 import { provideToTestHook } from '../test-hook.ts';
-import { pullBack, scaleFromTarget, toAuthored } from './aspect-fit.ts';
+import { pullBackOf, scaleFromTarget, toAuthored } from './aspect-fit.ts';
 import { useCommitProbe } from './commit-probe.ts';
 
 /** Minimum time between two URL writes. */
@@ -25,7 +25,7 @@ export function DeepLink() {
   const get = useThree((s) => s.get);
   const controls = useThree((s) => s.controls) as unknown as OrbitControlsImpl | null;
   // A link holds the camera as authored (aspect-fit.ts): this screen's shape decides how far back it shows it.
-  const fitOf = () => pullBack(get().size.width / get().size.height);
+  const fitOf = () => pullBackOf(get().size);
   // What the link asked for, read once when the page opened.
   const wanted = useRef<LinkedView | null>(null);
   const phase = useRef<{ camera: boolean; time: 'none' | 'waiting' | 'sent' | 'done'; sentAt: number }>({ camera: false, time: 'none', sentAt: 0 });

@@ -8,7 +8,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { Vector3 } from 'three';
 import type { RoomView } from '../../../protocol/events.ts';
 import { room } from '../net/room.ts';
-import { pullBack, toAuthored } from './aspect-fit.ts';
+import { pullBackOf, toAuthored } from './aspect-fit.ts';
 import { useTwin } from '../store/store.ts';
 
 /** Camera shares per second at most: well inside the server's event rate limit. */
@@ -33,8 +33,7 @@ export function ViewSync() {
     sentTarget.copy(t);
     const r = (v: number) => Math.round(v * 100) / 100;
     // As authored: a member's screen fits it to its own shape (aspect-fit.ts).
-    const { width, height } = get().size;
-    const [x, y, z] = toAuthored(camera.position, t, pullBack(width / height));
+    const [x, y, z] = toAuthored(camera.position, t, pullBackOf(get().size));
     return {
       type: 'view',
       camera: { position: [r(x), r(y), r(z)], target: [r(t.x), r(t.y), r(t.z)] },

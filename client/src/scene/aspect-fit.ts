@@ -24,6 +24,11 @@ export function pullBack(aspect: number): number {
   return Number.isFinite(aspect) && aspect > 0 && aspect < VIEW_ASPECT ? VIEW_ASPECT / aspect : 1;
 }
 
+/** pullBack for a canvas of this size (R3F's `size`). */
+export function pullBackOf(size: { width: number; height: number }): number {
+  return pullBack(size.width / size.height);
+}
+
 /** Moves `position` along its line of sight to `target` to `k` times its distance (in place). */
 export function scaleFromTarget(position: Vector3, target: Vector3, k: number): Vector3 {
   return k === 1 ? position : position.sub(target).multiplyScalar(k).add(target);
