@@ -57,29 +57,155 @@ export type StationColumns = { state: Uint8Array; quality: Uint8Array; job: Int3
 export type RobotColumns = { state: Uint8Array; quality: Uint8Array; tool: Uint8Array; ts: Float64Array; joints: Float32Array; jointBits: Int32Array };
 export type BodyColumns = { alive: Uint8Array; quality: Uint8Array; model: Uint8Array; locKind: Uint8Array; locIndex: Uint32Array; progress: Float32Array; ts: Float64Array };
 
-/** Builds one frame; reuse it across ticks (its buffer grows and is kept). */
+/** A robot record's whole length on the wire: its tag and its fields. */
+const ROBOT_RECORD = 1 + ROBOT_BYTES;
+
+/**
+ * A tick's robot records, staged in their wire form, at most one per robot (a robot staged again before
+ * clear() is overwritten in place, latest value wins). A hub stages samples as they arrive, appends them all
+ * to its frame in one copy (FrameWriter.robotRecords) and reads the values back for its tables with the
+ * getters below; writing each record field by field at commit cost more than the rest of the robot's commit.
+ */
+export class RobotRecordStage {
+  /** The staged records, back to back from 0 (read by FrameWriter). */
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  /** Each robot's row, or -1 while it is not staged. */
+  private readonly rowOf: Int32Array;
+  /** Each row's robot, in staging order. */
+  private readonly robotAt: Uint32Array;
+  length = 0;
+
+  constructor(robots: number) {
+    this.bytes = new Uint8Array(robots * ROBOT_RECORD);
+    this.view = new DataView(this.bytes.buffer);
+    this.rowOf = new Int32Array(robots).fill(-1);
+    this.robotAt = new Uint32Array(robots);
+  }
+
+  /** Stages robot `i`'s record (`i` must be below the count given to the constructor). Joints are rounded to float32 like the wire's. */
+  stage(i: number, state: number, quality: number, tool: number, ts: number, j0: number, j1: number, j2: number, j3: number, j4: number, j5: number): void {
+    let row = this.rowOf[i];
+    const v = this.view;
+    if (row < 0) {
+      row = this.length++;
+      this.rowOf[i] = row;
+      this.robotAt[row] = i;
+      v.setUint8(row * ROBOT_RECORD, TAG_ROBOT);
+      v.setUint32(row * ROBOT_RECORD + 1, i, true);
+    }
+    const o = row * ROBOT_RECORD;
+    v.setUint8(o + 5, state);
+    v.setUint8(o + 6, quality);
+    v.setUint8(o + 7, tool);
+    v.setFloat64(o + 8, ts, true);
+    v.setFloat32(o + 16, j0, true);
+    v.setFloat32(o + 20, j1, true);
+    v.setFloat32(o + 24, j2, true);
+    v.setFloat32(o + 28, j3, true);
+    v.setFloat32(o + 32, j4, true);
+    v.setFloat32(o + 36, j5, true);
+  }
+
+  robot(row: number): number {
+    return this.robotAt[row];
+  }
+  state(row: number): number {
+    return this.bytes[row * ROBOT_RECORD + 5];
+  }
+  quality(row: number): number {
+    return this.bytes[row * ROBOT_RECORD + 6];
+  }
+  tool(row: number): number {
+    return this.bytes[row * ROBOT_RECORD + 7];
+  }
+  ts(row: number): number {
+    return this.view.getFloat64(row * ROBOT_RECORD + 8, true);
+  }
+
+  /** Copies row `row`'s six joints as their float32 bits into `bits` from `at` (exact, no float conversion). */
+  copyJointBits(row: number, bits: Int32Array, at: number): void {
+    const v = this.view;
+    const o = row * ROBOT_RECORD + 16;
+    bits[at] = v.getInt32(o, true);
+    bits[at + 1] = v.getInt32(o + 4, true);
+    bits[at + 2] = v.getInt32(o + 8, true);
+    bits[at + 3] = v.getInt32(o + 12, true);
+    bits[at + 4] = v.getInt32(o + 16, true);
+    bits[at + 5] = v.getInt32(o + 20, true);
+  }
+
+  /** Forgets the staged records (after they were committed, or dropped). */
+  clear(): void {
+    for (let row = 0; row < this.length; row++) this.rowOf[this.robotAt[row]] = -1;
+    this.length = 0;
+  }
+}
+
+/**
+ * In-place frames are cut from slabs of this size: one allocation for several ticks' frames (about eight of
+ * a 14 KB delta). Under glibc's default mmap threshold (128 KiB), so a slab comes from the heap instead of
+ * fresh pages the kernel must fault in.
+ */
+const SLAB_BYTES = 120 * 1024;
+
+/**
+ * Builds one frame at a time; reuse it across ticks. By default finish() returns a copy and the writer's
+ * buffer (grown as needed) is reused. With `headroom`, each frame is written in place and finish() hands
+ * out the frame itself, with `headroom` free bytes in front of it (see headroomOf) where a transport can put
+ * its own header: no copy and no allocation per frame. Such frames are cut one after another from slabs of
+ * SLAB_BYTES; a slab stays alive while any of its frames does.
+ */
 export class FrameWriter {
-  private buf = new ArrayBuffer(64 * 1024);
-  private view = new DataView(this.buf);
+  private buf: ArrayBuffer;
+  private view: DataView;
+  private bytes: Uint8Array;
+  /** Where the frame being written begins in `buf` (0 unless frames are written in place). */
+  private start = 0;
+  /** In place: where the next frame may begin, just after the last one handed out. */
+  private free = 0;
   private pos = HEADER;
   private records = 0;
   private meta: BodyMeta[] = [];
   private static encoder = new TextEncoder();
 
+  constructor(private readonly headroom = 0) {
+    this.buf = new ArrayBuffer(headroom > 0 ? SLAB_BYTES : 64 * 1024);
+    this.view = new DataView(this.buf);
+    this.bytes = new Uint8Array(this.buf);
+  }
+
   begin(type: FrameTypeCode, revision: number, baseRevision: number, time: number, bodySlots: number): this {
-    this.pos = HEADER;
+    if (this.headroom > 0) {
+      // Eight-byte aligned like a fresh buffer; a slab with no room left for the header is left to its frames.
+      const at = ((this.free + 7) & ~7) + this.headroom;
+      if (at + HEADER > this.buf.byteLength) {
+        this.buf = new ArrayBuffer(SLAB_BYTES);
+        this.view = new DataView(this.buf);
+        this.bytes = new Uint8Array(this.buf);
+        this.free = 0;
+        this.start = this.headroom;
+      } else this.start = at;
+    }
+    const s = this.start;
+    this.pos = s + HEADER;
     this.records = 0;
     this.meta.length = 0;
     const v = this.view;
-    v.setUint8(0, FRAME_MAGIC);
-    v.setUint8(1, CODEC_VERSION);
-    v.setUint8(2, type);
-    v.setUint8(3, 0);
-    v.setFloat64(4, revision, true);
-    v.setFloat64(12, baseRevision, true);
-    v.setFloat64(20, time, true);
-    v.setUint32(40, bodySlots, true);
+    v.setUint8(s, FRAME_MAGIC);
+    v.setUint8(s + 1, CODEC_VERSION);
+    v.setUint8(s + 2, type);
+    v.setUint8(s + 3, 0);
+    v.setFloat64(s + 4, revision, true);
+    v.setFloat64(s + 12, baseRevision, true);
+    v.setFloat64(s + 20, time, true);
+    v.setUint32(s + 40, bodySlots, true);
     return this;
+  }
+
+  /** Sets the header's body slot count after begin (a commit knows it only once its bodies are placed). */
+  setBodySlots(n: number): void {
+    this.view.setUint32(this.start + 40, n, true);
   }
 
   station(index: number, state: number, quality: number, jobSlot: number, ts: number): void {
@@ -138,6 +264,15 @@ export class FrameWriter {
     v.setFloat64(p + 4, t.ts[slot], true);
   }
 
+  /** Appends every record staged in `stage`, in staging order, in one copy. */
+  robotRecords(stage: RobotRecordStage): void {
+    const n = stage.length * ROBOT_RECORD;
+    this.reserve(n);
+    this.bytes.set(stage.bytes.subarray(0, n), this.pos);
+    this.pos += n;
+    this.records += stage.length;
+  }
+
   /** Each head reserves its whole record, writes the tag and the small integers, and returns where the rest goes. */
   private stationHead(index: number, state: number, quality: number, jobSlot: number): number {
     const v = this.reserve(1 + STATION_BYTES);
@@ -189,29 +324,40 @@ export class FrameWriter {
   }
 
   /**
-   * Returns a copy of exactly the frame's bytes. With `headroom`, the copy's buffer keeps that many free
-   * bytes in front of the frame (see headroomOf), where a transport can put its own header.
+   * The finished frame: a copy of exactly its bytes or, written in place (`headroom`), the frame itself
+   * (the writer never writes there again).
    */
-  finish(headroom = 0): Uint8Array {
-    const metaBytes = this.meta.length > 0 ? FrameWriter.encoder.encode(JSON.stringify(this.meta)) : new Uint8Array(0);
-    this.reserve(metaBytes.length);
-    new Uint8Array(this.buf, this.pos, metaBytes.length).set(metaBytes);
-    this.view.setUint32(32, this.records, true);
-    this.view.setUint32(36, metaBytes.length, true);
-    const total = this.pos + metaBytes.length;
-    if (headroom <= 0) return new Uint8Array(this.buf.slice(0, total));
-    const frame = new Uint8Array(new ArrayBuffer(headroom + total), headroom, total);
-    frame.set(new Uint8Array(this.buf, 0, total));
+  finish(): Uint8Array {
+    const metaBytes = this.meta.length > 0 ? FrameWriter.encoder.encode(JSON.stringify(this.meta)) : null;
+    if (metaBytes !== null) {
+      this.reserve(metaBytes.length);
+      this.bytes.set(metaBytes, this.pos);
+      this.pos += metaBytes.length;
+    }
+    const s = this.start;
+    this.view.setUint32(s + 32, this.records, true);
+    this.view.setUint32(s + 36, metaBytes === null ? 0 : metaBytes.length, true);
+    const total = this.pos - s;
+    if (this.headroom <= 0) return new Uint8Array(this.buf.slice(0, total));
+    const frame = new Uint8Array(this.buf, s, total);
+    this.free = this.pos;
     withHeadroom.add(frame);
     return frame;
   }
 
   private reserve(n: number): DataView {
     if (this.pos + n > this.buf.byteLength) {
-      const bigger = new ArrayBuffer(Math.max(this.buf.byteLength * 2, this.pos + n));
-      new Uint8Array(bigger).set(new Uint8Array(this.buf, 0, this.pos));
+      // The frame so far moves to a bigger buffer (in place: a new slab, behind its headroom).
+      const used = this.pos - this.start;
+      const size = this.headroom > 0 ? Math.max(SLAB_BYTES, (this.headroom + used + n) * 2) : Math.max(this.buf.byteLength * 2, used + n);
+      const bigger = new ArrayBuffer(size);
+      new Uint8Array(bigger).set(this.bytes.subarray(this.start, this.pos), this.headroom);
       this.buf = bigger;
       this.view = new DataView(bigger);
+      this.bytes = new Uint8Array(bigger);
+      this.start = this.headroom;
+      this.pos = this.start + used;
+      this.free = 0;
     }
     return this.view;
   }
@@ -220,9 +366,9 @@ export class FrameWriter {
 const withHeadroom = new WeakSet<Uint8Array>();
 
 /**
- * The free bytes in front of `frame` that its owner may write: non-zero only for a frame made by
- * `FrameWriter.finish(headroom)` (the hub's commits), whose buffer holds nothing else. Any other frame (a
- * view into a recording, a message buffer) may share its buffer with other data: 0.
+ * The free bytes in front of `frame` that its owner may write: non-zero only for a frame finished by a
+ * `FrameWriter` with headroom (the hub's commits), whose headroom nothing else uses. Any other frame (a view
+ * into a recording, a message buffer) may share its buffer with other data: 0.
  */
 export function headroomOf(frame: Uint8Array): number {
   return withHeadroom.has(frame) ? frame.byteOffset : 0;

@@ -42,18 +42,6 @@ export function setJoints(dst: Float32Array, o: number, j0: number, j1: number, 
   dst[o + 4] = j4;
   dst[o + 5] = j5;
 }
-/**
- * Copies six joints between Int32Array views of float32 joint columns (from `src` at `from` to `dst` at `to`):
- * the bits as they are, exact, and cheaper than reading and writing float32s (each goes through a double).
- */
-export function copyJointBits(dst: Int32Array, to: number, src: Int32Array, from: number): void {
-  dst[to] = src[from];
-  dst[to + 1] = src[from + 1];
-  dst[to + 2] = src[from + 2];
-  dst[to + 3] = src[from + 3];
-  dst[to + 4] = src[from + 4];
-  dst[to + 5] = src[from + 5];
-}
 const SIX_JOINTS: 6 = JOINT_COUNT;
 void SIX_JOINTS;
 

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { bodyMoveChangeOf, robotChangeOf, type BodyChange, type BodyMoves, type BodyRemoveChange, type Change, type ChangeSink, type RobotChange, type RobotSamples, type StationChange } from '../../protocol/changes.ts';
-import { FrameType, FrameWriter, LocationKind, readHeader } from '../../protocol/codec.ts';
+import { FrameType, FrameWriter, LocationKind, readHeader, RobotRecordStage } from '../../protocol/codec.ts';
 import { FrameChangeReader } from '../../protocol/frame-changes.ts';
 import type { ResolvedScene } from '../../protocol/scene.ts';
 import { indexScene, type SceneIndex } from '../../protocol/scene-index.ts';
@@ -20,8 +20,6 @@ import {
   qualityCode,
   robotStateCode,
   robotStates,
-  copyJointBits,
-  setJoints,
   stationStateCode,
   stationStates,
   type BodyEntity,
@@ -103,17 +101,11 @@ export function createHub(options: HubOptions) {
   const pStationQuality = new Uint8Array(stations.count);
   const pStationTs = new Float64Array(stations.count);
   const pStationJob: (string | null)[] = new Array(stations.count).fill(null);
-  const pRobotState = new Uint8Array(robots.count).fill(NO_PENDING);
-  const pRobotQuality = new Uint8Array(robots.count);
-  const pRobotTool = new Uint8Array(robots.count);
-  const pRobotTs = new Float64Array(robots.count);
-  const pRobotJoints = new Float32Array(robots.count * JOINT_COUNT);
-  const pJointBits = new Int32Array(pRobotJoints.buffer);
   const pendingStations = new IndexList(stations.count);
-  // Two lists taking turns: a commit hands its listeners the robots it committed as they are, while any
-  // robot staged meanwhile goes into the other.
-  let pendingRobots = new IndexList(robots.count);
-  let committedRobots = new IndexList(robots.count);
+  // Robots are staged as the very records the tick's frame will hold; a commit copies them into its frame at
+  // once and hands its listeners the robots it committed (a robot staged meanwhile waits in the stage).
+  const stagedRobots = new RobotRecordStage(robots.count);
+  const committedRobots = new IndexList(robots.count);
   // Staged bodies, in arrival order. A body already in the tables is found again by its slot (slots change only
   // in a commit); one not yet in them, by id. No map is emptied and refilled every tick.
   // Only the first `pendingCount` are this tick's; the records stay in place (and in the pool) to be reused.
@@ -134,7 +126,10 @@ export function createHub(options: HubOptions) {
   const infoStations = new IndexList(stations.count);
   const infoBodies = new IndexList();
   const infoPlaced = new IndexList();
+  // Snapshots and catch-ups are copied out of `writer`; each commit's delta is written in place, with room in
+  // front for a transport's headers, and handed to the listeners as it is.
   const writer = new FrameWriter();
+  const tickWriter = new FrameWriter(FRAME_HEADROOM);
   let snapshotCache: { revision: number; frame: Uint8Array } | null = null;
   const deltaCache = new Map<number, Uint8Array>();
   const stats = { changesIn: 0, changesRejected: 0, ticks: 0, framesEncoded: 0, lastTickMs: 0 };
@@ -182,13 +177,7 @@ export function createHub(options: HubOptions) {
     const j = change.joints;
     if (!j || j.length !== JOINT_COUNT) return reject(change, 'invalid-value', `joints must hold ${JOINT_COUNT} angles`);
     for (let k = 0; k < JOINT_COUNT; k++) if (!Number.isFinite(j[k])) return reject(change, 'invalid-value', `joint ${k + 1} is not a finite number`);
-    if (pRobotState[i] === NO_PENDING) pendingRobots.push(i);
-    pRobotState[i] = s;
-    pRobotQuality[i] = quality;
-    pRobotTool[i] = change.tool ? 1 : 0;
-    pRobotTs[i] = change.ts;
-    // A loop: TypedArray#set from a plain array takes a slow generic path.
-    for (let k = 0, o = i * JOINT_COUNT; k < JOINT_COUNT; k++) pRobotJoints[o + k] = j[k];
+    stagedRobots.stage(i, s, quality, change.tool ? 1 : 0, change.ts, j[0], j[1], j[2], j[3], j[4], j[5]);
     if (change.ts > pendingTime) pendingTime = change.ts;
   }
 
@@ -231,12 +220,7 @@ export function createHub(options: HubOptions) {
         rejectSample(b, r, 'invalid-value', `joint ${k + 1} is not a finite number`);
         continue;
       }
-      if (pRobotState[i] === NO_PENDING) pendingRobots.push(i);
-      pRobotState[i] = s;
-      pRobotQuality[i] = qc;
-      pRobotTool[i] = tool[r] === 1 ? 1 : 0;
-      pRobotTs[i] = t;
-      setJoints(pRobotJoints, i * JOINT_COUNT, j0, j1, j2, j3, j4, j5);
+      stagedRobots.stage(i, s, qc, tool[r] === 1 ? 1 : 0, t, j0, j1, j2, j3, j4, j5);
       if (t > pendingTime) pendingTime = t;
     }
   }
@@ -416,27 +400,27 @@ export function createHub(options: HubOptions) {
     },
   };
 
-  function writeStation(i: number): void {
-    writer.stationRow(i, stations);
+  function writeStation(w: FrameWriter, i: number): void {
+    w.stationRow(i, stations);
   }
-  function writeRobot(i: number): void {
-    writer.robotRow(i, robots);
+  function writeRobot(w: FrameWriter, i: number): void {
+    w.robotRow(i, robots);
   }
-  function writeBody(slot: number, withMeta: boolean): void {
-    writer.bodyRow(slot, bodies);
-    if (withMeta && bodies.alive[slot] === 1) writer.bodyMeta(slot, bodies.ids[slot] as string, bodies.colors[slot]);
+  function writeBody(w: FrameWriter, slot: number, withMeta: boolean): void {
+    w.bodyRow(slot, bodies);
+    if (withMeta && bodies.alive[slot] === 1) w.bodyMeta(slot, bodies.ids[slot] as string, bodies.colors[slot]);
   }
 
   /** Commits staged changes as a new revision; returns the delta frame, or null when nothing changed. */
   function commit(): Uint8Array | null {
-    if (pendingStations.length === 0 && pendingRobots.length === 0 && pendingCount === 0) {
+    if (pendingStations.length === 0 && stagedRobots.length === 0 && pendingCount === 0) {
       time = Math.max(time, pendingTime);
       return null;
     }
     const base = revision;
     const rev = ++revision;
     time = Math.max(time, pendingTime);
-    writer.begin(FrameType.delta, rev, base, time, 0);
+    tickWriter.begin(FrameType.delta, rev, base, time, 0);
     const collect = commitListeners.size > 0;
     if (collect) {
       infoStations.clear();
@@ -459,7 +443,7 @@ export function createHub(options: HubOptions) {
         bodies.ts[slot] = c.ts;
         bodies.rev[slot] = rev;
         freed.push(slot);
-        writeBody(slot, false);
+        writeBody(tickWriter, slot, false);
         if (collect) info.removed.push({ id, ts: c.ts });
         continue;
       }
@@ -485,7 +469,7 @@ export function createHub(options: HubOptions) {
       bodies.progress[slot] = c.progress;
       bodies.ts[slot] = c.ts;
       bodies.rev[slot] = rev;
-      writeBody(slot, meta);
+      writeBody(tickWriter, slot, meta);
       if (collect) infoBodies.push(slot);
     }
     clearPendingBodies();
@@ -496,7 +480,7 @@ export function createHub(options: HubOptions) {
         if (stations.job[i] >= 0 && pStationState[i] === NO_PENDING && freed.includes(stations.job[i])) {
           stations.job[i] = -1;
           stations.rev[i] = rev;
-          writeStation(i);
+          writeStation(tickWriter, i);
           if (collect) infoStations.push(i);
         }
       }
@@ -511,49 +495,42 @@ export function createHub(options: HubOptions) {
       stations.job[i] = job === null ? -1 : (bodies.slotOf.get(job) ?? -1);
       stations.rev[i] = rev;
       pStationState[i] = NO_PENDING;
-      writeStation(i);
+      writeStation(tickWriter, i);
       if (collect) infoStations.push(i);
     }
     pendingStations.clear();
-    // Staged joints to the table as their bits: exact, and a third cheaper than float32 reads and writes.
+    // The staged robots to the table (joints as their bits: exact, and cheaper than float32 reads and writes),
+    // and into the frame as they were staged.
     const committedBits = robots.jointBits;
-    const robotList = pendingRobots;
-    pendingRobots = committedRobots;
-    pendingRobots.clear();
-    committedRobots = robotList;
-    for (let k = 0; k < robotList.length; k++) {
-      const i = robotList.at(k);
-      robots.state[i] = pRobotState[i];
-      robots.quality[i] = pRobotQuality[i];
-      robots.tool[i] = pRobotTool[i];
-      robots.ts[i] = pRobotTs[i];
-      const o = i * JOINT_COUNT;
-      copyJointBits(committedBits, o, pJointBits, o);
+    committedRobots.clear();
+    for (let row = 0; row < stagedRobots.length; row++) {
+      const i = stagedRobots.robot(row);
+      robots.state[i] = stagedRobots.state(row);
+      robots.quality[i] = stagedRobots.quality(row);
+      robots.tool[i] = stagedRobots.tool(row);
+      robots.ts[i] = stagedRobots.ts(row);
+      stagedRobots.copyJointBits(row, committedBits, i * JOINT_COUNT);
       robots.rev[i] = rev;
-      pRobotState[i] = NO_PENDING;
-      writeRobot(i);
+      committedRobots.push(i);
     }
+    tickWriter.robotRecords(stagedRobots);
+    stagedRobots.clear();
     if (collect) {
       info.revision = rev;
       info.time = time;
       info.stations = infoStations.view();
-      info.robots = robotList.view();
+      info.robots = committedRobots.view();
       info.bodies = infoBodies.view();
       info.placed = infoPlaced.view();
       for (const l of commitListeners) l(info);
     }
-    robotList.clear();
     for (const slot of freed) bodies.release(slot);
 
     snapshotCache = null;
     deltaCache.clear();
     stats.framesEncoded++;
-    return patchSlots(writer.finish(FRAME_HEADROOM), bodies.slotCount);
-  }
-
-  function patchSlots(frame: Uint8Array, slots: number): Uint8Array {
-    new DataView(frame.buffer, frame.byteOffset, frame.byteLength).setUint32(40, slots, true);
-    return frame;
+    tickWriter.setBodySlots(bodies.slotCount);
+    return tickWriter.finish();
   }
 
   function tick(): Uint8Array | null {
@@ -570,9 +547,9 @@ export function createHub(options: HubOptions) {
   function snapshotFrame(): Uint8Array {
     if (snapshotCache && snapshotCache.revision === revision) return snapshotCache.frame;
     writer.begin(FrameType.snapshot, revision, 0, time, bodies.slotCount);
-    for (let i = 0; i < stations.count; i++) writeStation(i);
-    for (let i = 0; i < robots.count; i++) writeRobot(i);
-    for (let s = 0; s < bodies.slotCount; s++) if (bodies.alive[s] === 1) writeBody(s, true);
+    for (let i = 0; i < stations.count; i++) writeStation(writer, i);
+    for (let i = 0; i < robots.count; i++) writeRobot(writer, i);
+    for (let s = 0; s < bodies.slotCount; s++) if (bodies.alive[s] === 1) writeBody(writer, s, true);
     const frame = writer.finish();
     stats.framesEncoded++;
     snapshotCache = { revision, frame };
@@ -587,9 +564,9 @@ export function createHub(options: HubOptions) {
     const cached = deltaCache.get(since);
     if (cached) return cached;
     writer.begin(FrameType.delta, revision, since, time, bodies.slotCount);
-    for (let s = 0; s < bodies.slotCount; s++) if (bodies.rev[s] > since) writeBody(s, bodies.metaRev[s] > since);
-    for (let i = 0; i < stations.count; i++) if (stations.rev[i] > since) writeStation(i);
-    for (let i = 0; i < robots.count; i++) if (robots.rev[i] > since) writeRobot(i);
+    for (let s = 0; s < bodies.slotCount; s++) if (bodies.rev[s] > since) writeBody(writer, s, bodies.metaRev[s] > since);
+    for (let i = 0; i < stations.count; i++) if (stations.rev[i] > since) writeStation(writer, i);
+    for (let i = 0; i < robots.count; i++) if (robots.rev[i] > since) writeRobot(writer, i);
     const frame = writer.finish();
     stats.framesEncoded++;
     deltaCache.set(since, frame);
@@ -698,9 +675,9 @@ export function createHub(options: HubOptions) {
     bodies.rev.fill(0);
     bodies.metaRev.fill(0);
     pendingStations.clear();
-    pendingRobots.clear();
+    stagedRobots.clear();
+    committedRobots.clear();
     pStationState.fill(NO_PENDING);
-    pRobotState.fill(NO_PENDING);
     clearPendingBodies();
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeFrame, FrameError, FrameType, FrameWriter, readHeader, type FrameVisitor } from '../../protocol/codec.ts';
+import { decodeFrame, FrameError, FrameType, FrameWriter, headroomOf, readHeader, RobotRecordStage, type FrameVisitor } from '../../protocol/codec.ts';
 
 function collect(frame: Uint8Array) {
   const out: unknown[] = [];
@@ -69,6 +69,41 @@ describe('codec', () => {
     );
   });
 
+  it('[COD1b] robot records staged (latest value per robot, first-staged order) are the records written from their values', () => {
+    const double = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e13, max: 1e13 });
+    const u8 = fc.nat(255);
+    const sample = fc.record({ robot: fc.nat(9), state: u8, quality: u8, tool: fc.boolean(), ts: double, joints: fc.array(double, { minLength: 6, maxLength: 6 }) });
+    fc.assert(
+      fc.property(fc.array(fc.array(sample, { maxLength: 25 }), { minLength: 1, maxLength: 3 }), (ticks) => {
+        const stage = new RobotRecordStage(10);
+        for (const samples of ticks) {
+          const latest = new Map<number, (typeof samples)[number]>();
+          for (const s of samples) {
+            stage.stage(s.robot, s.state, s.quality, s.tool ? 1 : 0, s.ts, ...(s.joints as [number, number, number, number, number, number]));
+            latest.set(s.robot, s);
+          }
+          const want = new FrameWriter().begin(FrameType.delta, 2, 1, 3, 0);
+          // A Map keeps the order keys were first set in: the order robots were first staged.
+          for (const s of latest.values()) want.robot(s.robot, s.state, s.quality, s.tool, s.ts, s.joints);
+          const got = new FrameWriter().begin(FrameType.delta, 2, 1, 3, 0);
+          got.robotRecords(stage);
+          expect(Buffer.from(got.finish())).toEqual(Buffer.from(want.finish()));
+          // The getters read back what the frame holds; joints as float32 bits.
+          const bits = new Int32Array(6);
+          const floats = new Float32Array(bits.buffer);
+          [...latest.values()].forEach((s, row) => {
+            expect([stage.robot(row), stage.state(row), stage.quality(row), stage.tool(row), stage.ts(row)]).toEqual([s.robot, s.state, s.quality, s.tool ? 1 : 0, s.ts]);
+            stage.copyJointBits(row, bits, 0);
+            expect([...floats]).toEqual(s.joints.map(Math.fround));
+          });
+          stage.clear();
+          expect(stage.length).toBe(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('[COD2] grows its buffer for large frames and reuses it', () => {
     const w = new FrameWriter();
     w.begin(FrameType.snapshot, 1, 0, 0, 0);
@@ -78,6 +113,48 @@ describe('codec', () => {
     w.begin(FrameType.delta, 2, 1, 0, 0);
     w.station(0, 1, 0, -1, 0);
     expect(collect(w.finish()).out).toEqual([['s', 0, 1, 0, -1, 0]]);
+  });
+
+  it('[COD2b] frames written in place (headroom) stay as finished while later frames fill and outgrow the slab', () => {
+    // Each frame: some robots (a few thousand outgrow a slab mid-frame), some bodies with metadata.
+    const frameSpec = fc.record({ robots: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 2500, max: 7000 })), bodies: fc.integer({ min: 0, max: 3 }) });
+    fc.assert(
+      fc.property(fc.array(frameSpec, { minLength: 1, maxLength: 40 }), fc.constantFrom(16, 64), (specs, headroom) => {
+        const inPlace = new FrameWriter(headroom);
+        const copying = new FrameWriter();
+        const kept: Array<{ frame: Uint8Array; want: Uint8Array }> = [];
+        specs.forEach((spec, n) => {
+          for (const w of [inPlace, copying]) {
+            w.begin(FrameType.delta, n + 1, n, 1_700_000_000_000 + n, 0);
+            for (let i = 0; i < spec.robots; i++) w.robot(i, 1, 0, i % 2 === 0, n * 1000 + i, [n, i, 0.5, -0.5, 1, 2]);
+            for (let b = 0; b < spec.bodies; b++) {
+              w.body(b, true, 0, 1, 2, 3, 0.25, n);
+              w.bodyMeta(b, `body-${n}-${b}`, b % 2 === 0 ? '#a1b2c3' : null);
+            }
+            w.setBodySlots(spec.bodies + n);
+          }
+          kept.push({ frame: inPlace.finish(), want: copying.finish() });
+        });
+        for (const { frame, want } of kept) {
+          // Unchanged by any later frame, and its headroom free in front of it, eight-byte aligned.
+          expect(Buffer.compare(Buffer.from(frame), Buffer.from(want))).toBe(0);
+          expect(headroomOf(frame)).toBe(frame.byteOffset);
+          expect(frame.byteOffset).toBeGreaterThanOrEqual(headroom);
+          expect(frame.byteOffset % 8).toBe(0);
+        }
+        // No two frames of one slab overlap, headroom included.
+        for (let a = 0; a < kept.length; a++)
+          for (let b = a + 1; b < kept.length; b++) {
+            const x = kept[a].frame;
+            const y = kept[b].frame;
+            if (x.buffer !== y.buffer) continue;
+            expect(y.byteOffset - headroom >= x.byteOffset + x.byteLength || x.byteOffset - headroom >= y.byteOffset + y.byteLength).toBe(true);
+          }
+        // A frame copied out by the default writer has no headroom to offer.
+        expect(headroomOf(kept[0].want)).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('[COD3] rejects malformed frames with a FrameError before visiting anything', () => {

@@ -14,11 +14,10 @@ function reference(frame: Uint8Array): { packet: Buffer; wsFrame: Buffer } {
 }
 
 /** A hub-like frame of about `n` bytes, with or without headroom. */
-function frameOf(robots: number, headroom: number): Uint8Array {
-  const w = new FrameWriter();
+function frameOf(robots: number, headroom: number, w = new FrameWriter(headroom)): Uint8Array {
   w.begin(FrameType.delta, 2, 1, 1_700_000_000_000, 0);
   for (let i = 0; i < robots; i++) w.robot(i, 1, 0, i % 2 === 0, 1_700_000_000_000 + i, [0.1, 0.2, 0.3, 0.4, 0.5, i]);
-  return w.finish(headroom);
+  return w.finish();
 }
 
 describe('delta on the wire', () => {
