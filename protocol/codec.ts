@@ -5,7 +5,7 @@
  * Frame = header (44 bytes) + tagged records + UTF-8 JSON body metadata.
  *   header: u8 magic 0x4C, u8 codec version, u8 type (1 snapshot, 2 delta), u8 0,
  *           f64 revision, f64 baseRevision (a delta applies to the state at baseRevision; 0 for a snapshot),
- *           f64 time (state time, epoch ms), u32 record count, u32 metadata bytes, u32 body slot count
+ *           f64 time (state time, epoch ms), 4 bytes 0, u32 record count, u32 metadata bytes, u32 body slot count
  *   station record (tag 1, 1 + 18 bytes): u32 index, u8 state, u8 quality, i32 job body slot (-1 none), f64 ts
  *   robot record   (tag 2, 1 + 39 bytes): u32 index, u8 state, u8 quality, u8 tool, f64 ts, 6 × f32 joints (rad)
  *   body record    (tag 3, 1 + 24 bytes): u32 slot, u8 flags (bit 0 alive), u8 quality, u8 model, u8 location kind
@@ -164,23 +164,34 @@ export class FrameWriter {
   private start = 0;
   /** In place: where the next frame may begin, just after the last one handed out. */
   private free = 0;
+  /** In place: the last frame's length, the room the next one is likely to need. */
+  private lastLength = HEADER;
   private pos = HEADER;
   private records = 0;
   private meta: BodyMeta[] = [];
   private static encoder = new TextEncoder();
 
-  constructor(private readonly headroom = 0) {
-    this.buf = new ArrayBuffer(headroom > 0 ? SLAB_BYTES : 64 * 1024);
+  /**
+   * `allocate` makes the writer's buffers; a server can hand it one that skips zero-filling (Node's
+   * `Buffer.allocUnsafeSlow(n).buffer`): a frame's bytes are all written before it is handed out, and the
+   * bytes between frames are never read.
+   */
+  constructor(
+    private readonly headroom = 0,
+    private readonly allocate: (bytes: number) => ArrayBuffer = (n) => new ArrayBuffer(n),
+  ) {
+    this.buf = allocate(headroom > 0 ? SLAB_BYTES : 64 * 1024);
     this.view = new DataView(this.buf);
     this.bytes = new Uint8Array(this.buf);
   }
 
   begin(type: FrameTypeCode, revision: number, baseRevision: number, time: number, bodySlots: number): this {
     if (this.headroom > 0) {
-      // Eight-byte aligned like a fresh buffer; a slab with no room left for the header is left to its frames.
+      // Eight-byte aligned like a fresh buffer. A slab without room for a frame like the last is left to its
+      // frames (a frame that outgrows the room left moves to a new slab, copied once).
       const at = ((this.free + 7) & ~7) + this.headroom;
-      if (at + HEADER > this.buf.byteLength) {
-        this.buf = new ArrayBuffer(SLAB_BYTES);
+      if (at + this.lastLength > this.buf.byteLength) {
+        this.buf = this.allocate(Math.max(SLAB_BYTES, this.headroom + this.lastLength));
         this.view = new DataView(this.buf);
         this.bytes = new Uint8Array(this.buf);
         this.free = 0;
@@ -199,6 +210,8 @@ export class FrameWriter {
     v.setFloat64(s + 4, revision, true);
     v.setFloat64(s + 12, baseRevision, true);
     v.setFloat64(s + 20, time, true);
+    // Bytes 28 to 31 are unused: zero, whatever the buffer held.
+    v.setUint32(s + 28, 0, true);
     v.setUint32(s + 40, bodySlots, true);
     return this;
   }
@@ -341,6 +354,7 @@ export class FrameWriter {
     if (this.headroom <= 0) return new Uint8Array(this.buf.slice(0, total));
     const frame = new Uint8Array(this.buf, s, total);
     this.free = this.pos;
+    this.lastLength = total;
     withHeadroom.add(frame);
     return frame;
   }
@@ -350,7 +364,7 @@ export class FrameWriter {
       // The frame so far moves to a bigger buffer (in place: a new slab, behind its headroom).
       const used = this.pos - this.start;
       const size = this.headroom > 0 ? Math.max(SLAB_BYTES, (this.headroom + used + n) * 2) : Math.max(this.buf.byteLength * 2, used + n);
-      const bigger = new ArrayBuffer(size);
+      const bigger = this.allocate(size);
       new Uint8Array(bigger).set(this.bytes.subarray(this.start, this.pos), this.headroom);
       this.buf = bigger;
       this.view = new DataView(bigger);
