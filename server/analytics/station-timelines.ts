@@ -4,7 +4,8 @@
  * the active period method (active-periods.ts) kept up to the settled time.
  *
  * Fed with Changes: directly (`apply`), from a live hub (`attachToHub`, via the hub's commits)
- * or from a recorded History (`fromHistory`). Live, it keeps `retentionMs` of state time (8 h by
+ * or from a recorded History (`fromHistory`). A hub's commits are queued and applied in batches, when the
+ * store is read or the queue is long: every reading method sees every commit so far. Live, it keeps `retentionMs` of state time (8 h by
  * default): older intervals, jobs, periods and segments are dropped as time goes on.
  */
 import type { Change } from '../../protocol/changes.ts';
@@ -23,6 +24,9 @@ import { RecordLog } from './record-log.ts';
 import { ActiveChange, JOB_TRUNCATED, StationTrack, stateCode, stateNames, type StateName } from './station-track.ts';
 
 export const DEFAULT_RETENTION_MS = 8 * 3600_000;
+
+/** Queued commits of a followed hub applied at once (about a minute at 20 ticks a second, when nothing reads sooner). */
+const QUEUE_MAX = 2048;
 
 export type TimelinesOptions = {
   /** State time kept (ms); Infinity keeps everything. Default 8 h. */
@@ -71,18 +75,23 @@ export class StationTimelines implements PeriodSource {
   private wipLog = new RecordLog(2);
   private alive = new Set<string>();
   private bodyAt = new Map<string, number>();
-  /** Each body's visits to stations and conveyors (follow a body). */
-  readonly routes = new BodyRoutes();
+  /** Each body's visits to stations and conveyors (follow a body): see `routes`. */
+  private readonly bodyRoutes = new BodyRoutes();
   private bodySeen = false;
   private removalSeen = false;
   private ongoing!: IndexedHeap;
   private sweep!: ActivePeriodSweep;
   /** The followed hub's clock (attachToHub): time passes there even when nothing changes. */
   private clock: (() => number) | null = null;
-  /** Bumped by every change that alters the timelines (a cache key). */
-  version = 0;
-  /** Station changes for stations not in the scene, or with an unknown state. */
-  ignored = 0;
+  private changeCount = 0;
+  private ignoredCount = 0;
+  /**
+   * The followed hub's commits not yet applied (attachToHub): each commit's changes, then its time. Applied in
+   * one go when read or when QUEUE_MAX long: a commit's few changes cost several times more applied one tick
+   * at a time, between a busy server's socket writes, than in a batch.
+   */
+  private queued: Array<Change | number> = [];
+  private draining = false;
 
   constructor(scene: ResolvedScene, options: TimelinesOptions = {}) {
     this.scene = scene;
@@ -114,23 +123,26 @@ export class StationTimelines implements PeriodSource {
     this.wipLog = new RecordLog(2);
     this.alive.clear();
     this.bodyAt.clear();
-    this.routes.clear();
+    this.queued.length = 0;
+    this.bodyRoutes.clear();
     this.bodySeen = false;
     this.removalSeen = false;
     const tracks = this.tracks;
     this.ongoing = new IndexedHeap(this.stationCount, (a, b) => tracks[a].periodStart < tracks[b].periodStart || (tracks[a].periodStart === tracks[b].periodStart && a < b));
     this.sweep = new ActivePeriodSweep(this.stationCount);
-    this.version++;
+    this.changeCount++;
     if (start !== undefined) this.begin(start);
   }
 
   // ---- PeriodSource (for the sweep) ----
 
   periodsOf(s: number): RecordLog {
+    this.drain();
     return this.tracks[s].periods;
   }
 
   ongoingStart(s: number): number {
+    this.drain();
     return this.tracks[s].periodStart;
   }
 
@@ -138,6 +150,11 @@ export class StationTimelines implements PeriodSource {
 
   /** Applies one change; robot changes and unknown stations are ignored. */
   apply(change: Change): void {
+    this.drain();
+    this.applyChange(change);
+  }
+
+  private applyChange(change: Change): void {
     const ts = change.ts;
     if (typeof ts !== 'number' || !Number.isFinite(ts)) return;
     if (Number.isNaN(this.origin)) this.begin(ts);
@@ -147,7 +164,7 @@ export class StationTimelines implements PeriodSource {
         const s = this.index.get(change.id);
         const code = stateCode(change.state);
         if (s === undefined || code < 0) {
-          this.ignored++;
+          this.ignoredCount++;
           return;
         }
         this.station(s, t, code, change.job, false);
@@ -163,28 +180,33 @@ export class StationTimelines implements PeriodSource {
           const s = this.index.get(change.location.station);
           if (s !== undefined) this.bodyAt.set(change.id, s);
         } else this.bodyAt.delete(change.id);
-        this.routes.locate(change.id, ...placeOf(change.location), t);
+        this.bodyRoutes.locate(change.id, ...placeOf(change.location), t);
         break;
       case 'body-remove':
         this.removalSeen = true;
         this.bodyLeaves(change.id, t);
-        this.routes.remove(change.id, t);
+        this.bodyRoutes.remove(change.id, t);
         break;
       default:
         return;
     }
     if (t > this.latest) this.latest = t;
-    this.version++;
+    this.changeCount++;
     if (this.latest - this.lastTrim >= this.trimEvery()) this.trim();
   }
 
   /** Time passes with no change (the source's clock). */
   advance(t: number): void {
+    this.drain();
+    this.advanceTo(t);
+  }
+
+  private advanceTo(t: number): void {
     if (!Number.isFinite(t)) return;
     if (Number.isNaN(this.origin)) this.begin(t);
     if (t > this.latest) {
       this.latest = t;
-      this.version++;
+      this.changeCount++;
     }
     if (this.latest - this.lastTrim >= this.trimEvery()) this.trim();
   }
@@ -194,6 +216,7 @@ export class StationTimelines implements PeriodSource {
    * with their jobs begun at an unknown earlier time; stations never reported (ts <= 0) stay unknown.
    */
   init(changes: Iterable<Change>, t: number): void {
+    this.drain();
     // A hub that never committed anything is at time 0: begin with the first change instead.
     if (!(t > 0) && Number.isNaN(this.origin)) return;
     if (Number.isNaN(this.origin)) this.begin(t);
@@ -210,12 +233,12 @@ export class StationTimelines implements PeriodSource {
           const s = this.index.get(c.location.station);
           if (s !== undefined) this.bodyAt.set(c.id, s);
         }
-        this.routes.locate(c.id, ...placeOf(c.location), Math.max(t, this.origin), true);
+        this.bodyRoutes.locate(c.id, ...placeOf(c.location), Math.max(t, this.origin), true);
       }
     }
     this.wipStep(Math.max(t, this.origin));
     if (t > this.latest) this.latest = t;
-    this.version++;
+    this.changeCount++;
   }
 
   /**
@@ -237,7 +260,8 @@ export class StationTimelines implements PeriodSource {
     // place matters, and the commit lists those bodies apart (`placed`). Before the timelines begin, every
     // body the commit changed counts.
     const off = hub.onCommit((c) => {
-      for (const r of c.removed) this.apply({ type: 'body-remove', id: r.id, ts: r.ts });
+      const q = this.queued;
+      for (const r of c.removed) q.push({ type: 'body-remove', id: r.id, ts: r.ts });
       // Index loops: the lists are typed-array views, which for…of walks about three times slower.
       const changedBodies = Number.isNaN(this.origin) ? c.bodies : c.placed;
       for (let k = 0; k < changedBodies.length; k++) {
@@ -249,15 +273,16 @@ export class StationTimelines implements PeriodSource {
           kind === LocationKind.station ? { kind: 'station', station: stationIds[bodies.locIndex[slot]] }
           : kind === LocationKind.conveyor ? { kind: 'conveyor', conveyor: conveyorIds[bodies.locIndex[slot]], progress: bodies.progress[slot] }
           : { kind: 'none' };
-        this.apply({ type: 'body', id, model: bodyModels[bodies.model[slot]], color: bodies.colors[slot] ?? null, location, ts: bodies.ts[slot] });
+        q.push({ type: 'body', id, model: bodyModels[bodies.model[slot]], color: bodies.colors[slot] ?? null, location, ts: bodies.ts[slot] });
       }
       const changedStations = c.stations;
       for (let k = 0; k < changedStations.length; k++) {
         const i = changedStations[k];
         const job = stations.job[i];
-        this.apply({ type: 'station', id: stationIds[i], state: stationStates[stations.state[i]], ts: stations.ts[i], job: job >= 0 ? (bodies.ids[job] ?? null) : null });
+        q.push({ type: 'station', id: stationIds[i], state: stationStates[stations.state[i]], ts: stations.ts[i], job: job >= 0 ? (bodies.ids[job] ?? null) : null });
       }
-      this.advance(c.time);
+      q.push(c.time);
+      if (q.length >= QUEUE_MAX) this.drain();
     });
     return () => {
       off();
@@ -267,7 +292,25 @@ export class StationTimelines implements PeriodSource {
 
   /** Catches up with the followed hub's clock (a hub commits no frame while nothing changes). */
   sync(): void {
-    if (this.clock) this.advance(this.clock());
+    this.drain();
+    if (this.clock) this.advanceTo(this.clock());
+  }
+
+  /** Applies the queued commits, in order (each commit's changes, then its time). */
+  private drain(): void {
+    const q = this.queued;
+    if (q.length === 0 || this.draining) return;
+    this.draining = true;
+    try {
+      for (let k = 0; k < q.length; k++) {
+        const e = q[k];
+        if (typeof e === 'number') this.advanceTo(e);
+        else this.applyChange(e);
+      }
+    } finally {
+      q.length = 0;
+      this.draining = false;
+    }
   }
 
   /**
@@ -296,11 +339,13 @@ export class StationTimelines implements PeriodSource {
 
   /** Start of the data kept (epoch ms), or null before any change. */
   get from(): number | null {
+    this.drain();
     return Number.isNaN(this.origin) ? null : Math.max(this.origin, this.cutoff);
   }
 
   /** The latest time seen (epoch ms), or null before any change. */
   get to(): number | null {
+    this.drain();
     return Number.isNaN(this.origin) ? null : this.latest;
   }
 
@@ -309,6 +354,7 @@ export class StationTimelines implements PeriodSource {
    * that completed in it, plus the job in progress at the end. Null for an unknown station.
    */
   timeline(id: string, from: number, to: number): StationTimeline | null {
+    this.drain();
     const s = this.index.get(id);
     if (s === undefined) return null;
     const tr = this.tracks[s];
@@ -333,6 +379,7 @@ export class StationTimelines implements PeriodSource {
   }
 
   track(s: number): StationTrack {
+    this.drain();
     return this.tracks[s];
   }
 
@@ -342,23 +389,28 @@ export class StationTimelines implements PeriodSource {
 
   /** Whether bodies were reported (else the bodies in the plant are unknown). */
   get hasBodies(): boolean {
+    this.drain();
     return this.bodySeen;
   }
 
   /** Whether body removals were seen (else finished bodies are inferred from end-station jobs). */
   get hasRemovals(): boolean {
+    this.drain();
     return this.removalSeen;
   }
 
   get departures(): RecordLog {
+    this.drain();
     return this.departuresLog;
   }
 
   get wip(): RecordLog {
+    this.drain();
     return this.wipLog;
   }
 
   get bodiesInPlant(): number {
+    this.drain();
     return this.alive.size;
   }
 
@@ -367,6 +419,7 @@ export class StationTimelines implements PeriodSource {
    * first, as that is the longest period in progress. O(1); kept up to date at O(log S) per change.
    */
   currentBottleneck(): MomentaryBottleneck | null {
+    this.drain();
     const s = this.ongoing.top();
     if (s < 0) return null;
     const since = this.tracks[s].periodStart;
@@ -378,6 +431,7 @@ export class StationTimelines implements PeriodSource {
    * followed by a run over the unsettled rest, in which periods still in progress end now.
    */
   segments(needTail = true): SegmentSequence {
+    this.drain();
     this.settle();
     if (!needTail) return new SegmentSequence(this.sweep.segments, null);
     const tail = this.sweep.clone();
@@ -387,7 +441,26 @@ export class StationTimelines implements PeriodSource {
 
   /** The time before which bottleneck segments are final. */
   get settledUntil(): number {
+    this.drain();
     return this.sweep.time;
+  }
+
+  /** Each body's visits to stations and conveyors (follow a body). */
+  get routes(): BodyRoutes {
+    this.drain();
+    return this.bodyRoutes;
+  }
+
+  /** Bumped by every change that alters the timelines (a cache key). */
+  get version(): number {
+    this.drain();
+    return this.changeCount;
+  }
+
+  /** Station changes for stations not in the scene, or with an unknown state. */
+  get ignored(): number {
+    this.drain();
+    return this.ignoredCount;
   }
 
   // ---- internals ----
@@ -462,7 +535,7 @@ export class StationTimelines implements PeriodSource {
     const segs = this.sweep.segments;
     segs.dropBefore(segs.lowerBound(cutoff, 2));
     this.departuresLog.dropBefore(this.departuresLog.lowerBound(cutoff));
-    this.routes.trim(cutoff);
+    this.bodyRoutes.trim(cutoff);
     const w = this.wipLog.upperBound(cutoff) - 1;
     if (w > this.wipLog.first) this.wipLog.dropBefore(w);
   }

@@ -292,6 +292,66 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     expect(vins.length).toBeGreaterThan(0);
     for (const vin of vins) expect(fromCommits.routes.get(vin)).toEqual(fromFrames.routes.get(vin));
   });
+
+  it('BN11 commits are applied in batches, yet every read in between sees every commit so far, and the queue stays bounded', () => {
+    // The demo plant, sampled: bodies on conveyors report progress, so every tick commits.
+    const scene = loadSceneFile(new URL('../../scenes/demo-plant/scene.json', import.meta.url).pathname);
+    const { hub, sim } = simulatedHub(scene, 5);
+    const fromCommits = new StationTimelines(scene);
+    const stop = fromCommits.attachToHub(hub);
+    // The reference, fed at every commit as it happens.
+    const direct = new StationTimelines(scene);
+    const reader = new FrameChangeReader(hub.index);
+    const first = reader.read(hub.snapshotFrame());
+    direct.init(first.changes, first.header.time);
+    const off = hub.onTick((frame) => {
+      const read = reader.read(frame);
+      for (const c of read.changes) direct.apply(c);
+      direct.advance(read.header.time);
+    });
+    const queued = () => (fromCommits as unknown as { queued: unknown[] }).queued.length;
+    let longest = 0;
+    let reads = 0;
+    // Reads at uneven moments (each reading method on its own), then a long stretch with none.
+    const readAt = (tick: number) => tick < 600 && (tick * 7919) % 13 === 0;
+    for (let tick = 1; tick <= 3000; tick++) {
+      const t = T0 + tick * 500;
+      sim.runUntil(t, (c) => hub.sink.apply(c), { sample: true });
+      hub.sink.time?.(t);
+      hub.tick();
+      longest = Math.max(longest, queued());
+      if (!readAt(tick)) continue;
+      reads++;
+      switch (reads % 6) {
+        case 0:
+          expect(fromCommits.to).toBe(direct.to);
+          break;
+        case 1:
+          expect(fromCommits.currentBottleneck()).toEqual(direct.currentBottleneck());
+          break;
+        case 2:
+          expect(fromCommits.bodiesInPlant).toBe(direct.bodiesInPlant);
+          break;
+        case 3:
+          for (const station of scene.stations) expect(fromCommits.timeline(station.id, T0, t)).toEqual(direct.timeline(station.id, T0, t));
+          break;
+        case 4:
+          expect(fromCommits.departures.length).toBe(direct.departures.length);
+          break;
+        default:
+          expect(bottleneckKpis(fromCommits, T0, t)).toEqual(bottleneckKpis(direct, T0, t));
+      }
+      // A read applied everything queued.
+      expect(queued()).toBe(0);
+    }
+    expect(reads).toBeGreaterThan(30);
+    // 2400 ticks without a read: the queue was applied whenever it grew long.
+    expect(longest).toBeGreaterThan(1000);
+    expect(longest).toBeLessThanOrEqual(2048);
+    stop();
+    off();
+    expect(lineKpis(fromCommits, T0, fromCommits.to!)).toEqual(lineKpis(direct, T0, direct.to!));
+  });
 });
 
 /** A hub holding the simulated line's state at T0, and the simulation to run on from there. */
