@@ -116,6 +116,11 @@ export type BodyMoves = {
   readonly conveyor: Uint32Array;
   readonly progress: Float32Array;
   readonly ts: Float64Array;
+  /**
+   * Optional: a number the source keeps for each body it reports (a serial number, say). A sink may look for
+   * the body under it before looking up its id; the id decides, so any key, even a wrong one, is safe.
+   */
+  readonly key?: Uint32Array;
 };
 
 /** A growable BodyMoves that a source fills and empties again (reused: the sink must not keep it). */
@@ -127,10 +132,14 @@ export class BodyMoveBatch implements BodyMoves {
   conveyor = new Uint32Array(64);
   progress = new Float32Array(64);
   ts = new Float64Array(64);
+  /** Made by the first add() given a key; rows added without one have key 0. */
+  key: Uint32Array | undefined = undefined;
 
-  add(id: string, model: number, color: string | null, conveyor: number, progress: number, ts: number): void {
+  add(id: string, model: number, color: string | null, conveyor: number, progress: number, ts: number, key?: number): void {
     if (this.count === this.model.length) this.grow();
     const r = this.count++;
+    if (key !== undefined) (this.key ??= new Uint32Array(this.model.length))[r] = key;
+    else if (this.key !== undefined) this.key[r] = 0;
     this.id[r] = id;
     this.model[r] = model;
     this.color[r] = color;
@@ -149,6 +158,7 @@ export class BodyMoveBatch implements BodyMoves {
     this.conveyor = grownCopy(this.conveyor, n);
     this.progress = grownCopy(this.progress, n);
     this.ts = grownCopy(this.ts, n);
+    if (this.key !== undefined) this.key = grownCopy(this.key, n);
   }
 }
 

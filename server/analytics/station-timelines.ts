@@ -25,8 +25,11 @@ import { ActiveChange, JOB_TRUNCATED, StationTrack, stateCode, stateNames, type 
 
 export const DEFAULT_RETENTION_MS = 8 * 3600_000;
 
-/** Queued commits of a followed hub applied at once (about a minute at 20 ticks a second, when nothing reads sooner). */
-const QUEUE_MAX = 2048;
+/**
+ * Queue entries (changes and commit times) of a followed hub applied at once when nothing reads sooner: about
+ * ten seconds of a plant at 20 ticks a second, a batch of a millisecond or two.
+ */
+const QUEUE_MAX = 512;
 
 export type TimelinesOptions = {
   /** State time kept (ms); Infinity keeps everything. Default 8 h. */

@@ -63,6 +63,8 @@ export type CommitListener = (info: CommitInfo) => void;
 export type Hub = ReturnType<typeof createHub>;
 
 const NO_PENDING = 255;
+/** BodyMoves keys are looked up modulo this + 1 (8192 entries: more than a plant's bodies at once at scale 25). */
+const KEY_MASK = 8191;
 
 /** A body's staged (uncommitted) latest value, its codes already resolved. */
 type PendingBody = { id: string; slot: number; remove: boolean; model: number; color: string | null; quality: number; locKind: number; locIndex: number; progress: number; ts: number };
@@ -106,6 +108,11 @@ export function createHub(options: HubOptions) {
   // once and hands its listeners the robots it committed (a robot staged meanwhile waits in the stage).
   const stagedRobots = new RobotRecordStage(robots.count);
   const committedRobots = new IndexList(robots.count);
+  // Where the bodies of keyed moves (BodyMoves.key) were last found, by key modulo the table's size: a
+  // look at one typed array and the slot's id instead of the id's lookup in a map of every body (in a busy
+  // server, with its caches cold, that lookup took a quarter of the hub's intake and commit). A key that
+  // shares an entry with another, or whose body left, just misses.
+  const slotOfKey = new Int32Array(KEY_MASK + 1).fill(-1);
   // Staged bodies, in arrival order. A body already in the tables is found again by its slot (slots change only
   // in a commit); one not yet in them, by id. No map is emptied and refilled every tick.
   // Only the first `pendingCount` are this tick's; the records stay in place (and in the pool) to be reused.
@@ -288,7 +295,7 @@ export function createHub(options: HubOptions) {
    * conveyor's lookups by name (rows give their codes). A bad row is rejected alone; the rows around it still apply.
    */
   function applyBodyMoves(m: BodyMoves): void {
-    const { id: ids, model, color: colors, conveyor, progress, ts } = m;
+    const { id: ids, model, color: colors, conveyor, progress, ts, key } = m;
     const count = m.count;
     stats.changesIn += count;
     for (let r = 0; r < count; r++) {
@@ -307,7 +314,15 @@ export function createHub(options: HubOptions) {
         rejectMove(m, r, 'invalid-value', `unknown body model code ${mc}`);
         continue;
       }
-      const slot = bodies.slotOf.get(id) ?? -1;
+      let slot: number;
+      if (key !== undefined) {
+        // The slot this key was last found in, if that slot still holds this very body (a body that left keeps
+        // its id in its slot until the slot is taken again); else by its id.
+        const h = key[r] & KEY_MASK;
+        const guess = slotOfKey[h];
+        slot = guess >= 0 && bodies.alive[guess] === 1 && bodies.ids[guess] === id ? guess : (bodies.slotOf.get(id) ?? -1);
+        slotOfKey[h] = slot;
+      } else slot = bodies.slotOf.get(id) ?? -1;
       const color = colors[r];
       if (!colorOk(color, slot)) {
         rejectMove(m, r, 'invalid-value', 'color must be #rrggbb or null');

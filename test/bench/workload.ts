@@ -54,7 +54,7 @@ function keep(s: RobotSamples): RobotSamples {
 /** A copy of exactly `m`'s rows (the source's batch is reused). */
 function keepMoves(m: BodyMoves): BodyMoves {
   const n = m.count;
-  return { count: n, id: m.id.slice(0, n), model: m.model.slice(0, n), color: m.color.slice(0, n), conveyor: m.conveyor.slice(0, n), progress: m.progress.slice(0, n), ts: m.ts.slice(0, n) };
+  return { count: n, id: m.id.slice(0, n), model: m.model.slice(0, n), color: m.color.slice(0, n), conveyor: m.conveyor.slice(0, n), progress: m.progress.slice(0, n), ts: m.ts.slice(0, n), ...(m.key ? { key: m.key.slice(0, n) } : {}) };
 }
 
 const NO_ROBOTS = keep({ count: 0, index: new Uint32Array(0), state: new Uint8Array(0), quality: new Uint8Array(0), tool: new Uint8Array(0), ts: new Float64Array(0), joints: new Float32Array(0) });

@@ -346,8 +346,8 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     }
     expect(reads).toBeGreaterThan(30);
     // 2400 ticks without a read: the queue was applied whenever it grew long.
-    expect(longest).toBeGreaterThan(1000);
-    expect(longest).toBeLessThanOrEqual(2048);
+    expect(longest).toBeGreaterThan(400);
+    expect(longest).toBeLessThanOrEqual(512);
     stop();
     off();
     expect(lineKpis(fromCommits, T0, fromCommits.to!)).toEqual(lineKpis(direct, T0, direct.to!));

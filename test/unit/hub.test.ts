@@ -20,10 +20,13 @@ function station(id: string, state: (typeof stationStates)[number], ts = 1000, j
 }
 
 /** Commits both hubs' staged changes and expects the very same frame (or none) from each. */
-function tickAlike(a: ReturnType<typeof createHub>, b: ReturnType<typeof createHub>): void {
+/** Ticks every hub; each must commit the first one's frame. */
+function tickAlike(a: ReturnType<typeof createHub>, ...others: Array<ReturnType<typeof createHub>>): void {
   const fa = a.tick();
-  const fb = b.tick();
-  expect(fb === null ? null : Buffer.from(fb)).toEqual(fa === null ? null : Buffer.from(fa));
+  for (const b of others) {
+    const fb = b.tick();
+    expect(fb === null ? null : Buffer.from(fb)).toEqual(fa === null ? null : Buffer.from(fa));
+  }
 }
 
 describe('hub', () => {
@@ -242,7 +245,7 @@ describe('hub', () => {
     expect(Buffer.from(b.tick()!)).toEqual(Buffer.from(a.tick()!));
   });
 
-  it('[HUB2] bodies on conveyors in columns commit exactly what the same changes as objects commit, in the order handed over', () => {
+  it('[HUB2] bodies on conveyors in columns commit exactly what the same changes as objects commit, in the order handed over, with keys right or wrong', () => {
     const conveyorIds = scene.conveyors.map((c) => c.id);
     const ids = ['B1', 'B2', 'B3'];
     // A body's change as an object (any place, or gone), or a run of moves in columns; a tick is a list of either.
@@ -262,29 +265,41 @@ describe('hub', () => {
       conveyor: fc.nat(conveyorIds.length - 1),
       progress: fc.float({ min: 0, max: 1, noNaN: true }),
       ts: fc.integer({ min: 1, max: 1e6 }),
+      // BodyMoves.key is a hint: here shared by several bodies, changing from move to move, or two keys one
+      // lookup entry apart (1 and 8193), yet the keyed batch must commit what the others do.
+      key: fc.constantFrom(0, 1, 2, 8193),
     });
     const moves = fc.record({ kind: fc.constant('moves' as const), rows: fc.array(move, { minLength: 1, maxLength: 6 }) });
     fc.assert(
       fc.property(fc.array(fc.array(fc.oneof(object, moves), { maxLength: 6 }), { minLength: 1, maxLength: 6 }), (ticks) => {
         const a = createHub({ scene, epoch: 'e' });
         const b = createHub({ scene, epoch: 'e' });
+        const hubC = createHub({ scene, epoch: 'e' });
         const batch = new BodyMoveBatch();
+        const keyed = new BodyMoveBatch();
         for (const steps of ticks) {
           for (const step of steps) {
             if (step.kind === 'object') {
               const c: Change = step.remove ? { type: 'body-remove', id: step.id, ts: step.ts } : { type: 'body', id: step.id, model: bodyModels[step.model], color: step.color, location: step.place, ts: step.ts };
               a.sink.apply(c);
               b.sink.apply(c);
+              hubC.sink.apply(c);
               continue;
             }
             batch.clear();
-            for (const r of step.rows) batch.add(r.id, r.model, r.color, r.conveyor, r.progress, r.ts);
+            keyed.clear();
+            for (const r of step.rows) {
+              batch.add(r.id, r.model, r.color, r.conveyor, r.progress, r.ts);
+              keyed.add(r.id, r.model, r.color, r.conveyor, r.progress, r.ts, r.key);
+            }
             for (let r = 0; r < batch.count; r++) a.sink.apply(bodyMoveChangeOf(batch, r, conveyorIds));
             b.sink.moves!(batch);
+            hubC.sink.moves!(keyed);
           }
-          tickAlike(a, b);
+          tickAlike(a, b, hubC);
         }
         expect(b.snapshot()).toEqual(a.snapshot());
+        expect(hubC.snapshot()).toEqual(a.snapshot());
         expect(b.stats.changesIn).toBe(a.stats.changesIn);
       }),
       { numRuns: 300 },

@@ -59,6 +59,8 @@ type StationDef = ResolvedScene['stations'][number];
 
 type Body = {
   id: string;
+  /** Its serial number: the key its progress reports carry (BodyMoves.key). */
+  key: number;
   model: BodyModel;
   hex: string;
   /** Colour is reported once the body has left the colour-coat station. */
@@ -502,6 +504,7 @@ export class LineSimulation {
     const hex = this.scene.mix.colors[mix.weighted(this.colorShares)].hex;
     const body: Body = {
       id: vinFor(++this.bodySeq, model),
+      key: this.bodySeq,
       model,
       hex,
       painted: false,
@@ -568,7 +571,7 @@ export class LineSimulation {
         if (p === b.sentProgress) continue;
         b.sentProgress = p;
         const on = b.on;
-        if (this.moveBatch && on !== null && on.conveyor !== null) this.moveBatch.add(b.id, bodyModelCode[b.model], b.painted ? b.hex : null, on.conveyor.index, this.progress(on, b, t), t);
+        if (this.moveBatch && on !== null && on.conveyor !== null) this.moveBatch.add(b.id, bodyModelCode[b.model], b.painted ? b.hex : null, on.conveyor.index, this.progress(on, b, t), t, b.key);
         else this.emitBody(this.bodyChange(b, t));
       }
     }
