@@ -266,15 +266,7 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     const fromCommits = new StationTimelines(scene);
     const stop = fromCommits.attachToHub(hub);
     // The reference: every tick's frame decoded into changes.
-    const fromFrames = new StationTimelines(scene);
-    const reader = new FrameChangeReader(hub.index);
-    const first = reader.read(hub.snapshotFrame());
-    fromFrames.init(first.changes, first.header.time);
-    const off = hub.onTick((frame) => {
-      const read = reader.read(frame);
-      for (const c of read.changes) fromFrames.apply(c);
-      fromFrames.advance(read.header.time);
-    });
+    const { store: fromFrames, off } = followFrames(hub);
     for (let t = T0 + 1000; t <= T0 + runMs; t += 1000) {
       // Sampled: bodies on conveyors report their progress, as from the live simulator.
       sim.runUntil(t, (c) => hub.sink.apply(c), { sample: true });
@@ -300,15 +292,7 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     const fromCommits = new StationTimelines(scene);
     const stop = fromCommits.attachToHub(hub);
     // The reference, fed at every commit as it happens.
-    const direct = new StationTimelines(scene);
-    const reader = new FrameChangeReader(hub.index);
-    const first = reader.read(hub.snapshotFrame());
-    direct.init(first.changes, first.header.time);
-    const off = hub.onTick((frame) => {
-      const read = reader.read(frame);
-      for (const c of read.changes) direct.apply(c);
-      direct.advance(read.header.time);
-    });
+    const { store: direct, off } = followFrames(hub);
     const queued = () => (fromCommits as unknown as { queued: unknown[] }).queued.length;
     let longest = 0;
     let reads = 0;
@@ -353,6 +337,20 @@ describe('active period method (Roser, Nakano, Tanaka)', () => {
     expect(lineKpis(fromCommits, T0, fromCommits.to!)).toEqual(lineKpis(direct, T0, direct.to!));
   });
 });
+
+/** Timelines fed with every frame the hub sends, decoded into changes and applied at once (the reference for attachToHub). */
+function followFrames(hub: ReturnType<typeof createHub>): { store: StationTimelines; off: () => void } {
+  const store = new StationTimelines(hub.scene);
+  const reader = new FrameChangeReader(hub.index);
+  const first = reader.read(hub.snapshotFrame());
+  store.init(first.changes, first.header.time);
+  const off = hub.onTick((frame) => {
+    const read = reader.read(frame);
+    for (const c of read.changes) store.apply(c);
+    store.advance(read.header.time);
+  });
+  return { store, off };
+}
 
 /** A hub holding the simulated line's state at T0, and the simulation to run on from there. */
 function simulatedHub(scene: ResolvedScene, seed: number) {
