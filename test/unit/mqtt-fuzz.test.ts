@@ -221,11 +221,14 @@ const sparkplugPayloadArb = fc.oneof(
 describe('Sparkplug handler, fuzzed (no broker)', () => {
   it('[SP7] 5,000 random messages on Sparkplug topics never throw, never fail internally, and never produce an invalid change', () => {
     const { hub, sink, changes } = checkedHub();
-    const handler = createSparkplugHandler(scene, { staleAfterMs: 5000 });
+    // A clock of its own, 20 ms a message: entities go stale as the fuzz runs, however fast the machine.
+    let clock = Date.UTC(2026, 0, 5);
+    const handler = createSparkplugHandler(scene, { staleAfterMs: 5000, now: () => clock });
     handler.attach(sink);
     let n = 0;
     fc.assert(
       fc.property(sparkplugTopicArb, sparkplugPayloadArb, (topic, payload) => {
+        clock += 20;
         handler.handleMessage(topic, payload);
         if (++n % 200 === 0) {
           hub.tick();
@@ -239,6 +242,8 @@ describe('Sparkplug handler, fuzzed (no broker)', () => {
     expect(h.rejects.internal).toBeUndefined();
     expect(hub.rejects).toEqual({ 'unknown-id': 0, 'invalid-value': 0 });
     expect(changes.length).toBeGreaterThan(50);
+    // Entities went stale along the way (deaths, seq gaps and, on this clock, age): the stale path was fuzzed too.
+    expect(changes.some((c) => 'quality' in c && c.quality === 'stale')).toBe(true);
     for (const reason of ['sparkplug-decode', 'invalid-payload', 'sparkplug-seq', 'sparkplug-no-birth', 'unknown-topic']) expect(h.rejects[reason], reason).toBeGreaterThan(0);
   });
 });
