@@ -110,6 +110,10 @@ export class RobotRecordStage {
   robot(row: number): number {
     return this.robotAt[row];
   }
+  /** The staged robots in row order (a view: valid until the stage is cleared and staged into again). */
+  robots(): Uint32Array {
+    return this.robotAt.subarray(0, this.length);
+  }
   state(row: number): number {
     return this.bytes[row * ROBOT_RECORD + 5];
   }

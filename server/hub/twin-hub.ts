@@ -105,9 +105,10 @@ export function createHub(options: HubOptions) {
   const pStationJob: (string | null)[] = new Array(stations.count).fill(null);
   const pendingStations = new IndexList(stations.count);
   // Robots are staged as the very records the tick's frame will hold; a commit copies them into its frame at
-  // once and hands its listeners the robots it committed (a robot staged meanwhile waits in the stage).
-  const stagedRobots = new RobotRecordStage(robots.count);
-  const committedRobots = new IndexList(robots.count);
+  // once. Two stages take turns: a commit hands its listeners the robots of the one it committed, while any
+  // robot staged meanwhile goes into the other.
+  let stagedRobots = new RobotRecordStage(robots.count);
+  let committedRobots = new RobotRecordStage(robots.count);
   // Where the bodies of keyed moves (BodyMoves.key) were last found, by key modulo the table's size: a
   // look at one typed array and the slot's id instead of the id's lookup in a map of every body (in a busy
   // server, with its caches cold, that lookup took a quarter of the hub's intake and commit). A key that
@@ -518,24 +519,25 @@ export function createHub(options: HubOptions) {
     // The staged robots to the table (joints as their bits: exact, and cheaper than float32 reads and writes),
     // and into the frame as they were staged.
     const committedBits = robots.jointBits;
-    committedRobots.clear();
-    for (let row = 0; row < stagedRobots.length; row++) {
-      const i = stagedRobots.robot(row);
-      robots.state[i] = stagedRobots.state(row);
-      robots.quality[i] = stagedRobots.quality(row);
-      robots.tool[i] = stagedRobots.tool(row);
-      robots.ts[i] = stagedRobots.ts(row);
-      stagedRobots.copyJointBits(row, committedBits, i * JOINT_COUNT);
-      robots.rev[i] = rev;
-      committedRobots.push(i);
-    }
-    tickWriter.robotRecords(stagedRobots);
+    const staged = stagedRobots;
+    stagedRobots = committedRobots;
     stagedRobots.clear();
+    committedRobots = staged;
+    for (let row = 0; row < staged.length; row++) {
+      const i = staged.robot(row);
+      robots.state[i] = staged.state(row);
+      robots.quality[i] = staged.quality(row);
+      robots.tool[i] = staged.tool(row);
+      robots.ts[i] = staged.ts(row);
+      staged.copyJointBits(row, committedBits, i * JOINT_COUNT);
+      robots.rev[i] = rev;
+    }
+    tickWriter.robotRecords(staged);
     if (collect) {
       info.revision = rev;
       info.time = time;
       info.stations = infoStations.view();
-      info.robots = committedRobots.view();
+      info.robots = staged.robots();
       info.bodies = infoBodies.view();
       info.placed = infoPlaced.view();
       for (const l of commitListeners) l(info);

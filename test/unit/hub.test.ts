@@ -546,6 +546,25 @@ describe('hub', () => {
     expect(readHeader(hub.snapshotFrame()).bodySlots).toBe(2);
   });
 
+  it('[HUB2] a commit lists the robots it committed; a robot staged by a commit listener waits for the next commit', () => {
+    const hub = createHub({ scene, epoch: 'e' });
+    const sample = (ts: number, j: number): Change => ({ type: 'robot', id: 'R1', state: 'working', tool: false, joints: [j, 0, 0, 0, 0, 0], ts });
+    const lists: number[][] = [];
+    hub.onCommit((c) => {
+      lists.push([...c.robots]);
+      if (lists.length === 1) hub.sink.apply(sample(2, 0.5));
+      // Staging meanwhile leaves the list of this commit as it is.
+      expect([...c.robots]).toEqual(lists.at(-1));
+    });
+    hub.sink.apply(sample(1, 0.25));
+    hub.tick();
+    expect(hub.snapshot().robots.R1.joints[0]).toBe(0.25);
+    hub.tick();
+    expect(hub.snapshot().robots.R1.joints[0]).toBe(0.5);
+    expect(hub.tick()).toBeNull();
+    expect(lists).toEqual([[0], [0]]);
+  });
+
   it('[HUB10] a commit lists the bodies that are new or changed place, and the mirror of its frames lists the same', () => {
     const hub = createHub({ scene, epoch: 'E' });
     const mirror = new FrameMirror(hub.index);
