@@ -306,7 +306,17 @@ export function createHub(options: HubOptions) {
         rejectMove(m, r, 'invalid-value', 'ts must be a finite number (epoch ms)');
         continue;
       }
-      if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
+      // A keyed row: the slot its key was last found in, if that slot still holds this very body (a body that
+      // left keeps its id in its slot until the slot is taken again). Its id is then a committed one, valid,
+      // and its string is not read again.
+      let slot = -1;
+      let h = -1;
+      if (key !== undefined) {
+        h = key[r] & KEY_MASK;
+        const guess = slotOfKey[h];
+        if (guess >= 0 && bodies.alive[guess] === 1 && bodies.ids[guess] === id) slot = guess;
+      }
+      if (slot < 0 && (typeof id !== 'string' || id.length === 0 || id.length > 64)) {
         rejectMove(m, r, 'invalid-value', 'body id must be a string of 1 to 64 characters');
         continue;
       }
@@ -315,15 +325,10 @@ export function createHub(options: HubOptions) {
         rejectMove(m, r, 'invalid-value', `unknown body model code ${mc}`);
         continue;
       }
-      let slot: number;
-      if (key !== undefined) {
-        // The slot this key was last found in, if that slot still holds this very body (a body that left keeps
-        // its id in its slot until the slot is taken again); else by its id.
-        const h = key[r] & KEY_MASK;
-        const guess = slotOfKey[h];
-        slot = guess >= 0 && bodies.alive[guess] === 1 && bodies.ids[guess] === id ? guess : (bodies.slotOf.get(id) ?? -1);
-        slotOfKey[h] = slot;
-      } else slot = bodies.slotOf.get(id) ?? -1;
+      if (slot < 0) {
+        slot = bodies.slotOf.get(id) ?? -1;
+        if (h >= 0) slotOfKey[h] = slot;
+      }
       const color = colors[r];
       if (!colorOk(color, slot)) {
         rejectMove(m, r, 'invalid-value', 'color must be #rrggbb or null');
@@ -545,7 +550,8 @@ export function createHub(options: HubOptions) {
     for (const slot of freed) bodies.release(slot);
 
     snapshotCache = null;
-    deltaCache.clear();
+    // Map#clear makes a new table even for an empty map: most ticks no catch-up was asked for.
+    if (deltaCache.size > 0) deltaCache.clear();
     stats.framesEncoded++;
     tickWriter.setBodySlots(bodies.slotCount);
     return tickWriter.finish();

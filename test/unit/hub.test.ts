@@ -334,6 +334,19 @@ describe('hub', () => {
     ]);
     expect(seen[0].change).toMatchObject({ type: 'body', id: 'B2', location: { kind: 'conveyor', conveyor: '#2', progress: 0.5 } });
     expect(seen[1].change).toMatchObject({ type: 'body', id: 'B3', model: 200 });
+    // The same rows keyed (all under one key, which leads to B1 once it is in the tables): the same verdicts.
+    const keyedSeen: string[] = [];
+    const keyedHub = createHub({ scene, onReject: (_change, reason, detail) => keyedSeen.push(`${reason}: ${detail}`) });
+    const keyed = new BodyMoveBatch();
+    for (let round = 0; round < 2; round++) {
+      keyed.clear();
+      for (let r = 0; r < batch.count; r++) keyed.add(batch.id[r], batch.model[r], batch.color[r], batch.conveyor[r], batch.progress[r], batch.ts[r] + round, 1);
+      keyedHub.sink.moves!(keyed);
+      keyedHub.tick();
+    }
+    const verdicts = seen.map((x) => x.why);
+    expect(keyedSeen).toEqual([...verdicts, ...verdicts]);
+    expect(keyedHub.snapshot().bodies).toEqual({ B1: { model: 'suv', color: '#c81e1e', location: { kind: 'conveyor', conveyor: 'C2', progress: 0.25 }, ts: 6, quality: 'good' } });
     // A known body's colour, given again, is not checked again; another one is.
     batch.clear();
     batch.add('B1', suv, '#c81e1e', 1, 0.5, 7);
