@@ -5,8 +5,9 @@
  *
  * Fed with Changes: directly (`apply`), from a live hub (`attachToHub`, via the hub's commits)
  * or from a recorded History (`fromHistory`). A hub's commits are queued and applied in batches, when the
- * store is read or the queue is long: every reading method sees every commit so far. Live, it keeps `retentionMs` of state time (8 h by
- * default): older intervals, jobs, periods and segments are dropped as time goes on.
+ * store is read or the queue is long: every reading method sees every commit so far. Live, it keeps
+ * `retentionMs` of state time (8 h by default): older intervals, jobs, periods and segments are dropped as
+ * time goes on.
  */
 import type { Change } from '../../protocol/changes.ts';
 import { LocationKind } from '../../protocol/codec.ts';
@@ -266,7 +267,9 @@ export class StationTimelines implements PeriodSource {
       const q = this.queued;
       for (const r of c.removed) q.push({ type: 'body-remove', id: r.id, ts: r.ts });
       // Index loops: the lists are typed-array views, which for…of walks about three times slower.
-      const changedBodies = Number.isNaN(this.origin) ? c.bodies : c.placed;
+      // The timelines have begun once anything is queued (applying it begins them), not only once applied.
+      const begun = !Number.isNaN(this.origin) || q.length > 0;
+      const changedBodies = begun ? c.placed : c.bodies;
       for (let k = 0; k < changedBodies.length; k++) {
         const slot = changedBodies[k];
         const id = bodies.ids[slot];

@@ -299,6 +299,25 @@ describe('store lifecycle (continued)', () => {
     expect(r.window).toMatchObject({ fromMs: s(10), toMs: s(40), seconds: 30 });
     expect(r.stations[0].shares.working).toBe(1);
   });
+
+  it('TL5 attached to a hub with no data yet: once a commit is queued, later commits queue only bodies that changed place', () => {
+    const scene = scene2();
+    const hub = createHub({ scene, tickMs: 1 << 30 });
+    const store = new StationTimelines(scene);
+    store.attachToHub(hub);
+    const queued = () => (store as unknown as { queued: unknown[] }).queued.length;
+    hub.sink.apply(body('B1', 'A', 10));
+    hub.tick();
+    // The new body, then the commit's time; nothing applied yet, so the timelines have not begun.
+    expect(queued()).toBe(2);
+    // The same body reported again where it is: no change of place, so only the commit's time is queued.
+    hub.sink.apply(body('B1', 'A', 20));
+    hub.tick();
+    expect(queued()).toBe(3);
+    expect(store.bodiesInPlant).toBe(1);
+    expect(store.routes.get('B1')?.visits).toHaveLength(1);
+    expect(queued()).toBe(0);
+  });
 });
 
 function round6(x: number): number {
