@@ -53,48 +53,35 @@ export class FrameError extends Error {
 
 /** A table's columns, by entity position: what FrameWriter's row methods read. */
 export type StationColumns = { state: Uint8Array; quality: Uint8Array; job: Int32Array; ts: Float64Array };
-/** `jointBits` is an Int32Array over the very memory of `joints`: rows are written from it bit for bit, with no float conversion. */
-export type RobotColumns = { state: Uint8Array; quality: Uint8Array; tool: Uint8Array; ts: Float64Array; joints: Float32Array; jointBits: Int32Array };
 export type BodyColumns = { alive: Uint8Array; quality: Uint8Array; model: Uint8Array; locKind: Uint8Array; locIndex: Uint32Array; progress: Float32Array; ts: Float64Array };
 
-/** A robot record's whole length on the wire: its tag and its fields. */
+/** A robot record's whole length on the wire: its tag and its fields (ten 32-bit words). */
 const ROBOT_RECORD = 1 + ROBOT_BYTES;
+const ROBOT_WORDS = ROBOT_RECORD / 4;
 
 /**
- * A tick's robot records, staged in their wire form, at most one per robot (a robot staged again before
- * clear() is overwritten in place, latest value wins). A hub stages samples as they arrive, appends them all
- * to its frame in one copy (FrameWriter.robotRecords) and reads the values back for its tables with the
- * getters below; writing each record field by field at commit cost more than the rest of the robot's commit.
+ * Robot records in their wire form, back to back in rows; the getters read a row's fields. Rows are copied
+ * between two such stores, and into frames, as they are: no field is converted on the way.
  */
-export class RobotRecordStage {
-  /** The staged records, back to back from 0 (read by FrameWriter). */
+export class RobotRecords {
+  /** The records, row r at r × 40 bytes. */
   readonly bytes: Uint8Array;
-  private readonly view: DataView;
-  /** Each robot's row, or -1 while it is not staged. */
-  private readonly rowOf: Int32Array;
-  /** Each row's robot, in staging order. */
-  private readonly robotAt: Uint32Array;
-  length = 0;
+  protected readonly view: DataView;
+  /** The same memory as 32-bit words (a record is ten), for copying rows bit for bit. */
+  readonly words: Int32Array;
 
-  constructor(robots: number) {
-    this.bytes = new Uint8Array(robots * ROBOT_RECORD);
+  constructor(rows: number) {
+    this.bytes = new Uint8Array(rows * ROBOT_RECORD);
     this.view = new DataView(this.bytes.buffer);
-    this.rowOf = new Int32Array(robots).fill(-1);
-    this.robotAt = new Uint32Array(robots);
+    this.words = new Int32Array(this.bytes.buffer);
   }
 
-  /** Stages robot `i`'s record (`i` must be below the count given to the constructor). Joints are rounded to float32 like the wire's. */
-  stage(i: number, state: number, quality: number, tool: number, ts: number, j0: number, j1: number, j2: number, j3: number, j4: number, j5: number): void {
-    let row = this.rowOf[i];
+  /** Writes row `row` as robot `i`'s record. Joints are rounded to float32 like the wire's. */
+  protected write(row: number, i: number, state: number, quality: number, tool: number, ts: number, j0: number, j1: number, j2: number, j3: number, j4: number, j5: number): void {
     const v = this.view;
-    if (row < 0) {
-      row = this.length++;
-      this.rowOf[i] = row;
-      this.robotAt[row] = i;
-      v.setUint8(row * ROBOT_RECORD, TAG_ROBOT);
-      v.setUint32(row * ROBOT_RECORD + 1, i, true);
-    }
     const o = row * ROBOT_RECORD;
+    v.setUint8(o, TAG_ROBOT);
+    v.setUint32(o + 1, i, true);
     v.setUint8(o + 5, state);
     v.setUint8(o + 6, quality);
     v.setUint8(o + 7, tool);
@@ -107,13 +94,6 @@ export class RobotRecordStage {
     v.setFloat32(o + 36, j5, true);
   }
 
-  robot(row: number): number {
-    return this.robotAt[row];
-  }
-  /** The staged robots in row order (a view: valid until the stage is cleared and staged into again). */
-  robots(): Uint32Array {
-    return this.robotAt.subarray(0, this.length);
-  }
   state(row: number): number {
     return this.bytes[row * ROBOT_RECORD + 5];
   }
@@ -126,23 +106,97 @@ export class RobotRecordStage {
   ts(row: number): number {
     return this.view.getFloat64(row * ROBOT_RECORD + 8, true);
   }
+  /** Joint `k` (0 to 5) of row `row`, as the float32 the wire holds. */
+  joint(row: number, k: number): number {
+    return this.view.getFloat32(row * ROBOT_RECORD + 16 + 4 * k, true);
+  }
+}
 
-  /** Copies row `row`'s six joints as their float32 bits into `bits` from `at` (exact, no float conversion). */
-  copyJointBits(row: number, bits: Int32Array, at: number): void {
-    const v = this.view;
-    const o = row * ROBOT_RECORD + 16;
-    bits[at] = v.getInt32(o, true);
-    bits[at + 1] = v.getInt32(o + 4, true);
-    bits[at + 2] = v.getInt32(o + 8, true);
-    bits[at + 3] = v.getInt32(o + 12, true);
-    bits[at + 4] = v.getInt32(o + 16, true);
-    bits[at + 5] = v.getInt32(o + 20, true);
+/**
+ * A tick's robot records, staged in their wire form, at most one per robot (a robot staged again before
+ * clear() is overwritten in place, latest value wins). A hub stages samples as they arrive, appends them all
+ * to its frame in one copy (FrameWriter.robotRecords) and copies each into its table (RobotRecordTable);
+ * writing each record field by field at commit cost more than the rest of the robot's commit.
+ */
+export class RobotRecordStage extends RobotRecords {
+  /** Each robot's row, or -1 while it is not staged. */
+  private readonly rowOf: Int32Array;
+  /** Each row's robot, in staging order. */
+  private readonly robotAt: Uint32Array;
+  length = 0;
+
+  constructor(robots: number) {
+    super(robots);
+    this.rowOf = new Int32Array(robots).fill(-1);
+    this.robotAt = new Uint32Array(robots);
+  }
+
+  /** Stages robot `i`'s record (`i` must be below the count given to the constructor). */
+  stage(i: number, state: number, quality: number, tool: number, ts: number, j0: number, j1: number, j2: number, j3: number, j4: number, j5: number): void {
+    let row = this.rowOf[i];
+    if (row < 0) {
+      row = this.length++;
+      this.rowOf[i] = row;
+      this.robotAt[row] = i;
+    }
+    this.write(row, i, state, quality, tool, ts, j0, j1, j2, j3, j4, j5);
+  }
+
+  robot(row: number): number {
+    return this.robotAt[row];
+  }
+  /** The staged robots in row order (a view: valid until the stage is cleared and staged into again). */
+  robots(): Uint32Array {
+    return this.robotAt.subarray(0, this.length);
   }
 
   /** Forgets the staged records (after they were committed, or dropped). */
   clear(): void {
     for (let row = 0; row < this.length; row++) this.rowOf[this.robotAt[row]] = -1;
     this.length = 0;
+  }
+}
+
+/**
+ * Every robot's record in its wire form, robot i in row i: a hub's committed robots. A commit copies each
+ * staged record in as ten words (commitRow); snapshots and deltas copy runs of rows into their frames
+ * (FrameWriter.robotRecordRange). Zeroed robots (state 0, quality 0, no tool, ts 0, joints 0) to begin with.
+ */
+export class RobotRecordTable extends RobotRecords {
+  constructor(readonly count: number) {
+    super(count);
+    this.clear();
+  }
+
+  /** Sets robot `i`'s record from its values (joints rounded to float32). */
+  set(i: number, state: number, quality: number, tool: number, ts: number, j0: number, j1: number, j2: number, j3: number, j4: number, j5: number): void {
+    this.write(i, i, state, quality, tool, ts, j0, j1, j2, j3, j4, j5);
+  }
+
+  /** Copies row `row` of `stage` into its robot's row, bit for bit; returns the robot. */
+  commitRow(stage: RobotRecordStage, row: number): number {
+    const i = stage.robot(row);
+    const from = stage.words;
+    const to = this.words;
+    const s = row * ROBOT_WORDS;
+    const d = i * ROBOT_WORDS;
+    // Unrolled: a loop of ten cost more than the copy.
+    to[d] = from[s];
+    to[d + 1] = from[s + 1];
+    to[d + 2] = from[s + 2];
+    to[d + 3] = from[s + 3];
+    to[d + 4] = from[s + 4];
+    to[d + 5] = from[s + 5];
+    to[d + 6] = from[s + 6];
+    to[d + 7] = from[s + 7];
+    to[d + 8] = from[s + 8];
+    to[d + 9] = from[s + 9];
+    return i;
+  }
+
+  /** Every robot back to zeros. */
+  clear(): void {
+    for (let i = 0; i < this.count; i++) this.set(i, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 }
 
@@ -257,23 +311,6 @@ export class FrameWriter {
     this.view.setFloat64(p, t.ts[i], true);
   }
 
-  robotRow(i: number, t: RobotColumns): void {
-    let p = this.robotHead(i, t.state[i], t.quality[i], t.tool[i] === 1);
-    const v = this.view;
-    v.setFloat64(p, t.ts[i], true);
-    p += 8;
-    const bits = t.jointBits;
-    const o = i * 6;
-    // Unrolled, the column read once: the hub writes a row per robot per tick. The float32s are copied as
-    // their bits (a float32 read and written as such goes through a double and back, a third slower here).
-    v.setInt32(p, bits[o], true);
-    v.setInt32(p + 4, bits[o + 1], true);
-    v.setInt32(p + 8, bits[o + 2], true);
-    v.setInt32(p + 12, bits[o + 3], true);
-    v.setInt32(p + 16, bits[o + 4], true);
-    v.setInt32(p + 20, bits[o + 5], true);
-  }
-
   bodyRow(slot: number, t: BodyColumns): void {
     const p = this.bodyHead(slot, t.alive[slot] === 1, t.quality[slot], t.model[slot], t.locKind[slot], t.locIndex[slot]);
     const v = this.view;
@@ -283,11 +320,16 @@ export class FrameWriter {
 
   /** Appends every record staged in `stage`, in staging order, in one copy. */
   robotRecords(stage: RobotRecordStage): void {
-    const n = stage.length * ROBOT_RECORD;
+    this.robotRecordRange(stage, 0, stage.length);
+  }
+
+  /** Appends rows [from, to) of `records` (a table's robots from..to-1), in one copy. */
+  robotRecordRange(records: RobotRecords, from: number, to: number): void {
+    const n = (to - from) * ROBOT_RECORD;
     this.reserve(n);
-    this.bytes.set(stage.bytes.subarray(0, n), this.pos);
+    this.bytes.set(records.bytes.subarray(from * ROBOT_RECORD, to * ROBOT_RECORD), this.pos);
     this.pos += n;
-    this.records += stage.length;
+    this.records += to - from;
   }
 
   /** Each head reserves its whole record, writes the tag and the small integers, and returns where the rest goes. */

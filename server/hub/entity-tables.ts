@@ -3,7 +3,7 @@
  * stations and robots, slots for bodies). Every entity remembers the revision that last changed it,
  * so a delta since any revision is a scan, with no history to keep.
  */
-import { JOINT_COUNT } from '../../protocol/state.ts';
+import { RobotRecordTable } from '../../protocol/codec.ts';
 import { grownCopy } from '../../protocol/typed-arrays.ts';
 
 export class StationTable {
@@ -21,23 +21,11 @@ export class StationTable {
   }
 }
 
-export class RobotTable {
-  readonly state: Uint8Array;
-  readonly quality: Uint8Array;
-  readonly tool: Uint8Array;
-  readonly ts: Float64Array;
-  /** Float32 like the wire, so JSON snapshots equal what clients decode. */
-  readonly joints: Float32Array;
-  /** The bits of `joints` (the same memory), for copying joints exactly and without float conversion. */
-  readonly jointBits: Int32Array;
+/** Robots as their wire records (RobotRecordTable), and the revision that last changed each. */
+export class RobotTable extends RobotRecordTable {
   readonly rev: Float64Array;
-  constructor(readonly count: number) {
-    this.state = new Uint8Array(count);
-    this.quality = new Uint8Array(count);
-    this.tool = new Uint8Array(count);
-    this.ts = new Float64Array(count);
-    this.joints = new Float32Array(count * JOINT_COUNT);
-    this.jointBits = new Int32Array(this.joints.buffer);
+  constructor(count: number) {
+    super(count);
     this.rev = new Float64Array(count);
   }
 }

@@ -425,8 +425,21 @@ export function createHub(options: HubOptions) {
   function writeStation(w: FrameWriter, i: number): void {
     w.stationRow(i, stations);
   }
-  function writeRobot(w: FrameWriter, i: number): void {
-    w.robotRow(i, robots);
+  /** The robots changed after revision `since`, each run of neighbours in one copy. */
+  function writeRobots(w: FrameWriter, since: number): void {
+    const n = robots.count;
+    const changed = robots.rev;
+    let i = 0;
+    while (i < n) {
+      if (changed[i] <= since) {
+        i++;
+        continue;
+      }
+      let end = i + 1;
+      while (end < n && changed[end] > since) end++;
+      w.robotRecordRange(robots, i, end);
+      i = end;
+    }
   }
   function writeBody(w: FrameWriter, slot: number, withMeta: boolean): void {
     w.bodyRow(slot, bodies);
@@ -521,22 +534,12 @@ export function createHub(options: HubOptions) {
       if (collect) infoStations.push(i);
     }
     pendingStations.clear();
-    // The staged robots to the table (joints as their bits: exact, and cheaper than float32 reads and writes),
-    // and into the frame as they were staged.
-    const committedBits = robots.jointBits;
+    // The staged records into the table (each copied as it is) and into the frame as they were staged.
     const staged = stagedRobots;
     stagedRobots = committedRobots;
     stagedRobots.clear();
     committedRobots = staged;
-    for (let row = 0; row < staged.length; row++) {
-      const i = staged.robot(row);
-      robots.state[i] = staged.state(row);
-      robots.quality[i] = staged.quality(row);
-      robots.tool[i] = staged.tool(row);
-      robots.ts[i] = staged.ts(row);
-      staged.copyJointBits(row, committedBits, i * JOINT_COUNT);
-      robots.rev[i] = rev;
-    }
+    for (let row = 0; row < staged.length; row++) robots.rev[robots.commitRow(staged, row)] = rev;
     tickWriter.robotRecords(staged);
     if (collect) {
       info.revision = rev;
@@ -572,7 +575,7 @@ export function createHub(options: HubOptions) {
     if (snapshotCache && snapshotCache.revision === revision) return snapshotCache.frame;
     writer.begin(FrameType.snapshot, revision, 0, time, bodies.slotCount);
     for (let i = 0; i < stations.count; i++) writeStation(writer, i);
-    for (let i = 0; i < robots.count; i++) writeRobot(writer, i);
+    writeRobots(writer, -Infinity);
     for (let s = 0; s < bodies.slotCount; s++) if (bodies.alive[s] === 1) writeBody(writer, s, true);
     const frame = writer.finish();
     stats.framesEncoded++;
@@ -590,7 +593,7 @@ export function createHub(options: HubOptions) {
     writer.begin(FrameType.delta, revision, since, time, bodies.slotCount);
     for (let s = 0; s < bodies.slotCount; s++) if (bodies.rev[s] > since) writeBody(writer, s, bodies.metaRev[s] > since);
     for (let i = 0; i < stations.count; i++) if (stations.rev[i] > since) writeStation(writer, i);
-    for (let i = 0; i < robots.count; i++) if (robots.rev[i] > since) writeRobot(writer, i);
+    writeRobots(writer, since);
     const frame = writer.finish();
     stats.framesEncoded++;
     deltaCache.set(since, frame);
@@ -626,11 +629,11 @@ export function createHub(options: HubOptions) {
     }
     for (let i = 0; i < robots.count; i++) {
       out.robots[index.robotIds[i]] = {
-        state: robotStates[robots.state[i]],
-        quality: qualities[robots.quality[i]],
-        ts: robots.ts[i],
-        tool: robots.tool[i] === 1,
-        joints: Array.from(robots.joints.subarray(i * JOINT_COUNT, (i + 1) * JOINT_COUNT)),
+        state: robotStates[robots.state(i)],
+        quality: qualities[robots.quality(i)],
+        ts: robots.ts(i),
+        tool: robots.tool(i) === 1,
+        joints: Array.from({ length: JOINT_COUNT }, (_, k) => robots.joint(i, k)),
       };
     }
     for (let s = 0; s < bodies.slotCount; s++) {
@@ -689,11 +692,7 @@ export function createHub(options: HubOptions) {
     stations.ts.fill(0);
     stations.job.fill(-1);
     stations.rev.fill(0);
-    robots.state.fill(0);
-    robots.quality.fill(0);
-    robots.tool.fill(0);
-    robots.ts.fill(0);
-    robots.joints.fill(0);
+    robots.clear();
     robots.rev.fill(0);
     for (let s = 0; s < bodies.slotCount; s++) if (bodies.alive[s] === 1) bodies.release(s);
     bodies.rev.fill(0);

@@ -465,14 +465,13 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
     out.bytes(qualityField[stations.quality[i]]);
     out.byte(CLOSE);
   }
-  const j = robots.joints;
   const listedRobots = c.robots;
   for (let n = 0; n < listedRobots.length; n++) {
     const i = listedRobots[n];
     // The bulk of every line: written in place, one room check per record.
-    const head = q.robotHeads[i * robotStates.length + robots.state[i]];
-    const quality = qualityField[robots.quality[i]];
-    const tool = robots.tool[i] === 1 ? C.toolTrue : C.toolFalse;
+    const head = q.robotHeads[i * robotStates.length + robots.state(i)];
+    const quality = qualityField[robots.quality(i)];
+    const tool = robots.tool(i) === 1 ? C.toolTrue : C.toolFalse;
     out.room(1 + head.length + JOINT_COUNT * 8 + tool.length + quality.length + 1);
     let buf = out.buf;
     let view = out.view;
@@ -480,14 +479,14 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
     if (first) first = false;
     else buf[p++] = COMMA;
     p = put(buf, p, head);
-    const o = i * JOINT_COUNT;
     for (let k = 0; k < JOINT_COUNT; k++) {
       if (k > 0) buf[p++] = COMMA;
-      p = putAngle(buf, view, p, j[o + k]);
+      const angle = robots.joint(i, k);
+      p = putAngle(buf, view, p, angle);
       if (p < 0) {
         // An angle of 10 rad or more (never from a real robot): the general path.
         out.pos = -p;
-        out.fixed4(j[o + k]);
+        out.fixed4(angle);
         out.room(JOINT_COUNT * 8 + tool.length);
         buf = out.buf;
         view = out.view;
@@ -496,7 +495,7 @@ export function writeChangesLine(out: ByteSink, hub: LineSource, c: CommitInfo):
     }
     p = put(buf, p, tool);
     out.pos = p;
-    out.int(Math.round(robots.ts[i]));
+    out.int(Math.round(robots.ts(i)));
     out.bytes(quality);
     out.byte(CLOSE);
   }

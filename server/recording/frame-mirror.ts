@@ -4,7 +4,6 @@
  * hub's order), so writeChangesLine writes from the mirror exactly the line it would write from the hub.
  */
 import { decodeFrame, FrameType, type FrameVisitor } from '../../protocol/codec.ts';
-import { JOINT_COUNT, setJoints } from '../../protocol/state.ts';
 import { BodyTable, RobotTable, StationTable } from '../hub/entity-tables.ts';
 import type { CommitInfo } from '../hub/twin-hub.ts';
 import type { LineSource } from './changes-line.ts';
@@ -50,11 +49,7 @@ export class FrameMirror implements LineSource, FrameVisitor {
   robot(index: number, state: number, quality: number, tool: boolean, ts: number, j0: number, j1: number, j2: number, j3: number, j4: number, j5: number): void {
     const t = this.tables.robots;
     if (index >= t.count) return;
-    t.state[index] = state;
-    t.quality[index] = quality;
-    t.tool[index] = tool ? 1 : 0;
-    t.ts[index] = ts;
-    setJoints(t.joints, index * JOINT_COUNT, j0, j1, j2, j3, j4, j5);
+    t.set(index, state, quality, tool ? 1 : 0, ts, j0, j1, j2, j3, j4, j5);
     this.info.robots.push(index);
   }
 

@@ -56,8 +56,8 @@ function referenceLine(hub: Hub, c: CommitInfo): string {
     parts.push(`{"type":"station","id":${JSON.stringify(stationIds[i])},"state":"${stationStates[stations.state[i]]}","ts":${Math.round(stations.ts[i])},"job":${jobId == null ? 'null' : JSON.stringify(jobId)}${quality(stations.quality[i])}}`);
   }
   for (const i of c.robots) {
-    const joints = Array.from(robots.joints.subarray(i * JOINT_COUNT, (i + 1) * JOINT_COUNT), angle).join(',');
-    parts.push(`{"type":"robot","id":${JSON.stringify(robotIds[i])},"state":"${robotStates[robots.state[i]]}","joints":[${joints}],"tool":${robots.tool[i] === 1},"ts":${Math.round(robots.ts[i])}${quality(robots.quality[i])}}`);
+    const joints = Array.from({ length: JOINT_COUNT }, (_, k) => angle(robots.joint(i, k))).join(',');
+    parts.push(`{"type":"robot","id":${JSON.stringify(robotIds[i])},"state":"${robotStates[robots.state(i)]}","joints":[${joints}],"tool":${robots.tool(i) === 1},"ts":${Math.round(robots.ts(i))}${quality(robots.quality(i))}}`);
   }
   return `{"type":"changes","t":${c.time},"rev":${c.revision},"changes":[${parts.join(',')}]}\n`;
 }

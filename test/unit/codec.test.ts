@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeFrame, FrameError, FrameType, FrameWriter, headroomOf, readHeader, RobotRecordStage, type FrameVisitor } from '../../protocol/codec.ts';
+import { decodeFrame, FrameError, FrameType, FrameWriter, headroomOf, readHeader, RobotRecordStage, RobotRecordTable, type FrameVisitor } from '../../protocol/codec.ts';
 
 function collect(frame: Uint8Array) {
   const out: unknown[] = [];
@@ -32,7 +32,7 @@ describe('codec', () => {
     ]);
   });
 
-  it('[COD1] a record written from table columns (stationRow, robotRow, bodyRow) is the record written from its values', () => {
+  it('[COD1] a record written from a table (stationRow, a RobotRecordTable row, bodyRow) is the record written from its values', () => {
     const double = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e13, max: 1e13 });
     const u8 = fc.nat(255);
     const row = fc.record({
@@ -44,40 +44,50 @@ describe('codec', () => {
       fc.property(fc.array(row, { minLength: 1, maxLength: 8 }), (rows) => {
         const n = rows.length;
         const st = { state: new Uint8Array(n), quality: new Uint8Array(n), job: new Int32Array(n), ts: new Float64Array(n) };
-        const joints = new Float32Array(n * 6);
-        const ro = { state: new Uint8Array(n), quality: new Uint8Array(n), tool: new Uint8Array(n), ts: new Float64Array(n), joints, jointBits: new Int32Array(joints.buffer) };
+        const ro = new RobotRecordTable(n);
+        const allRobots = new FrameWriter().begin(FrameType.delta, 2, 1, 3, n);
         const bo = { alive: new Uint8Array(n), quality: new Uint8Array(n), model: new Uint8Array(n), locKind: new Uint8Array(n), locIndex: new Uint32Array(n), progress: new Float32Array(n), ts: new Float64Array(n) };
         const values = new FrameWriter().begin(FrameType.delta, 2, 1, 3, n);
         const columns = new FrameWriter().begin(FrameType.delta, 2, 1, 3, n);
         rows.forEach((r, i) => {
           [st.state[i], st.quality[i], st.job[i], st.ts[i]] = r.station;
           const [rs, rq, tool, rts, joints] = r.robot;
-          [ro.state[i], ro.quality[i], ro.tool[i], ro.ts[i]] = [rs, rq, tool ? 1 : 0, rts];
-          ro.joints.set(joints, i * 6);
+          ro.set(i, rs, rq, tool ? 1 : 0, rts, ...(joints as [number, number, number, number, number, number]));
+          allRobots.robot(i, rs, rq, tool, rts, joints);
           const [alive, bq, model, kind, li, progress, bts] = r.body;
           [bo.alive[i], bo.quality[i], bo.model[i], bo.locKind[i], bo.locIndex[i], bo.progress[i], bo.ts[i]] = [alive ? 1 : 0, bq, model, kind, li, progress, bts];
           values.station(i, ...r.station);
           values.robot(i, rs, rq, tool, rts, joints);
           values.body(i, alive, bq, model, kind, li, progress, bts);
           columns.stationRow(i, st);
-          columns.robotRow(i, ro);
+          columns.robotRecordRange(ro, i, i + 1);
           columns.bodyRow(i, bo);
         });
         expect(Buffer.from(columns.finish())).toEqual(Buffer.from(values.finish()));
+        // The whole table in one copy: every robot's record, in order.
+        const range = new FrameWriter().begin(FrameType.delta, 2, 1, 3, n);
+        range.robotRecordRange(ro, 0, n);
+        expect(Buffer.from(range.finish())).toEqual(Buffer.from(allRobots.finish()));
       }),
       { numRuns: 300 },
     );
   });
 
-  it('[COD1b] robot records staged (latest value per robot, first-staged order) are the records written from their values', () => {
+  it('[COD1b] robot records staged (latest value per robot, first-staged order) are the records written from their values; committed into a table, its rows', () => {
     const double = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e13, max: 1e13 });
     const u8 = fc.nat(255);
     const sample = fc.record({ robot: fc.nat(9), state: u8, quality: u8, tool: fc.boolean(), ts: double, joints: fc.array(double, { minLength: 6, maxLength: 6 }) });
+    type Sample = { robot: number; state: number; quality: number; tool: boolean; ts: number; joints: number[] };
+    const fields = (s: Sample) => [s.state, s.quality, s.tool ? 1 : 0, s.ts, ...s.joints.map(Math.fround)];
+    const read = (r: RobotRecordStage | RobotRecordTable, row: number) => [r.state(row), r.quality(row), r.tool(row), r.ts(row), ...[0, 1, 2, 3, 4, 5].map((k) => r.joint(row, k))];
+    const zero: Sample = { robot: 0, state: 0, quality: 0, tool: false, ts: 0, joints: [0, 0, 0, 0, 0, 0] };
     fc.assert(
       fc.property(fc.array(fc.array(sample, { maxLength: 25 }), { minLength: 1, maxLength: 3 }), (ticks) => {
         const stage = new RobotRecordStage(10);
+        const table = new RobotRecordTable(10);
+        const committed = new Map<number, Sample>();
         for (const samples of ticks) {
-          const latest = new Map<number, (typeof samples)[number]>();
+          const latest = new Map<number, Sample>();
           for (const s of samples) {
             stage.stage(s.robot, s.state, s.quality, s.tool ? 1 : 0, s.ts, ...(s.joints as [number, number, number, number, number, number]));
             latest.set(s.robot, s);
@@ -88,17 +98,28 @@ describe('codec', () => {
           const got = new FrameWriter().begin(FrameType.delta, 2, 1, 3, 0);
           got.robotRecords(stage);
           expect(Buffer.from(got.finish())).toEqual(Buffer.from(want.finish()));
-          // The getters read back what the frame holds; joints as float32 bits.
-          const bits = new Int32Array(6);
-          const floats = new Float32Array(bits.buffer);
+          // The getters read back what the frame holds (joints as float32).
           [...latest.values()].forEach((s, row) => {
-            expect([stage.robot(row), stage.state(row), stage.quality(row), stage.tool(row), stage.ts(row)]).toEqual([s.robot, s.state, s.quality, s.tool ? 1 : 0, s.ts]);
-            stage.copyJointBits(row, bits, 0);
-            expect([...floats]).toEqual(s.joints.map(Math.fround));
+            expect(stage.robot(row)).toBe(s.robot);
+            expect(read(stage, row)).toEqual(fields(s));
+            expect(table.commitRow(stage, row)).toBe(s.robot);
+            committed.set(s.robot, s);
           });
           stage.clear();
           expect(stage.length).toBe(0);
+          // Every robot's row holds its latest committed record (zeros if none yet), and copies out as written from its values.
+          const rows = new FrameWriter().begin(FrameType.snapshot, 2, 0, 3, 0);
+          const all = new FrameWriter().begin(FrameType.snapshot, 2, 0, 3, 0);
+          for (let i = 0; i < 10; i++) {
+            const s = committed.get(i) ?? zero;
+            expect(read(table, i)).toEqual(fields(s));
+            all.robot(i, s.state, s.quality, s.tool, s.ts, s.joints);
+          }
+          rows.robotRecordRange(table, 0, 10);
+          expect(Buffer.from(rows.finish())).toEqual(Buffer.from(all.finish()));
         }
+        table.clear();
+        for (let i = 0; i < 10; i++) expect(read(table, i)).toEqual(fields(zero));
       }),
       { numRuns: 300 },
     );

@@ -144,6 +144,35 @@ describe('hub', () => {
     );
   });
 
+  it('[HUB4] many robots: the snapshot frame and a delta since any earlier revision (robots copied in runs of neighbours) give the hub\'s state', () => {
+    const demo = parseScene(buildDemoPlant(), 'demo-plant');
+    const robotIds = demo.robots.map((r) => r.id);
+    // Each tick samples a set of robots: runs of neighbours, gaps, the first and the last robot.
+    const sample = fc.record({ robot: fc.oneof(fc.nat(robotIds.length - 1), fc.constantFrom(0, robotIds.length - 1)), state: fc.constantFrom(...robotStates), tool: fc.boolean(), joint: fc.float({ min: -3, max: 3, noNaN: true }) });
+    fc.assert(
+      fc.property(fc.array(fc.array(sample, { maxLength: 40 }), { minLength: 1, maxLength: 12 }), (ticks) => {
+        const hub = createHub({ scene: demo, epoch: 'e', tickMs: 1 << 30 });
+        const at: Array<{ revision: number; frame: Uint8Array }> = [{ revision: hub.revision, frame: hub.snapshotFrame() }];
+        ticks.forEach((tick, t) => {
+          for (const r of tick) hub.sink.apply({ type: 'robot', id: robotIds[r.robot], state: r.state, tool: r.tool, ts: t + 1, joints: [r.joint, -r.joint, t, 0, 1, r.robot / 100] });
+          hub.tick();
+          at.push({ revision: hub.revision, frame: hub.snapshotFrame() });
+        });
+        const want = hub.snapshot();
+        const fresh = new SnapshotBuilder(hub.index, 'e');
+        fresh.apply(hub.snapshotFrame());
+        expect(fresh.state).toEqual(want);
+        for (const { revision, frame } of at) {
+          const caught = new SnapshotBuilder(hub.index, 'e');
+          caught.apply(frame);
+          if (revision < hub.revision) caught.apply(hub.deltaSince(revision));
+          expect(caught.state).toEqual(want);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('[HUB5] resume: same epoch gets a delta, another epoch or a future revision gets a snapshot, current gets nothing', () => {
     const hub = createHub({ scene, epoch: 'E' });
     for (let i = 0; i < 5; i++) {
