@@ -20,7 +20,11 @@ import { median, row, sig, sum, tsChild, waitUntil, type BenchContext, type Benc
 import { startThrottleProxy } from './throttle-proxy.ts';
 import { wireParser } from '../../protocol/wire.ts';
 
-const serverFile = path.join(import.meta.dirname, 'fanout-server.ts');
+/**
+ * The server's module. FANOUT_SERVER_FILE runs another build of it instead, such as one bundled with esbuild
+ * (profiles then name real lines) or one bundled from an earlier commit (alternate runs of two builds to compare them).
+ */
+const serverFile = process.env.FANOUT_SERVER_FILE ?? path.join(import.meta.dirname, 'fanout-server.ts');
 const MAX_IN_FLIGHT = 2;
 
 type Counter = { bytes: number; frames: number; lastAt: number; snapshots: number; revision: number };
