@@ -1,7 +1,8 @@
 /**
  * The hub's authoritative state, kept in typed arrays indexed like the wire (scene order for
- * stations and robots, slots for bodies). Every entity remembers the revision that last changed it,
- * so a delta since any revision is a scan, with no history to keep.
+ * stations and robots, slots for bodies): stations and bodies in columns, robots as their wire records.
+ * Every entity remembers the revision that last changed it, so a delta since any revision is a scan,
+ * with no history to keep.
  */
 import { RobotRecordTable } from '../../protocol/codec.ts';
 import { grownCopy } from '../../protocol/typed-arrays.ts';
