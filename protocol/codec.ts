@@ -76,12 +76,17 @@ export class RobotRecords {
     this.words = new Int32Array(this.bytes.buffer);
   }
 
-  /** Writes row `row` as robot `i`'s record. Joints are rounded to float32 like the wire's. */
-  protected write(row: number, i: number, state: number, quality: number, tool: number, ts: number, j0: number, j1: number, j2: number, j3: number, j4: number, j5: number): void {
+  /** Makes row `row` robot `i`'s record (its tag and index). */
+  protected writeHead(row: number, i: number): void {
+    const o = row * ROBOT_RECORD;
+    this.view.setUint8(o, TAG_ROBOT);
+    this.view.setUint32(o + 1, i, true);
+  }
+
+  /** Writes the fields of row `row`'s record. Joints are rounded to float32 like the wire's. */
+  protected writeFields(row: number, state: number, quality: number, tool: number, ts: number, j0: number, j1: number, j2: number, j3: number, j4: number, j5: number): void {
     const v = this.view;
     const o = row * ROBOT_RECORD;
-    v.setUint8(o, TAG_ROBOT);
-    v.setUint32(o + 1, i, true);
     v.setUint8(o + 5, state);
     v.setUint8(o + 6, quality);
     v.setUint8(o + 7, tool);
@@ -138,8 +143,9 @@ export class RobotRecordStage extends RobotRecords {
       row = this.length++;
       this.rowOf[i] = row;
       this.robotAt[row] = i;
+      this.writeHead(row, i);
     }
-    this.write(row, i, state, quality, tool, ts, j0, j1, j2, j3, j4, j5);
+    this.writeFields(row, state, quality, tool, ts, j0, j1, j2, j3, j4, j5);
   }
 
   robot(row: number): number {
@@ -170,7 +176,8 @@ export class RobotRecordTable extends RobotRecords {
 
   /** Sets robot `i`'s record from its values (joints rounded to float32). */
   set(i: number, state: number, quality: number, tool: number, ts: number, j0: number, j1: number, j2: number, j3: number, j4: number, j5: number): void {
-    this.write(i, i, state, quality, tool, ts, j0, j1, j2, j3, j4, j5);
+    this.writeHead(i, i);
+    this.writeFields(i, state, quality, tool, ts, j0, j1, j2, j3, j4, j5);
   }
 
   /** Copies row `row` of `stage` into its robot's row, bit for bit; returns the robot. */
