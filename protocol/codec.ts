@@ -309,8 +309,9 @@ export class FrameWriter {
   /*
    * The same records read from a table's columns at `i`. A number that is not a small integer, passed to a
    * function the compiler did not inline, is boxed on the heap: a hub writing hundreds of records a tick
-   * through the methods above allocated kilobytes a tick. Here the times, progress and joints go from one
-   * typed array to the frame without a call between.
+   * through the methods above allocated kilobytes a tick. Here the times and progress go from one typed array
+   * to the frame without a call between. (Robots need no such method: their tables hold the wire records,
+   * copied as they are by robotRecords and robotRecordRange.)
    */
 
   stationRow(i: number, t: StationColumns): void {

@@ -100,8 +100,9 @@ export const fanoutBench: Benchmark = {
     // FANOUT_SLICE set the pairs of runs and the ticks a run. 500 ticks a run: with 200 a run lasted ~0.1 s,
     // mostly the socket buffers filling, and one pause of either process swung a pair. Fifteen pairs: single
     // pairs' ratios range from 0.9 to over 1.5 (CPU) and 0.55 to 1.8 (throughput) within one run (a server's CPU
-    // per tick, and the clients' per MB, depend on whether the server or the clients set the pace, which changes
-    // from run to run), so the median needs many; with nine, the throughput median of one run ranged 0.71 to 1.12.
+    // per tick depends on whether it or the clients set the pace; the clients, who set the throughput, spend
+    // more per MB in the bursts where their own process is collecting garbage), so the median needs many; with
+    // nine, the throughput median of one run ranged 0.71 to 1.12.
     const cfg = ctx.quick ? { scale: 1, clients: 8, warm: 30, slice: 80, pairs: 1 } : { scale: 10, clients: Number(process.env.FANOUT_CLIENTS ?? 40), warm: 400, slice: Number(process.env.FANOUT_SLICE ?? 500), pairs: Number(process.env.FANOUT_PAIRS ?? 15) };
     const ticks = cfg.warm + cfg.slice * cfg.pairs;
     const server = startFanoutServer();
