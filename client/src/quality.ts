@@ -12,6 +12,11 @@ export type RenderQuality = { level: 'high' | 'low'; shadows: boolean; antialias
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
 
+/** Whether `renderer` (a WebGL renderer's name) is a rasteriser on the CPU rather than a GPU. */
+export function isSoftwareRenderer(renderer: string): boolean {
+  return SOFTWARE.test(renderer);
+}
+
 const RENDERER_KEY = 'linetwin:renderer';
 
 /** The GPU's name as remembered by this browser, null when not known yet. */
@@ -54,7 +59,7 @@ function qualityOf(level: 'high' | 'low', renderer: string): RenderQuality {
 }
 
 export function qualityFor(renderer: string, search = window.location.search): RenderQuality {
-  return qualityOf(forcedLevel(search) ?? (SOFTWARE.test(renderer) ? 'low' : 'high'), renderer);
+  return qualityOf(forcedLevel(search) ?? (isSoftwareRenderer(renderer) ? 'low' : 'high'), renderer);
 }
 
 /**

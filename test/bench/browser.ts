@@ -1,5 +1,6 @@
 /**
- * Browser benchmarks (issue 9), in headless Debian Chromium with software WebGL (SwiftShader):
+ * Browser benchmarks (issue 9), in headless Debian Chromium with software WebGL (SwiftShader), or with `--gpu`
+ * on the machine's GPU:
  * - rasterizer floor: the streaming frame time against every triangle of that view baked into one
  *   static mesh (client/src/scene/raster-floor.ts), same page, camera and resolution;
  * - useFrame share: the JavaScript of the frame's useFrame callbacks (client/src/scene/frame-probe.ts)
@@ -15,7 +16,8 @@
  *   draw-call and frame-time measurements wait for `settled`, the final look with the glTF models).
  * Quick mode measures only the exact counts (draw calls, commits), on the prebuilt client when there is one.
  *
- * Absolute frame times here are the CPU rasteriser's; only the ratios mean something on this machine.
+ * In software, absolute frame times are the CPU rasteriser's and only the ratios mean something; on a GPU
+ * (the results' `machine.webgl` says which drew) they count as they are.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -30,8 +32,9 @@ import { createApp } from '../../server/app.ts';
 import { viteBuildProduction } from '../../server/client-build.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { createSimulatorSource } from '../../server/sources/simulator/index.ts';
-import { launchChromium } from '../e2e/browser.ts';
-import { median, repoRoot, row, sig, skipped, sleep, sum, type BenchContext, type Benchmark, type Row } from './harness.ts';
+import { isSoftwareRenderer } from '../../client/src/quality.ts';
+import { launchChromium, webglRenderer } from '../e2e/browser.ts';
+import { median, repoRoot, row, sig, skipped, sleep, sum, type BenchContext, type Benchmark, type Row, type Target } from './harness.ts';
 import { scaledDemoScene } from './workload.ts';
 
 /** A close function that runs once however often it is called (explicitly, then again on the way out). */
@@ -55,6 +58,39 @@ type Hook = {
   reactCommits(): number;
 };
 type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean; readyAt: number | null } };
+
+/**
+ * Chromium as the run asks (software WebGL, or `--gpu`), its WebGL renderer noted in the results, or null
+ * with every row in `rows` skipped when there is no Chromium. With `--gpu` a browser that cannot start, or
+ * one that draws in software all the same, is an error: figures labelled as a GPU's must be a GPU's.
+ */
+export async function benchBrowser(ctx: BenchContext, bench: string, rows: ReadonlyArray<readonly [string, Target]>): Promise<Browser | Row[]> {
+  const mode = ctx.browser;
+  let browser: Browser;
+  try {
+    browser = await launchChromium(mode);
+  } catch (e) {
+    const why = (e as Error).message.split('\n')[0];
+    if (mode.gpu) throw new Error(`--gpu: Chromium did not start${mode.headed ? ' with a window (is there a display? DISPLAY is ' + (process.env.DISPLAY ?? 'not set') + ')' : ''}: ${why}`);
+    return rows.map(([name, target]) => skipped(bench, name, target, `no Chromium: ${why}`));
+  }
+  try {
+    const renderer = await webglRenderer(browser);
+    const software = isSoftwareRenderer(renderer);
+    if (mode.gpu && (software || renderer === 'no WebGL')) {
+      throw new Error(
+        `--gpu: WebGL is drawn by "${renderer}", ${software ? 'a rasteriser on the CPU' : 'nothing'}, not a GPU, so there are no GPU frame times to measure here. ` +
+          `Chromium found no GPU it could use${mode.headed ? '' : ' headless: try --headed on a desktop'}${mode.angle ? '' : ', or name ANGLE\'s backend with --angle vulkan (or gl, gl-egl)'}; without --gpu the browser benchmarks run in software.`,
+      );
+    }
+    ctx.machine.webgl = `${renderer}${software ? ' (software)' : ' (GPU)'}`;
+    ctx.log(`${bench}: WebGL on ${ctx.machine.webgl}`);
+    return browser;
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+}
 
 /** Builds `root` with the app's Vite config into `outDir`, the way the app itself is built (production). */
 async function viteBuild(root: string, outDir: string): Promise<void> {
@@ -216,6 +252,16 @@ export const browserBench: Benchmark = {
     const work = mkdtempSync(path.join(tmpdir(), 'linetwin-bench-browser-'));
     const closers: Array<() => Promise<void> | void> = [];
     try {
+      // The browser first: a --gpu run on a machine without a usable GPU stops here, not after the builds.
+      const browser = await benchBrowser(ctx, 'browser', [
+        [NAMES.calls, { op: '==', value: 1 }],
+        [NAMES.commits, { op: '==', value: 0 }],
+        [NAMES.frame, { op: '<=', value: 1.15 }],
+        [NAMES.floor, { op: '<=', value: 2.5 }],
+        [NAMES.js, { op: '<=', value: 0.1 }],
+        [NAMES.ttff, { op: '<=', value: 1.5 }],
+      ]);
+      if (!Array.isArray(browser)) closers.push(() => browser.close());
       // The client: built now (full run), or the prebuilt one when quick and there is one.
       const prebuilt = path.join(repoRoot, 'dist/client');
       let appDir: string;
@@ -252,23 +298,7 @@ export const browserBench: Benchmark = {
         );
       }
 
-      let browser: Browser;
-      try {
-        browser = await launchChromium();
-      } catch (e) {
-        const note = `no Chromium: ${(e as Error).message.split('\n')[0]}`;
-        for (const [name, target] of [
-          [NAMES.calls, { op: '==', value: 1 }],
-          [NAMES.commits, { op: '==', value: 0 }],
-          [NAMES.frame, { op: '<=', value: 1.15 }],
-          [NAMES.floor, { op: '<=', value: 2.5 }],
-          [NAMES.js, { op: '<=', value: 0.1 }],
-          [NAMES.ttff, { op: '<=', value: 1.5 }],
-        ] as const)
-          rows.push(skipped('browser', name, target, note));
-        return rows;
-      }
-      closers.push(() => browser.close());
+      if (Array.isArray(browser)) return [...rows, ...browser];
 
       // Scale 1: draw calls, and the first-frame time against the hello world.
       const one = await startTwin(1, appDir);

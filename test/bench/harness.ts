@@ -5,6 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { BrowserMode } from '../e2e/browser.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -27,6 +28,10 @@ export type Row = {
 export type BenchContext = {
   quick: boolean;
   log: (msg: string) => void;
+  /** How the browser benchmarks' Chromium draws WebGL (software unless `--gpu`). */
+  browser: BrowserMode;
+  /** Facts about the machine a benchmark found out (the WebGL renderer), added to the results' `machine`. */
+  machine: Record<string, string>;
 };
 
 export type Benchmark = {

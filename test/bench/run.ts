@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only NAME[,NAME]] [--out FILE] [--markdown] [--strict]`
+ * `npm run bench [-- --quick] [--only NAME[,NAME]] [--out FILE] [--markdown] [--strict] [--gpu [--angle NAME] [--headed]]`
  *
  * Every benchmark compares linetwin with a baseline built and measured the same way in the same
  * run, and reports the ratio: absolute times on a shared machine drift, ratios much less. Prints one
@@ -15,18 +15,20 @@ import { browserBench } from './browser.ts';
 import { deltasBench } from './deltas.ts';
 import { fanoutBench, slowClientBench } from './fanout.ts';
 import { formatMarkdown, formatTable, repoRoot, type Benchmark, type Row } from './harness.ts';
+import type { BrowserMode } from '../e2e/browser.ts';
 import { replayBench } from './replay.ts';
 import { soakBench } from './soak.ts';
 
 export const benchmarks: Benchmark[] = [deltasBench, fanoutBench, slowClientBench, replayBench, analyticsBench, browserBench, soakBench];
 
-export type BenchOptions = { quick: boolean; only: string[] | null; out: string; markdown: boolean; strict: boolean; log?: (msg: string) => void };
+export type BenchOptions = { quick: boolean; only: string[] | null; out: string; markdown: boolean; strict: boolean; browser: BrowserMode; log?: (msg: string) => void };
 
 export type BenchResults = {
   started: string;
   quick: boolean;
   durationS: number;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  /** `webgl`: what drew the browser benchmarks' WebGL (the GPU's name, or SwiftShader), when they ran. */
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; webgl?: string };
   rows: Row[];
   errors: Array<{ bench: string; message: string }>;
 };
@@ -38,10 +40,14 @@ const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME…]] [--out 
   --only      run only these benchmarks: ${benchmarks.map((b) => b.name).join(', ')}
   --out       where to write the JSON results (default test/bench/results/latest.json)
   --markdown  also print the table as Markdown (for the README)
-  --strict    exit 1 when a ratio misses its target`;
+  --strict    exit 1 when a ratio misses its target
+  --gpu       draw the browser benchmarks on this machine's GPU instead of in software (SwiftShader);
+              an error if Chromium finds no GPU. Frame times are then the GPU's, in absolute terms too
+  --angle     with --gpu: ANGLE's backend when Chromium's own choice finds no GPU (vulkan, gl, gl-egl…)
+  --headed    with --gpu: open Chromium's windows on this desktop's display (headless may not reach the GPU)`;
 
 export function parseArgs(argv: string[]): BenchOptions | 'help' {
-  const o: BenchOptions = { quick: false, only: null, out: defaultOut, markdown: false, strict: false };
+  const o: BenchOptions = { quick: false, only: null, out: defaultOut, markdown: false, strict: false, browser: { gpu: false } };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -52,7 +58,13 @@ export function parseArgs(argv: string[]): BenchOptions | 'help' {
     if (a === '--quick') o.quick = true;
     else if (a === '--markdown') o.markdown = true;
     else if (a === '--strict') o.strict = true;
-    else if (a === '--out') o.out = path.resolve(value());
+    else if (a === '--gpu') o.browser.gpu = true;
+    else if (a === '--headed') o.browser.headed = true;
+    else if (a === '--angle') {
+      const angle = value();
+      if (!/^[a-z][a-z0-9-]*$/.test(angle)) throw new Error(`--angle takes an ANGLE backend's name (vulkan, gl, gl-egl…), not "${angle}"`);
+      o.browser.angle = angle;
+    } else if (a === '--out') o.out = path.resolve(value());
     else if (a === '--only') {
       const names = value().split(',').map((s) => s.trim()).filter(Boolean);
       const known = new Set(benchmarks.map((b) => b.name));
@@ -62,6 +74,7 @@ export function parseArgs(argv: string[]): BenchOptions | 'help' {
     } else if (a === '--help' || a === '-h') return 'help';
     else throw new Error(`unknown option "${a}"`);
   }
+  if (!o.browser.gpu && (o.browser.angle || o.browser.headed)) throw new Error(`${o.browser.angle ? '--angle' : '--headed'} only applies with --gpu (in software, WebGL is drawn by SwiftShader)`);
   return o;
 }
 
@@ -71,12 +84,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const t0 = performance.now();
   const rows: Row[] = [];
   const errors: BenchResults['errors'] = [];
+  const found: Record<string, string> = {};
   for (const b of benchmarks) {
     if (o.only && !o.only.includes(b.name)) continue;
     log(`${b.name}: ${b.title}`);
     const bt = performance.now();
     try {
-      rows.push(...(await b.run({ quick: o.quick, log })));
+      rows.push(...(await b.run({ quick: o.quick, log, browser: o.browser, machine: found })));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       errors.push({ bench: b.name, message });
@@ -90,7 +104,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     started: started.toISOString(),
     quick: o.quick,
     durationS: Math.round((performance.now() - t0) / 100) / 10,
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}`, ...found },
     rows,
     errors,
   };
@@ -113,7 +127,8 @@ async function main(argv: string[]): Promise<number> {
   writeFileSync(o.out, JSON.stringify(results, null, 2) + '\n');
   console.log(`\n${formatTable(results.rows)}\n`);
   if (o.markdown) console.log(`${formatMarkdown(results.rows)}\n`);
-  console.log(`${results.quick ? 'quick run' : 'full run'} in ${results.durationS} s on ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}; results in ${path.relative(process.cwd(), o.out)}`);
+  const webgl = results.machine.webgl ? `, WebGL on ${results.machine.webgl}` : '';
+  console.log(`${results.quick ? 'quick run' : 'full run'} in ${results.durationS} s on ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}${webgl}; results in ${path.relative(process.cwd(), o.out)}`);
   const failed = results.rows.filter((r) => r.pass === false).length;
   if (results.errors.length) return 1;
   if (o.strict && failed) return 1;

@@ -12,12 +12,11 @@
  * The tour's step times are cut (the same steps, faster) so that a loop fits a benchmark.
  */
 import path from 'node:path';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { parseScene } from '../../protocol/scene.ts';
 import { ensureClientBuilt } from '../../server/client-build.ts';
 import { buildDemoPlant } from '../../scripts/make-demo-plant.ts';
-import { launchChromium } from '../e2e/browser.ts';
-import { drawCalls, openUntilReady, settled, startTwin } from './browser.ts';
+import { benchBrowser, drawCalls, openUntilReady, settled, startTwin } from './browser.ts';
 import { repoRoot, row, sig, skipped, type BenchContext, type Benchmark, type Row } from './harness.ts';
 
 const SOAK_NAMES = {
@@ -98,17 +97,16 @@ export const soakBench: Benchmark = {
     const targets = { heap: { op: '<=', value: 1.1 }, held: { op: '==', value: 0 } } as const;
     const closers: Array<() => Promise<void> | void> = [];
     try {
+      // The browser first: a --gpu run on a machine without a usable GPU stops here, not after a build.
+      const browser = await benchBrowser(ctx, 'soak', [
+        [SOAK_NAMES.heap, targets.heap],
+        [SOAK_NAMES.held, targets.held],
+      ]);
+      if (Array.isArray(browser)) return browser;
+      closers.push(() => browser.close());
       const appDir = path.join(repoRoot, 'dist/client');
       // The client `npm start` serves, built first when its sources are newer (the test set-up builds it too).
       await ensureClientBuilt(repoRoot, appDir, { log: (m) => ctx.log(`soak: ${m}`) });
-      let browser: Browser;
-      try {
-        browser = await launchChromium();
-      } catch (e) {
-        const note = `no Chromium: ${(e as Error).message.split('\n')[0]}`;
-        return [skipped('soak', SOAK_NAMES.heap, targets.heap, note), skipped('soak', SOAK_NAMES.held, targets.held, note)];
-      }
-      closers.push(() => browser.close());
       const twin = await startTwin(scene, appDir, { speed: cfg.speed });
       closers.push(twin.close);
       let bodiesDone = 0;

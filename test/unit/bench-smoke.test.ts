@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../bench/harness.ts';
 import { benchmarks, parseArgs, type BenchResults } from '../bench/run.ts';
+import { chromiumArgs } from '../e2e/browser.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'linetwin-bench-smoke-'));
@@ -18,19 +19,20 @@ let results: BenchResults;
 let stdout = '';
 let exitCode: number | null = null;
 
-/** The CLI as `npm run bench` runs it, in a child so a hung benchmark is killed with it. */
-function runQuick(): Promise<number | null> {
+/** The CLI as `npm run bench -- --quick ARGS` runs it, in a child so a hung benchmark is killed with it. */
+function runQuick(args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/run.ts', '--quick', '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/run.ts', '--quick', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let printed = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (printed += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      if (code === null) reject(new Error(`bench --quick was killed (timeout)\n${stdout}\n${stderr}`));
-      else resolve(code);
+      if (code === null) reject(new Error(`bench --quick ${args.join(' ')} was killed (timeout)\n${printed}\n${stderr}`));
+      else resolve({ code, stdout: printed, stderr });
     });
   });
 }
@@ -39,7 +41,7 @@ const find = (name: RegExp): Row | undefined => results.rows.find((r) => name.te
 const ran = (r: Row | undefined): boolean => !!r && r.pass !== null;
 
 beforeAll(async () => {
-  exitCode = await runQuick();
+  ({ code: exitCode, stdout } = await runQuick(['--out', out], 170_000));
   results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
 }, 180_000);
 
@@ -58,6 +60,11 @@ describe('npm run bench -- --quick', () => {
     }
     expect(stdout).toMatch(/benchmark\s+ratio\s+target\s+pass\s+raw figures/);
     for (const r of results.rows) expect(stdout).toContain(r.name);
+    // What drew the browser benchmarks is on record: SwiftShader, forced unless --gpu.
+    if (ran(find(/^browser: draw calls/))) {
+      expect(results.machine.webgl).toMatch(/SwiftShader.*\(software\)$/);
+      expect(stdout).toContain(`WebGL on ${results.machine.webgl}`);
+    }
   });
 
   it('[BENCH2] fan-out: the hub sent exactly the bytes the raw baseline sent', () => {
@@ -107,8 +114,39 @@ describe('npm run bench -- --quick', () => {
   });
 
   it('[BENCH7] options: --only picks benchmarks by name; an unknown name is an error', () => {
-    expect(parseArgs(['--quick', '--only', 'deltas,replay'])).toMatchObject({ quick: true, only: ['deltas', 'replay'] });
+    expect(parseArgs(['--quick', '--only', 'deltas,replay'])).toMatchObject({ quick: true, only: ['deltas', 'replay'], browser: { gpu: false } });
     expect(() => parseArgs(['--only', 'nope'])).toThrow(/unknown benchmark "nope"/);
     expect(() => parseArgs(['--fast'])).toThrow(/unknown option/);
   });
+
+  it('[BENCH9] options: --gpu draws on the GPU (vsync and the frame-rate cap off), --angle and --headed only with it', () => {
+    expect(parseArgs(['--gpu', '--angle', 'vulkan', '--headed'])).toMatchObject({ browser: { gpu: true, angle: 'vulkan', headed: true } });
+    expect(() => parseArgs(['--angle', 'vulkan'])).toThrow(/--angle only applies with --gpu/);
+    expect(() => parseArgs(['--headed'])).toThrow(/--headed only applies with --gpu/);
+    expect(() => parseArgs(['--gpu', '--angle', 'x; rm'])).toThrow(/ANGLE backend's name/);
+    const software = chromiumArgs({ gpu: false });
+    expect(software).toContain('--use-angle=swiftshader');
+    const gpu = chromiumArgs({ gpu: true });
+    expect(gpu).toEqual(expect.arrayContaining(['--enable-gpu', '--disable-gpu-vsync', '--disable-frame-rate-limit']));
+    expect(gpu.join(' ')).not.toMatch(/swiftshader/);
+    expect(chromiumArgs({ gpu: true, angle: 'gl-egl' })).toContain('--use-angle=gl-egl');
+  });
+
+  it('[BENCH10] --gpu gives figures from a GPU or a clear error, never software frame times labelled as a GPU\'s', async (ctx) => {
+    if (!ran(find(/^browser: draw calls/))) return ctx.skip('no Chromium here');
+    const gpuOut = path.join(dir, 'gpu.json');
+    const run = await runQuick(['--only', 'browser', '--gpu', '--out', gpuOut], 120_000);
+    const gpu = JSON.parse(readFileSync(gpuOut, 'utf8')) as BenchResults;
+    if (gpu.errors.length === 0) {
+      // A machine with a GPU Chromium can use: the counts as in software, on the GPU.
+      expect(run.code).toBe(0);
+      expect(gpu.machine.webgl).toMatch(/\(GPU\)$/);
+      expect(gpu.rows.find((r) => /^browser: draw calls/.test(r.name))?.pass).toBe(true);
+    } else {
+      expect(run.code).toBe(1);
+      expect(gpu.machine.webgl).toBeUndefined();
+      expect(gpu.errors[0].message).toMatch(/^--gpu: WebGL is drawn by ".+", a rasteriser on the CPU, not a GPU, so there are no GPU frame times to measure here\..*--headed.*--angle vulkan/);
+      expect(gpu.rows).toEqual([expect.objectContaining({ name: 'browser: did not run', pass: false, note: expect.stringMatching(/^--gpu: WebGL is drawn by/) })]);
+    }
+  }, 130_000);
 });
