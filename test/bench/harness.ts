@@ -90,11 +90,11 @@ export async function waitUntil(check: () => boolean, what: string, timeoutMs: n
   }
 }
 
-function formatTarget(t: Target): string {
+export function formatTarget(t: Target): string {
   return `${t.op === '==' ? '=' : t.op === '>=' ? '≥' : '≤'} ${t.value}`;
 }
 
-function formatValue(v: number | null): string {
+export function formatValue(v: number | null): string {
   if (v === null) return '—';
   if (Number.isInteger(v)) return String(v);
   return String(sig(v, 3));

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick] [--only NAME[,NAME]] [--out FILE] [--markdown] [--strict] [--gpu [--angle NAME] [--headed]]`
+ * `npm run bench [-- --quick] [--only NAME[,NAME]] [--out FILE] [--markdown] [--strict] [--gpu [--angle NAME] [--headed]] [--compare FILE]`
+ * `npm run bench -- --diff OLD NEW`
  *
  * Every benchmark compares linetwin with a baseline built and measured the same way in the same
  * run, and reports the ratio: absolute times on a shared machine drift, ratios much less. Prints one
@@ -14,6 +15,7 @@ import { analyticsBench } from './analytics.ts';
 import { browserBench } from './browser.ts';
 import { deltasBench } from './deltas.ts';
 import { fanoutBench, slowClientBench } from './fanout.ts';
+import { formatComparison, loadResults } from './compare.ts';
 import { formatMarkdown, formatTable, repoRoot, type Benchmark, type Row } from './harness.ts';
 import type { BrowserMode } from '../e2e/browser.ts';
 import { replayBench } from './replay.ts';
@@ -21,7 +23,19 @@ import { soakBench } from './soak.ts';
 
 export const benchmarks: Benchmark[] = [deltasBench, fanoutBench, slowClientBench, replayBench, analyticsBench, browserBench, soakBench];
 
-export type BenchOptions = { quick: boolean; only: string[] | null; out: string; markdown: boolean; strict: boolean; browser: BrowserMode; log?: (msg: string) => void };
+export type BenchOptions = {
+  quick: boolean;
+  only: string[] | null;
+  out: string;
+  markdown: boolean;
+  strict: boolean;
+  browser: BrowserMode;
+  /** A results file to compare this run with (`--compare`). */
+  compare: string | null;
+  /** Two results files to compare, running nothing (`--diff`). */
+  diff: [string, string] | null;
+  log?: (msg: string) => void;
+};
 
 export type BenchResults = {
   started: string;
@@ -35,7 +49,8 @@ export type BenchResults = {
 
 export const defaultOut = path.join(repoRoot, 'test/bench/results/latest.json');
 
-const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME…]] [--out FILE] [--markdown] [--strict]
+const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME…]] [--out FILE] [--markdown] [--strict] [--gpu] [--compare FILE]
+       npm run bench -- --diff OLD.json NEW.json
   --quick     small sizes, a few seconds each (the smoke test's mode)
   --only      run only these benchmarks: ${benchmarks.map((b) => b.name).join(', ')}
   --out       where to write the JSON results (default test/bench/results/latest.json)
@@ -44,10 +59,12 @@ const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME…]] [--out 
   --gpu       draw the browser benchmarks on this machine's GPU instead of in software (SwiftShader);
               an error if Chromium finds no GPU. Frame times are then the GPU's, in absolute terms too
   --angle     with --gpu: ANGLE's backend when Chromium's own choice finds no GPU (vulkan, gl, gl-egl…)
-  --headed    with --gpu: open Chromium's windows on this desktop's display (headless may not reach the GPU)`;
+  --headed    with --gpu: open Chromium's windows on this desktop's display (headless may not reach the GPU)
+  --compare   after the run, show each row beside the same row of an earlier run's results file
+  --diff      compare two results files, running nothing`;
 
 export function parseArgs(argv: string[]): BenchOptions | 'help' {
-  const o: BenchOptions = { quick: false, only: null, out: defaultOut, markdown: false, strict: false, browser: { gpu: false } };
+  const o: BenchOptions = { quick: false, only: null, out: defaultOut, markdown: false, strict: false, browser: { gpu: false }, compare: null, diff: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -65,6 +82,8 @@ export function parseArgs(argv: string[]): BenchOptions | 'help' {
       if (!/^[a-z][a-z0-9-]*$/.test(angle)) throw new Error(`--angle takes an ANGLE backend's name (vulkan, gl, gl-egl…), not "${angle}"`);
       o.browser.angle = angle;
     } else if (a === '--out') o.out = path.resolve(value());
+    else if (a === '--compare') o.compare = path.resolve(value());
+    else if (a === '--diff') o.diff = [path.resolve(value()), path.resolve(value())];
     else if (a === '--only') {
       const names = value().split(',').map((s) => s.trim()).filter(Boolean);
       const known = new Set(benchmarks.map((b) => b.name));
@@ -122,6 +141,20 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // Files to compare are read first: a wrong path is said at once, not after minutes of benchmarks.
+  let before: BenchResults | null = null;
+  let after: BenchResults | null = null;
+  try {
+    if (o.diff) [before, after] = o.diff.map(loadResults);
+    else if (o.compare) before = loadResults(o.compare);
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}`);
+    return 2;
+  }
+  if (before && after) {
+    console.log(formatComparison(before, after, o.markdown));
+    return 0;
+  }
   const results = await runBench(o);
   mkdirSync(path.dirname(o.out), { recursive: true });
   writeFileSync(o.out, JSON.stringify(results, null, 2) + '\n');
@@ -129,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
   if (o.markdown) console.log(`${formatMarkdown(results.rows)}\n`);
   const webgl = results.machine.webgl ? `, WebGL on ${results.machine.webgl}` : '';
   console.log(`${results.quick ? 'quick run' : 'full run'} in ${results.durationS} s on ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}${webgl}; results in ${path.relative(process.cwd(), o.out)}`);
+  if (before) console.log(`\n${formatComparison(before, results, o.markdown)}`);
   const failed = results.rows.filter((r) => r.pass === false).length;
   if (results.errors.length) return 1;
   if (o.strict && failed) return 1;
