@@ -1,6 +1,6 @@
 /**
- * Browser benchmarks (issue 9), in headless Debian Chromium with software WebGL (SwiftShader), or with `--gpu`
- * on the machine's GPU:
+ * Browser benchmarks (issue 9), in headless Debian Chromium: on the machine's GPU where Chromium can use one,
+ * otherwise with software WebGL (SwiftShader); see benchBrowser.
  * - rasterizer floor: the streaming frame time against every triangle of that view baked into one
  *   static mesh (client/src/scene/raster-floor.ts), same page, camera and resolution;
  * - useFrame share: the JavaScript of the frame's useFrame callbacks (client/src/scene/frame-probe.ts)
@@ -59,13 +59,30 @@ type Hook = {
 };
 type HookWindow = { __linetwin?: Hook; __hello?: { ready: boolean; readyAt: number | null } };
 
+/** A GPU's name, not a rasteriser on the CPU (nor no WebGL at all). */
+function isGpu(renderer: string): boolean {
+  return renderer !== 'no WebGL' && !isSoftwareRenderer(renderer);
+}
+
 /**
- * Chromium as the run asks (software WebGL, or `--gpu`), its WebGL renderer noted in the results, or null
- * with every row in `rows` skipped when there is no Chromium. With `--gpu` a browser that cannot start, or
- * one that draws in software all the same, is an error: figures labelled as a GPU's must be a GPU's.
+ * Chromium as the run asks, its WebGL renderer noted in the results, or every row in `rows` skipped when there
+ * is no Chromium. `auto` (a full run's default): the machine's GPU where Chromium can use one, software WebGL
+ * (SwiftShader) where not. `--gpu`: a browser that cannot start, or one that would draw in software all the
+ * same, is an error, so figures labelled as a GPU's are a GPU's.
  */
 export async function benchBrowser(ctx: BenchContext, bench: string, rows: ReadonlyArray<readonly [string, Target]>): Promise<Browser | Row[]> {
-  const mode = ctx.browser;
+  let mode = ctx.browser;
+  if (mode.gpu === 'auto') {
+    try {
+      const b = await launchChromium({ gpu: true });
+      const renderer = await webglRenderer(b).catch(() => 'no WebGL');
+      if (isGpu(renderer)) return noted(ctx, bench, b, renderer);
+      await b.close();
+    } catch {
+      // No GPU launch: software, as below.
+    }
+    mode = { gpu: false };
+  }
   let browser: Browser;
   try {
     browser = await launchChromium(mode);
@@ -76,20 +93,23 @@ export async function benchBrowser(ctx: BenchContext, bench: string, rows: Reado
   }
   try {
     const renderer = await webglRenderer(browser);
-    const software = isSoftwareRenderer(renderer);
-    if (mode.gpu && (software || renderer === 'no WebGL')) {
+    if (mode.gpu && !isGpu(renderer)) {
       throw new Error(
-        `--gpu: WebGL is drawn by "${renderer}", ${software ? 'a rasteriser on the CPU' : 'nothing'}, not a GPU, so there are no GPU frame times to measure here. ` +
-          `Chromium found no GPU it could use${mode.headed ? '' : ' headless: try --headed on a desktop'}${mode.angle ? '' : ', or name ANGLE\'s backend with --angle vulkan (or gl, gl-egl)'}; without --gpu the browser benchmarks run in software.`,
+        `--gpu: WebGL is drawn by "${renderer}", ${renderer === 'no WebGL' ? 'nothing' : 'a rasteriser on the CPU'}, not a GPU, so there are no GPU frame times to measure here. ` +
+          `Chromium found no GPU it could use${mode.headed ? '' : ' headless: try --headed on a desktop'}${mode.angle ? '' : ', or name ANGLE\'s backend with --angle vulkan (or gl, gl-egl)'}; without --gpu a run falls back to software WebGL where there is no GPU.`,
       );
     }
-    ctx.machine.webgl = `${renderer}${software ? ' (software)' : ' (GPU)'}`;
-    ctx.log(`${bench}: WebGL on ${ctx.machine.webgl}`);
-    return browser;
+    return noted(ctx, bench, browser, renderer);
   } catch (e) {
     await browser.close();
     throw e;
   }
+}
+
+function noted(ctx: BenchContext, bench: string, browser: Browser, renderer: string): Browser {
+  ctx.machine.webgl = `${renderer} (${isGpu(renderer) ? 'GPU' : 'software'})`;
+  ctx.log(`${bench}: WebGL on ${ctx.machine.webgl}`);
+  return browser;
 }
 
 /** Builds `root` with the app's Vite config into `outDir`, the way the app itself is built (production). */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only NAME[,NAME]] [--out FILE] [--markdown] [--strict] [--gpu [--angle NAME] [--headed]] [--compare FILE]`
+ * `npm run bench [-- --quick] [--only NAME[,NAME]] [--out FILE] [--markdown] [--strict] [--gpu [--angle NAME] [--headed] | --software] [--compare FILE]`
  * `npm run bench -- --diff OLD NEW`
  *
  * Every benchmark compares linetwin with a baseline built and measured the same way in the same
@@ -49,22 +49,23 @@ export type BenchResults = {
 
 export const defaultOut = path.join(repoRoot, 'test/bench/results/latest.json');
 
-const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME…]] [--out FILE] [--markdown] [--strict] [--gpu] [--compare FILE]
+const USAGE = `usage: npm run bench -- [--quick] [--only NAME[,NAME…]] [--out FILE] [--markdown] [--strict] [--gpu | --software] [--compare FILE]
        npm run bench -- --diff OLD.json NEW.json
   --quick     small sizes, a few seconds each (the smoke test's mode)
   --only      run only these benchmarks: ${benchmarks.map((b) => b.name).join(', ')}
   --out       where to write the JSON results (default test/bench/results/latest.json)
   --markdown  also print the table as Markdown (for the README)
   --strict    exit 1 when a ratio misses its target
-  --gpu       draw the browser benchmarks on this machine's GPU instead of in software (SwiftShader);
-              an error if Chromium finds no GPU. Frame times are then the GPU's, in absolute terms too
+  --gpu       draw the browser benchmarks on this machine's GPU, or stop with an error if Chromium finds
+              none (a full run's default: the GPU where Chromium can use one, software WebGL where not)
+  --software  draw them in software (SwiftShader) even where there is a GPU (--quick's default)
   --angle     with --gpu: ANGLE's backend when Chromium's own choice finds no GPU (vulkan, gl, gl-egl…)
   --headed    with --gpu: open Chromium's windows on this desktop's display (headless may not reach the GPU)
   --compare   after the run, show each row beside the same row of an earlier run's results file
   --diff      compare two results files, running nothing`;
 
 export function parseArgs(argv: string[]): BenchOptions | 'help' {
-  const o: BenchOptions = { quick: false, only: null, out: defaultOut, markdown: false, strict: false, browser: { gpu: false }, compare: null, diff: null };
+  const o: BenchOptions = { quick: false, only: null, out: defaultOut, markdown: false, strict: false, browser: { gpu: 'auto' }, compare: null, diff: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -76,6 +77,7 @@ export function parseArgs(argv: string[]): BenchOptions | 'help' {
     else if (a === '--markdown') o.markdown = true;
     else if (a === '--strict') o.strict = true;
     else if (a === '--gpu') o.browser.gpu = true;
+    else if (a === '--software') o.browser.gpu = false;
     else if (a === '--headed') o.browser.headed = true;
     else if (a === '--angle') {
       const angle = value();
@@ -93,7 +95,9 @@ export function parseArgs(argv: string[]): BenchOptions | 'help' {
     } else if (a === '--help' || a === '-h') return 'help';
     else throw new Error(`unknown option "${a}"`);
   }
-  if (!o.browser.gpu && (o.browser.angle || o.browser.headed)) throw new Error(`${o.browser.angle ? '--angle' : '--headed'} only applies with --gpu (in software, WebGL is drawn by SwiftShader)`);
+  if (o.browser.gpu !== true && (o.browser.angle || o.browser.headed)) throw new Error(`${o.browser.angle ? '--angle' : '--headed'} only applies with --gpu`);
+  // The smoke run checks exact counts the same way everywhere: in software, unless asked for the GPU.
+  if (o.quick && o.browser.gpu === 'auto') o.browser.gpu = false;
   return o;
 }
 

@@ -17,16 +17,17 @@ const SOFTWARE_ARGS = [...BASE_ARGS, '--use-angle=swiftshader', '--enable-unsafe
 
 /**
  * How the browser draws WebGL. `gpu`: the machine's own GPU (headless Chromium otherwise forces SwiftShader),
- * with vsync and the frame-rate limit off so frame times are the GPU's and not the display's 16.7 ms. `angle`
- * picks ANGLE's backend (vulkan, gl, gl-egl…) where Chromium's own choice finds no GPU; `headed` opens a
- * window (a desktop's display), where headless Chromium cannot reach the GPU at all.
+ * with vsync and the frame-rate limit off so frame times are the GPU's and not the display's 16.7 ms; `auto`
+ * (the benchmarks' choice, benchBrowser) tries that and falls back to software. `angle` picks ANGLE's backend
+ * (vulkan, gl, gl-egl…) where Chromium's own choice finds no GPU; `headed` opens a window (a desktop's
+ * display), where headless Chromium cannot reach the GPU at all.
  */
-export type BrowserMode = { gpu: boolean; angle?: string; headed?: boolean };
+export type BrowserMode = { gpu: boolean | 'auto'; angle?: string; headed?: boolean };
 
 export const SOFTWARE_WEBGL: BrowserMode = { gpu: false };
 
 export function chromiumArgs(mode: BrowserMode): string[] {
-  if (!mode.gpu) return SOFTWARE_ARGS;
+  if (mode.gpu === false) return SOFTWARE_ARGS;
   return [...BASE_ARGS, '--enable-gpu', '--ignore-gpu-blocklist', '--disable-gpu-vsync', '--disable-frame-rate-limit', ...(mode.angle ? [`--use-angle=${mode.angle}`] : [])];
 }
 

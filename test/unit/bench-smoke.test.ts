@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../bench/harness.ts';
 import { benchmarks, parseArgs, type BenchResults } from '../bench/run.ts';
+import { benchBrowser } from '../bench/browser.ts';
 import { chromiumArgs } from '../e2e/browser.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -119,7 +120,11 @@ describe('npm run bench -- --quick', () => {
     expect(() => parseArgs(['--fast'])).toThrow(/unknown option/);
   });
 
-  it('[BENCH9] options: --gpu draws on the GPU (vsync and the frame-rate cap off), --angle and --headed only with it', () => {
+  it('[BENCH9] options: a full run draws on the GPU where there is one, --quick and --software in software, --gpu only on a GPU (vsync and the frame-rate cap off)', () => {
+    expect(parseArgs([])).toMatchObject({ browser: { gpu: 'auto' } });
+    expect(parseArgs(['--quick'])).toMatchObject({ browser: { gpu: false } });
+    expect(parseArgs(['--software'])).toMatchObject({ browser: { gpu: false } });
+    expect(parseArgs(['--quick', '--gpu'])).toMatchObject({ browser: { gpu: true } });
     expect(parseArgs(['--gpu', '--angle', 'vulkan', '--headed'])).toMatchObject({ browser: { gpu: true, angle: 'vulkan', headed: true } });
     expect(() => parseArgs(['--angle', 'vulkan'])).toThrow(/--angle only applies with --gpu/);
     expect(() => parseArgs(['--headed'])).toThrow(/--headed only applies with --gpu/);
@@ -130,6 +135,7 @@ describe('npm run bench -- --quick', () => {
     expect(gpu).toEqual(expect.arrayContaining(['--enable-gpu', '--disable-gpu-vsync', '--disable-frame-rate-limit']));
     expect(gpu.join(' ')).not.toMatch(/swiftshader/);
     expect(chromiumArgs({ gpu: true, angle: 'gl-egl' })).toContain('--use-angle=gl-egl');
+    expect(chromiumArgs({ gpu: 'auto' })).toEqual(gpu);
   });
 
   it('[BENCH10] --gpu gives figures from a GPU or a clear error, never software frame times labelled as a GPU\'s', async (ctx) => {
@@ -143,6 +149,11 @@ describe('npm run bench -- --quick', () => {
       expect(gpu.machine.webgl).toMatch(/\(GPU\)$/);
       expect(gpu.rows.find((r) => /^browser: draw calls/.test(r.name))?.pass).toBe(true);
     } else {
+      // No GPU here: a full run's default falls back to software, and says so.
+      const machine: Record<string, string> = {};
+      const browser = await benchBrowser({ quick: false, log: () => undefined, browser: { gpu: 'auto' }, machine }, 'browser', []);
+      if (!Array.isArray(browser)) await browser.close();
+      expect(machine.webgl).toMatch(/SwiftShader.*\(software\)$/);
       expect(run.code).toBe(1);
       expect(gpu.machine.webgl).toBeUndefined();
       expect(gpu.errors[0].message).toMatch(/^--gpu: WebGL is drawn by ".+", a rasteriser on the CPU, not a GPU, so there are no GPU frame times to measure here\..*--headed.*--angle vulkan/);
