@@ -68,6 +68,18 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** The middle half of `xs` as text, "q1–q3" (quartiles, interpolated): how far single measurements spread. */
+export function middleHalf(xs: number[], digits = 3): string {
+  if (xs.length === 0) return '—';
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => {
+    const i = q * (s.length - 1);
+    const lo = Math.floor(i);
+    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
+  };
+  return `${sig(at(0.25), digits)}–${sig(at(0.75), digits)}`;
+}
+
 export function sum(xs: number[]): number {
   let t = 0;
   for (const x of xs) t += x;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Row } from '../bench/harness.ts';
+import { middleHalf, type Row } from '../bench/harness.ts';
 import { benchmarks, parseArgs, type BenchResults } from '../bench/run.ts';
 import { benchBrowser } from '../bench/browser.ts';
 import { chromiumArgs } from '../e2e/browser.ts';
@@ -73,6 +73,11 @@ describe('npm run bench -- --quick', () => {
     expect(ran(r)).toBe(true);
     expect(r!.note).toBeUndefined();
     expect(r!.raw.clients).toBeGreaterThan(1);
+    // How far single pairs spread is reported beside the median: the middle half of the pairs' ratios.
+    for (const row of [r!, find(/^fan-out: server CPU/)!]) expect(row.raw.pairsMiddleHalf, row.name).toMatch(/^[\d.]+–[\d.]+$/);
+    expect(middleHalf([5, 1, 4, 2, 3])).toBe('2–4');
+    expect(middleHalf([0.5, 1, 1.5, 2])).toBe('0.875–1.63');
+    expect(middleHalf([])).toBe('—');
   });
 
   it('[BENCH3] slow client: the server never holds more than maxInFlight frames for it', () => {
