@@ -72,6 +72,8 @@ function isGpu(renderer: string): boolean {
  */
 export async function benchBrowser(ctx: BenchContext, bench: string, rows: ReadonlyArray<readonly [string, Target]>): Promise<Browser | Row[]> {
   let mode = ctx.browser;
+  // An earlier benchmark of this run already found no GPU: no need to look again.
+  if (mode.gpu === 'auto' && ctx.machine.webgl?.endsWith('(software)')) mode = { gpu: false };
   if (mode.gpu === 'auto') {
     try {
       const b = await launchChromium({ gpu: true });

@@ -28,7 +28,7 @@ export type Row = {
 export type BenchContext = {
   quick: boolean;
   log: (msg: string) => void;
-  /** How the browser benchmarks' Chromium draws WebGL (software unless `--gpu`). */
+  /** How the browser benchmarks' Chromium draws WebGL: `auto` (a full run's default), `--gpu` or software (benchBrowser). */
   browser: BrowserMode;
   /** Facts about the machine a benchmark found out (the WebGL renderer), added to the results' `machine`. */
   machine: Record<string, string>;

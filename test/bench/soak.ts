@@ -17,7 +17,7 @@ import { parseScene } from '../../protocol/scene.ts';
 import { ensureClientBuilt } from '../../server/client-build.ts';
 import { buildDemoPlant } from '../../scripts/make-demo-plant.ts';
 import { benchBrowser, drawCalls, openUntilReady, settled, startTwin } from './browser.ts';
-import { repoRoot, row, sig, skipped, type BenchContext, type Benchmark, type Row } from './harness.ts';
+import { repoRoot, row, sig, type BenchContext, type Benchmark, type Row } from './harness.ts';
 
 const SOAK_NAMES = {
   heap: 'kiosk soak: page JS heap after the loops vs after the first',
