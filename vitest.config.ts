@@ -13,8 +13,9 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'node', include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       // The browser tests run after the others, one file at a time: two files of software-rendered pages at once
-      // leave each other's timing-sensitive checks (scrubbing, idle timeouts, follow-me) without CPU.
-      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
+      // leave each other's timing-sensitive checks (scrubbing, idle timeouts, follow-me) without CPU. A page load in
+      // software on a busy 2-core machine takes 2 to 15 s, and several tests load a few pages: 60 s each, not 30.
+      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 }, testTimeout: 60_000 } },
     ],
   },
 });

@@ -199,8 +199,9 @@ describe('the engineer view', { timeout: 90_000 }, () => {
       return box !== null && box.width > 80 && box.x >= 0 && box.x + box.width <= VIEWPORT.width;
     }, { timeout: 10_000 }).toBe(true);
     await edge!.close();
-    // Up to twenty page loads by design (the search for the edge): 20 to 27 s on a busy 2-core machine.
-  }, 60_000);
+    // Up to twenty page loads by design (the search for the edge): 20 to 27 s on a busy 2-core machine, within
+    // the browser tests' 60 s (vitest.config.ts).
+  });
 
   it('[E2E-EV5] buffer gauges: C2 (capacity 1) holds one body and is drawn full and red; C1 is empty', async () => {
     const page = await open();
