@@ -70,7 +70,7 @@ describe('bench: comparing two runs', () => {
     expect(formatComparison(results([before.rows[4]]), results([now.rows[4]]))).toMatch(/no benchmark ran in both runs$/);
   });
 
-  it('[BENCH12] a file that is not a results file is refused with its name and why, before anything runs', () => {
+  it('[BENCH12] a file that is not a results file is refused with its name and why, before anything runs; the last run's file can be compared with as it is replaced', () => {
     const good = path.join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(before));
     expect(loadResults(good).rows).toHaveLength(5);
@@ -100,5 +100,13 @@ describe('bench: comparing two runs', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('other.json: not a results file of npm run bench');
     expect(bad.stdout).not.toContain('[bench]');
-  }, 60_000);
+
+    // Comparing with the very file the run writes (the last run's latest.json): it is read before it is replaced.
+    const last = path.join(dir, 'latest.json');
+    writeFileSync(last, JSON.stringify(results([row('deltas', 'deltas: bytes per tick vs snapshot', 0.5, { op: '<=', value: 0.2 }, {})])));
+    const again = cli('--only', 'deltas', '--out', last, '--compare', last);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/deltas: bytes per tick vs snapshot\s+0\.5\s+0\.\d+\s+0\.\d+×\s+≤ 0\.2\s+FAIL → pass \(now passes\)/);
+    expect(loadResults(last).rows[0].value).toBeLessThan(0.2);
+  }, 90_000);
 });
