@@ -70,7 +70,7 @@ describe('bench: comparing two runs', () => {
     expect(formatComparison(results([before.rows[4]]), results([now.rows[4]]))).toMatch(/no benchmark ran in both runs$/);
   });
 
-  it('[BENCH12] a file that is not a results file is refused with its name and why, before anything runs; the last run's file can be compared with as it is replaced', () => {
+  it('[BENCH12] a file that is not a results file is refused with its name and why, before anything runs; the last run\'s file can be compared with as it is replaced', () => {
     const good = path.join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(before));
     expect(loadResults(good).rows).toHaveLength(5);
