@@ -6,7 +6,7 @@
  * rows still swing from run to run on a shared machine (docs/performance.md has their spreads).
  */
 import { readFileSync } from 'node:fs';
-import { formatTarget, formatValue, sig, type Row } from './harness.ts';
+import { formatTarget, formatValue, markdownTable, sig, textTable, type Row } from './harness.ts';
 import type { BenchResults } from './run.ts';
 
 /** A results file written by `npm run bench`, checked enough to compare: a clear error for anything else. */
@@ -95,11 +95,5 @@ export function formatComparison(before: BenchResults, now: BenchResults, markdo
   const intro = `before: ${label(before)}${before.quick ? ' (quick)' : ''}\nnow:    ${label(now)}${now.quick ? ' (quick)' : ''}${oneSided(before, now)}`;
   if (rows.length === 0) return `${intro}\n\nno benchmark ran in both runs`;
   const head = ['benchmark', 'before', 'now', 'now/before', 'target', 'pass'];
-  if (markdown) {
-    const esc = (s: string) => s.replace(/\|/g, '\\|');
-    return [intro, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
-  }
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
-  return [intro, '', fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
+  return `${intro}\n\n${markdown ? markdownTable(head, rows) : textTable(head, rows)}`;
 }

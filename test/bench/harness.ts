@@ -118,22 +118,34 @@ function formatRaw(raw: Row['raw']): string {
     .join(', ');
 }
 
+/** Columns padded to their widest cell (the last one left as it is), under a line of dashes. */
+export function textTable(head: string[], rows: string[][]): string {
+  const last = head.length - 1;
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i < last ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
+  return [fmt(head), fmt(widths.map((w, i) => '-'.repeat(i < last ? w : head[last].length))), ...rows.map(fmt)].join('\n');
+}
+
+/** A Markdown table, `|` in cells escaped. */
+export function markdownTable(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(head), `|${head.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+const ROW_HEAD = ['benchmark', 'ratio', 'target', 'pass', 'raw figures'];
+
+function rowCells(r: Row, fail: string): string[] {
+  return [r.name, formatValue(r.value), formatTarget(r.target), r.pass === null ? 'skip' : r.pass ? 'pass' : fail, formatRaw(r.raw) + (r.note ? `${Object.keys(r.raw).length ? '; ' : ''}${r.note}` : '')];
+}
+
 /** The table as plain text (terminal). */
 export function formatTable(rows: Row[]): string {
-  const head = ['benchmark', 'ratio', 'target', 'pass', 'raw figures'];
-  const lines = rows.map((r) => [r.name, formatValue(r.value), formatTarget(r.target), r.pass === null ? 'skip' : r.pass ? 'pass' : 'FAIL', formatRaw(r.raw) + (r.note ? `${r.raw && Object.keys(r.raw).length ? '; ' : ''}${r.note}` : '')]);
-  const widths = head.slice(0, 4).map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c)).join('  ');
-  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w)).concat('-----------')), ...lines.map(fmt)].join('\n');
+  return textTable(ROW_HEAD, rows.map((r) => rowCells(r, 'FAIL')));
 }
 
 /** The table as Markdown (README "Performance"). */
 export function formatMarkdown(rows: Row[]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const out = ['| benchmark | ratio | target | pass | raw figures |', '|---|---|---|---|---|'];
-  for (const r of rows)
-    out.push(`| ${esc(r.name)} | ${formatValue(r.value)} | ${formatTarget(r.target)} | ${r.pass === null ? 'skip' : r.pass ? 'pass' : '**fail**'} | ${esc(formatRaw(r.raw) + (r.note ? `${Object.keys(r.raw).length ? '; ' : ''}${r.note}` : ''))} |`);
-  return out.join('\n');
+  return markdownTable(ROW_HEAD, rows.map((r) => rowCells(r, '**fail**')));
 }
 
 /**

@@ -24,7 +24,7 @@ const SOFTWARE_ARGS = [...BASE_ARGS, '--use-angle=swiftshader', '--enable-unsafe
  */
 export type BrowserMode = { gpu: boolean | 'auto'; angle?: string; headed?: boolean };
 
-export const SOFTWARE_WEBGL: BrowserMode = { gpu: false };
+const SOFTWARE_WEBGL: BrowserMode = { gpu: false };
 
 export function chromiumArgs(mode: BrowserMode): string[] {
   if (mode.gpu === false) return SOFTWARE_ARGS;
