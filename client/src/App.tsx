@@ -13,6 +13,7 @@ import { requestScene, takeSceneRequest } from './boot/early.ts';
 import { FOG_FAR, FOG_NEAR, VIEW_FAR } from './scene/aspect-fit.ts';
 import { GROUND_COLOR } from './scene/Floor.tsx';
 import { setCheapMaterials } from './scene/materials.ts';
+import { watchContextLoss } from './scene/context-loss.ts';
 import { WebGLRenderer } from 'three';
 import { qualityFor, rememberRenderer, rendererOf, startupQuality } from './quality.ts';
 import { PlantScene } from './scene/PlantScene.tsx';
@@ -125,8 +126,24 @@ function Twin({ scene }: { scene: ResolvedScene }) {
   const [start] = useState(startupQuality);
   const [quality, setQuality] = useState(start.quality);
   useMemo(() => setCheapMaterials(quality.level === 'low'), [quality]);
+  // A lost WebGL context (scene/context-loss.ts): the view starts over on a new canvas, state and camera kept.
+  const [glEpoch, setGlEpoch] = useState(0);
+  const currentGl = useRef<WebGLRenderer | null>(null);
+  const stopWatching = useRef<(() => void) | null>(null);
+  useEffect(() => () => stopWatching.current?.(), []);
   const createRenderer = (defaults: ConstructorParameters<typeof WebGLRenderer>[0]) => {
     const gl = new WebGLRenderer({ ...defaults, antialias: quality.antialias, powerPreference: 'high-performance' });
+    currentGl.current = gl;
+    stopWatching.current?.();
+    stopWatching.current = watchContextLoss(
+      gl.domElement,
+      () => currentGl.current === gl,
+      () => {
+        currentGl.current = null;
+        useTwin.getState().showToast(i18n.t('view.contextRestarted'), 'info');
+        setGlEpoch((n) => n + 1);
+      },
+    );
     if (start.provisional) {
       const name = rendererOf(gl.getContext());
       if (name !== 'unknown') rememberRenderer(name);
@@ -226,7 +243,7 @@ function Twin({ scene }: { scene: ResolvedScene }) {
           dpr={quality.dpr}
           performance={{ min: 0.5 }}
           camera={{ fov: 42, near: 1, far: VIEW_FAR, position: first ? first.position : [0, 120, 140] }}
-          key={quality.level}
+          key={`${quality.level}:${glEpoch}`}
           // R3F measures its container through a ResizeObserver whose callback it debounces by 50 ms by
           // default, so the first measurement, and with it the WebGL context and the first frame, waited 50 ms
           // for nothing; a resize (a kiosk screen turned) now applies at the next frame as well.

@@ -8,6 +8,7 @@ import { playback } from './net/playback.ts';
 import { room } from './net/room.ts';
 import { tourPlayer } from './tour/tour-player.ts';
 import { frameJs } from './scene/frame-probe.ts';
+import { contextLosses } from './scene/context-loss.ts';
 import type { RenderInfo } from './scene/view-renderer.ts';
 import { analyticsFeed } from './store/analytics-feed.ts';
 import { useTwin, type EntityKind, type RoomState, type Selection, type TourView } from './store/store.ts';
@@ -79,6 +80,8 @@ export type LinetwinTestHook = {
   sparks(): number;
   /** A conveyor's buffer gauge as drawn: bodies counted on it, its capacity, the fill bar's height (m) and colour. */
   bufferFill(conveyorId: string): { count: number; capacity: number; height: number; color: string } | null;
+  /** WebGL contexts this page lost, and how often the view started over on a new canvas (scene/context-loss.ts). */
+  contextLosses(): { count: number; restarts: number };
 };
 
 declare global {
@@ -190,5 +193,6 @@ export function installTestHook(): void {
       if (l) setLanguage(l);
     },
     bufferFill: (id) => providers.bufferFill(id),
+    contextLosses: () => ({ ...contextLosses }),
   };
 }

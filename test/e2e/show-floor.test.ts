@@ -59,9 +59,10 @@ type Hook = {
   kiosk(): 'tour' | 'explore' | null;
   language(): string;
   playback(): PlaybackStatus | null;
-  renderInfo(): { calls: number; geometries: number; textures: number; programs: number };
+  renderInfo(): { calls: number; frames: number; geometries: number; textures: number; programs: number };
   sparks(): number;
   screenPosition(kind: string, id: string): { x: number; y: number } | null;
+  contextLosses(): { count: number; restarts: number };
 };
 
 let browser: Browser;
@@ -86,11 +87,11 @@ async function serve(app: App, port = 0): Promise<string> {
   return `http://127.0.0.1:${await app.listen(port, '127.0.0.1')}`;
 }
 
-async function open(url: string, query: string, opts: { token?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+async function open(url: string, query: string, opts: { token?: string; viewport?: { width: number; height: number }; quality?: 'low' | 'high' } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1100, height: 720 } });
   page.on('pageerror', (e) => pageErrors.push(`${query}: ${e.message}`));
   if (opts.token) await page.addInitScript((t) => localStorage.setItem('linetwin:token', t), opts.token);
-  await page.goto(`${url}/?quality=low${query ? `&${query}` : ''}`);
+  await page.goto(`${url}/?quality=${opts.quality ?? 'low'}${query ? `&${query}` : ''}`);
   await page.waitForFunction(() => (window as unknown as { __linetwin?: Hook }).__linetwin?.settled === true, undefined, { timeout: 60_000 });
   return page;
 }
@@ -461,6 +462,102 @@ describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
       expect(pageErrors).toEqual([]);
     } finally {
       clearInterval(beat);
+      await page.close();
+    }
+  });
+
+  /**
+   * Loses the view's WebGL context as a GPU reset does (WEBGL_lose_context), and gives it back after
+   * `restoreAfterMs` (never, when null). Keeps the lost canvas in window.__lostCanvas.
+   */
+  const loseContext = (page: Page, restoreAfterMs: number | null) =>
+    page.evaluate((ms) => {
+      const canvas = document.querySelector('.viewport canvas') as HTMLCanvasElement;
+      (window as unknown as { __lostCanvas: HTMLCanvasElement }).__lostCanvas = canvas;
+      const lose = (canvas.getContext('webgl2') ?? canvas.getContext('webgl'))!.getExtension('WEBGL_lose_context')!;
+      lose.loseContext();
+      if (ms !== null) setTimeout(() => lose.restoreContext(), ms);
+    }, restoreAfterMs);
+  /** The view draws on a canvas other than the lost one, and its frames keep coming. */
+  const drawsAgain = async (page: Page) => {
+    await expect.poll(() => page.evaluate(() => {
+      const now = document.querySelector('.viewport canvas');
+      return !!now && now !== (window as unknown as { __lostCanvas: HTMLCanvasElement }).__lostCanvas && document.querySelectorAll('.viewport canvas').length === 1;
+    }), { timeout: 20_000 }).toBe(true);
+    const before = (await hook(page, (h) => h.renderInfo())).frames;
+    await expect.poll(async () => (await hook(page, (h) => h.renderInfo())).frames, { timeout: 20_000 }).toBeGreaterThan(before + 2);
+    expect((await hook(page, (h) => h.renderInfo())).calls).toBeGreaterThan(10);
+  };
+  const canvasShot = async (page: Page) => PNG.sync.read(await page.locator('.viewport canvas').screenshot());
+  const distinctColours = (png: PNG) => {
+    const seen = new Set<number>();
+    for (let i = 0; i < png.data.length; i += 4 * 7) seen.add((png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2]);
+    return seen.size;
+  };
+
+  it('[E2E-SF7] a lost WebGL context that comes back: the view starts over on a new canvas with the same camera and look, and says so', async () => {
+    const url = await serve(makeApp());
+    // High quality: the hall's environment (a PMREM render target) and shadows, which three.js cannot restore in place.
+    // A small window: high quality in software WebGL is slow to draw.
+    const page = await open(url, '', { quality: 'high', viewport: { width: 720, height: 450 } });
+    try {
+      await dragCanvas(page);
+      // The drag's momentum dies down over some frames (a few seconds in software): wait for the camera to rest.
+      // The URL's hash, which the new view restores the camera from, follows within 0.4 s.
+      let camera = await cameraOf(page);
+      await expect.poll(async () => {
+        const was = camera;
+        await new Promise((r) => setTimeout(r, 700));
+        camera = await cameraOf(page);
+        return dist(camera.position, was.position);
+      }, { timeout: 20_000 }).toBeLessThan(0.01);
+      const info = await hook(page, (h) => h.renderInfo());
+      const before = await canvasShot(page);
+      await loseContext(page, 300);
+      await drawsAgain(page);
+      expect(await hook(page, (h) => h.contextLosses())).toEqual({ count: 1, restarts: 1 });
+      const after = await cameraOf(page);
+      expect(dist(after.position, camera.position)).toBeLessThan(0.05);
+      expect(dist(after.target!, camera.target!)).toBeLessThan(0.05);
+      // The same geometries and textures as before (the environment's render target included). Shader programs
+      // are compiled as things are first drawn, so their count depends on what the old view had shown.
+      await expect.poll(async () => {
+        const now = await hook(page, (h) => h.renderInfo());
+        return [now.geometries, now.textures];
+      }, { timeout: 20_000 }).toEqual([info.geometries, info.textures]);
+      await expect.poll(() => page.textContent('[data-testid="toast"]'), { timeout: 5_000 }).toContain('graphics were reset');
+      // The same picture: same camera, same look (the robots move a little in between).
+      const shot = await canvasShot(page);
+      let diff = 0;
+      for (let i = 0; i < shot.data.length; i += 4) diff += Math.abs(shot.data[i] - before.data[i]) + Math.abs(shot.data[i + 1] - before.data[i + 1]) + Math.abs(shot.data[i + 2] - before.data[i + 2]);
+      const meanDiff = diff / (shot.data.length / 4) / 3;
+      console.log(`[E2E-SF7] mean pixel difference after the restart: ${meanDiff.toFixed(2)} of 255; colours ${distinctColours(before)} → ${distinctColours(shot)}`);
+      expect(meanDiff).toBeLessThan(15);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('[E2E-SF8] kiosk: a lost WebGL context that never comes back; the view starts over on a new canvas by itself, the tour goes on', async () => {
+    const url = await serve(makeApp());
+    const page = await open(url, 'kiosk&idle=3');
+    try {
+      await expect.poll(() => hook(page, (h) => h.kiosk())).toBe('tour');
+      const lostAt = Date.now();
+      await loseContext(page, null);
+      // While it waits for the context to come back, nothing is drawn and no error is shown.
+      await expect.poll(() => hook(page, (h) => h.contextLosses().count)).toBe(1);
+      expect(await hook(page, (h) => h.contextLosses().restarts)).toBe(0);
+      await drawsAgain(page);
+      expect(Date.now() - lostAt).toBeGreaterThan(2500);
+      expect(await hook(page, (h) => h.contextLosses())).toEqual({ count: 1, restarts: 1 });
+      expect(distinctColours(await canvasShot(page))).toBeGreaterThan(30);
+      expect(await hook(page, (h) => h.kiosk())).toBe('tour');
+      expect(await hook(page, (h) => h.tour())).toMatchObject({ id: 'test', playing: true });
+      expect(await page.locator('[role="alert"]').count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
       await page.close();
     }
   });

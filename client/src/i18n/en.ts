@@ -57,7 +57,7 @@ export const en = {
     plantTime: 'plant time',
     plantTimeTitle: 'Plant time of the state shown (source time)',
   },
-  view: { aria: '3D view of {{name}}: click a station, robot or car body for details', cameras: 'Camera views' },
+  view: { aria: '3D view of {{name}}: click a station, robot or car body for details', cameras: 'Camera views', contextRestarted: 'The graphics were reset (the GPU restarted); the view has been redrawn.' },
   panel: {
     kind: { station: 'Station', robot: 'Robot', body: 'Car body' },
     state: 'State',
@@ -373,6 +373,7 @@ export const en = {
     heapValue: '{{mb}} MB',
     gpu: 'GPU',
     gpuValue: '{{renderer}} ({{level}} quality)',
+    contextsLost: '; WebGL context lost {{count}}×, the view started over {{restarts}}×',
     level: { high: 'high', low: 'low' },
   },
 };

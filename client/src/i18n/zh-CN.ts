@@ -56,7 +56,7 @@ export const zhCN: Dictionary = {
     plantTime: '工厂时间',
     plantTimeTitle: '所示状态的工厂时间（数据源时间）',
   },
-  view: { aria: '{{name}} 的 3D 视图：点击工位、机器人或车身查看详情', cameras: '视角' },
+  view: { aria: '{{name}} 的 3D 视图：点击工位、机器人或车身查看详情', cameras: '视角', contextRestarted: '图形已重置（GPU 已重启），视图已重新绘制。' },
   panel: {
     kind: { station: '工位', robot: '机器人', body: '车身' },
     state: '状态',
@@ -369,6 +369,7 @@ export const zhCN: Dictionary = {
     heapValue: '{{mb}} 兆字节',
     gpu: '显卡',
     gpuValue: '{{renderer}}（{{level}}画质）',
+    contextsLost: '；WebGL 上下文丢失 {{count}} 次，视图重建 {{restarts}} 次',
     level: { high: '高', low: '低' },
   },
 };

@@ -1,7 +1,7 @@
 /**
  * `?stats`: how the view runs on this machine, in a corner: frames per second with the mean and the worst frame
  * of the last two seconds, draw calls and triangles of the last frame, the GPU resources held, the JavaScript
- * heap where the browser tells it, and the GPU the view draws with. For checking a show-stand screen or an
+ * heap where the browser tells it, and the GPU the view draws with (and how often it lost its WebGL context). For checking a show-stand screen or an
  * engineer's laptop on its own hardware (the benchmarks run on a software rasteriser).
  *
  * React renders it once; a timer rewrites its figures twice a second through refs, so it adds no React commit
@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n/i18n.ts';
 import { rendererOf, type RenderQuality } from '../quality.ts';
 import { frameRate } from '../scene/frame-probe.ts';
+import { contextLosses } from '../scene/context-loss.ts';
 import { renderInfoOf, viewRenderer, type RenderInfo } from '../scene/view-renderer.ts';
 
 const EVERY_MS = 500;
@@ -35,7 +36,7 @@ function formatFigures(
     calls: info ? i18n.t('perf.callsValue', { calls: n(info.calls), triangles: n(info.triangles) }) : dash,
     memory: info ? i18n.t('perf.memoryValue', { geometries: n(info.geometries), textures: n(info.textures), programs: n(info.programs) }) : dash,
     heap: heapBytes === null ? dash : i18n.t('perf.heapValue', { mb: (heapBytes / 1e6).toFixed(1) }),
-    gpu: i18n.t('perf.gpuValue', { renderer: gpu.renderer, level: i18n.t(`perf.level.${gpu.level}`) }),
+    gpu: i18n.t('perf.gpuValue', { renderer: gpu.renderer, level: i18n.t(`perf.level.${gpu.level}`) }) + (contextLosses.count > 0 ? i18n.t('perf.contextsLost', { ...contextLosses }) : ''),
   };
 }
 
