@@ -489,9 +489,51 @@ describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
     expect((await hook(page, (h) => h.renderInfo())).calls).toBeGreaterThan(10);
   };
   const canvasShot = async (page: Page) => PNG.sync.read(await page.locator('.viewport canvas').screenshot());
-  const distinctColours = (png: PNG) => {
+  /**
+   * The canvas once a frame has been drawn since the call and it shows the plant: adaptive quality changes the
+   * pixel ratio now and then, and a resized canvas is blank until its next frame (a second or more in software).
+   */
+  const drawnShot = async (page: Page) => {
+    let shot: PNG | null = null;
+    await expect.poll(async () => {
+      const frames = (await hook(page, (h) => h.renderInfo())).frames;
+      await expect.poll(async () => (await hook(page, (h) => h.renderInfo())).frames, { timeout: 10_000 }).toBeGreaterThan(frames + 1);
+      shot = await canvasShot(page);
+      // The band between the tour bar and the timeline, which no panel covers at this window size: the sky alone
+      // has about 40 colours, the plant hundreds. (While the camera moves, adaptive quality draws at half the
+      // pixel ratio, and headless Chromium's screenshots of that canvas often come out as sky, though a
+      // readPixels of the same frame holds the plant.)
+      return distinctColours(shot, 0.42, 0.64);
+    }, { timeout: 30_000 }).toBeGreaterThan(200);
+    return shot!;
+  };
+  /** Mean absolute difference (0 to 255) of two same-sized images' average colours over blocks of n × n pixels. */
+  const blockDifference = (a: PNG, b: PNG, n: number) => {
+    expect([b.width, b.height]).toEqual([a.width, a.height]);
+    let sum = 0;
+    let blocks = 0;
+    for (let by = 0; by + n <= a.height; by += n)
+      for (let bx = 0; bx + n <= a.width; bx += n) {
+        for (let c = 0; c < 3; c++) {
+          let ma = 0;
+          let mb = 0;
+          for (let y = by; y < by + n; y++)
+            for (let x = bx; x < bx + n; x++) {
+              const i = (y * a.width + x) * 4 + c;
+              ma += a.data[i];
+              mb += b.data[i];
+            }
+          sum += Math.abs(ma - mb) / (n * n);
+        }
+        blocks++;
+      }
+    return sum / blocks / 3;
+  };
+  /** Colours in rows [from, to) of the image, as shares of its height (where no panel lies over the view). */
+  const distinctColours = (png: PNG, from = 0, to = 1) => {
     const seen = new Set<number>();
-    for (let i = 0; i < png.data.length; i += 4 * 7) seen.add((png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2]);
+    const end = Math.floor(png.height * to) * png.width * 4;
+    for (let i = Math.floor(png.height * from) * png.width * 4; i < end; i += 4 * 7) seen.add((png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2]);
     return seen.size;
   };
 
@@ -512,7 +554,14 @@ describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
         return dist(camera.position, was.position);
       }, { timeout: 20_000 }).toBeLessThan(0.01);
       const info = await hook(page, (h) => h.renderInfo());
-      const before = await canvasShot(page);
+      const before = await drawnShot(page);
+      await page.evaluate(() => {
+        const seen: string[] = ((window as unknown as { __toasts: string[] }).__toasts = []);
+        new MutationObserver(() => {
+          const text = document.querySelector('[data-testid="toast"]')?.textContent;
+          if (text && seen.at(-1) !== text) seen.push(text);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
       await loseContext(page, 300);
       await drawsAgain(page);
       expect(await hook(page, (h) => h.contextLosses())).toEqual({ count: 1, restarts: 1 });
@@ -525,14 +574,16 @@ describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
         const now = await hook(page, (h) => h.renderInfo());
         return [now.geometries, now.textures];
       }, { timeout: 20_000 }).toEqual([info.geometries, info.textures]);
-      await expect.poll(() => page.textContent('[data-testid="toast"]'), { timeout: 5_000 }).toContain('graphics were reset');
-      // The same picture: same camera, same look (the robots move a little in between).
-      const shot = await canvasShot(page);
-      let diff = 0;
-      for (let i = 0; i < shot.data.length; i += 4) diff += Math.abs(shot.data[i] - before.data[i]) + Math.abs(shot.data[i + 1] - before.data[i + 1]) + Math.abs(shot.data[i + 2] - before.data[i + 2]);
-      const meanDiff = diff / (shot.data.length / 4) / 3;
-      console.log(`[E2E-SF7] mean pixel difference after the restart: ${meanDiff.toFixed(2)} of 255; colours ${distinctColours(before)} → ${distinctColours(shot)}`);
-      expect(meanDiff).toBeLessThan(15);
+      // The message is shown for a few seconds only: the page kept what its toasts said.
+      expect(await page.evaluate(() => (window as unknown as { __toasts: string[] }).__toasts.join(' | '))).toContain('graphics were reset');
+      // The same picture: same camera, same look. Compared in blocks of 16 × 16 pixels, since adaptive quality may
+      // draw either at another pixel ratio, and the robots move a little in between.
+      // The screenshot holds what lies over the canvas too: wait for the message to go.
+      await expect.poll(() => page.locator('[data-testid="toast"]').count(), { timeout: 10_000 }).toBe(0);
+      const shot = await drawnShot(page);
+      const diff = blockDifference(before, shot, 16);
+      console.log(`[E2E-SF7] mean difference of 16-pixel blocks after the restart: ${diff.toFixed(2)} of 255`);
+      expect(diff).toBeLessThan(8);
       expect(pageErrors).toEqual([]);
     } finally {
       await page.close();
@@ -552,7 +603,7 @@ describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
       await drawsAgain(page);
       expect(Date.now() - lostAt).toBeGreaterThan(2500);
       expect(await hook(page, (h) => h.contextLosses())).toEqual({ count: 1, restarts: 1 });
-      expect(distinctColours(await canvasShot(page))).toBeGreaterThan(30);
+      await drawnShot(page);
       expect(await hook(page, (h) => h.kiosk())).toBe('tour');
       expect(await hook(page, (h) => h.tour())).toMatchObject({ id: 'test', playing: true });
       expect(await page.locator('[role="alert"]').count()).toBe(0);
