@@ -590,9 +590,9 @@ describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
     }
   });
 
-  it('[E2E-SF8] kiosk: a lost WebGL context that never comes back; the view starts over on a new canvas by itself, the tour goes on', async () => {
+  it('[E2E-SF8] kiosk: a lost WebGL context that never comes back; the view starts over on a new canvas by itself, the tour goes on, ?stats counts it', async () => {
     const url = await serve(makeApp());
-    const page = await open(url, 'kiosk&idle=3');
+    const page = await open(url, 'kiosk&idle=3&stats');
     try {
       await expect.poll(() => hook(page, (h) => h.kiosk())).toBe('tour');
       const lostAt = Date.now();
@@ -607,6 +607,8 @@ describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
       expect(await hook(page, (h) => h.kiosk())).toBe('tour');
       expect(await hook(page, (h) => h.tour())).toMatchObject({ id: 'test', playing: true });
       expect(await page.locator('[role="alert"]').count()).toBe(0);
+      // ?stats counts it beside the GPU's name.
+      await expect.poll(() => page.textContent('[data-testid="perf-gpu"]')).toContain('WebGL context lost 1×, the view started over 1×');
       expect(pageErrors).toEqual([]);
     } finally {
       await page.close();
