@@ -171,7 +171,7 @@ export function createApp(options: AppOptions) {
     scene: hub.scene.id,
     clients: viewers.size,
     cluster: options.cluster?.() ?? null,
-    history: history ? { from: history.from, to: history.to, keyframes: history.keyframeCount, deltas: history.deltaCount, bytes: history.bytes } : null,
+    history: history ? { from: history.from, to: history.to, keyframes: history.keyframeCount, deltas: history.deltaCount, bytes: history.bytes, maxBytes: Number.isFinite(history.maxBytes) ? history.maxBytes : null, limitedByBytes: history.limitedByBytes } : null,
     sources: sources.map((s) => s.health?.() ?? { kind: s.kind }),
     changes: { in: hub.stats.changesIn, rejected: hub.rejects },
   });

@@ -46,6 +46,7 @@ export const options = {
   out: { type: 'string', arg: 'FILE', help: 'with "import": the recording to write (.jsonl or .jsonl.gz)' },
   strict: { type: 'boolean', default: false, help: 'with "import" or a CSV --replay: stop at the first bad line' },
   history: { type: 'string', arg: 'SECONDS', default: '7200', help: 'seconds of live history kept for scrubbing back (0: none)' },
+  'history-mb': { type: 'string', arg: 'MB', default: '1024', help: 'at most this much memory for the live history: a large plant keeps fewer minutes (logged once)' },
   tick: { type: 'string', arg: 'MS', default: '50', help: 'hub tick in ms: deltas are coalesced and sent this often (50 = 20 Hz)' },
   redis: { type: 'string', arg: 'URL', help: 'run as one of several nodes sharing state over Redis, e.g. redis://127.0.0.1:6379; this node ingests the sources' },
   follow: { type: 'boolean', default: false, help: 'with --redis: serve clients from the state another node ingests (no sources here)' },
@@ -143,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(command === 'import' ? 'linetwin: usage: linetwin import LOG.csv --out FILE.jsonl.gz [--scene ID] [--strict]\n' : `linetwin: unexpected argument "${command}"; run linetwin --help\n`);
     return 2;
   }
-  let port: number, seed: number, speed: number, warmup: number, backfill: number, tickMs: number, historyS: number, replaySpeed: number;
+  let port: number, seed: number, speed: number, warmup: number, backfill: number, tickMs: number, historyS: number, historyMb: number, replaySpeed: number;
   try {
     port = number('port', v.port as string, { min: 0, max: 65535, integer: true });
     seed = number('seed', v.seed as string, { min: 0, max: 2 ** 31 - 1, integer: true });
@@ -152,6 +153,7 @@ async function main(argv: string[]): Promise<number> {
     backfill = Math.min(warmup, number('backfill', v.backfill as string, { min: 0, max: 7 * 24 * 3600 }));
     tickMs = number('tick', v.tick as string, { min: 10, max: 5000, integer: true });
     historyS = number('history', v.history as string, { min: 0, max: 7 * 24 * 3600 });
+    historyMb = number('history-mb', v['history-mb'] as string, { min: 16, max: 1_000_000 });
     replaySpeed = number('replay-speed', v['replay-speed'] as string, { min: 0.25, max: 120 });
     if (command === 'import' && !v.out) throw new UsageError('import needs --out FILE.jsonl.gz (the recording to write)');
     if (command === 'import') writableFile('--out', v.out as string);
@@ -226,7 +228,16 @@ async function main(argv: string[]): Promise<number> {
   } else {
     // Start the simulated clock in the past so that, after the warm-up, simulated time is now.
     sources = live.length > 0 ? live : [createSimulatorSource(scene, { seed, speed, warmup, backfill, startTime: Date.now() - warmup * 1000 })];
-    history = historyS > 0 ? new History({ scene, retentionMs: historyS * 1000 }) : null;
+    history =
+      historyS > 0
+        ? new History({
+            scene,
+            retentionMs: historyS * 1000,
+            maxBytes: historyMb * 1e6,
+            onBytesLimit: (keptMs) =>
+              log.warn({ historyMB: historyMb, keptMinutes: Math.round(keptMs / 60_000), historyS }, `live history: ${historyMb} MB reached after ${formatSpan(Math.round(keptMs / 60_000) * 60)} of the ${formatSpan(historyS)} asked for; keeping the newest that fit (raise --history-mb for more)`),
+          })
+        : null;
   }
   let cluster: Awaited<ReturnType<typeof joinCluster>> | null = null;
   if (v.redis) {

@@ -17,6 +17,13 @@ export type HistoryOptions = {
   keyframeIntervalMs?: number;
   /** Keep this much state time (ms); older entries are dropped. Infinity keeps everything. */
   retentionMs?: number;
+  /**
+   * Keep at most about this many bytes of frames: when the history grows past it, its oldest keyframe
+   * intervals go first, even within `retentionMs` (the newest interval always stays). Infinity: no limit.
+   */
+  maxBytes?: number;
+  /** Called the first time the byte limit cuts the history shorter than `retentionMs`, with the span (ms) it keeps. */
+  onBytesLimit?: (keptMs: number) => void;
 };
 
 export class History {
@@ -24,6 +31,10 @@ export class History {
   readonly index: SceneIndex;
   readonly keyframeIntervalMs: number;
   readonly retentionMs: number;
+  readonly maxBytes: number;
+  /** Whether the byte limit has cut the history shorter than its retention (it then stays about that long). */
+  limitedByBytes = false;
+  private readonly onBytesLimit: ((keptMs: number) => void) | undefined;
   private deltas: HistoryEntry[] = [];
   /** Keyframes, each with the position in `deltas` of the first delta after it. */
   private keyframes: Array<HistoryEntry & { next: number }> = [];
@@ -35,6 +46,9 @@ export class History {
     this.index = indexScene(options.scene);
     this.keyframeIntervalMs = options.keyframeIntervalMs ?? 60_000;
     this.retentionMs = options.retentionMs ?? 2 * 3600_000;
+    this.maxBytes = options.maxBytes ?? Infinity;
+    if (!(this.maxBytes > 0)) throw new RangeError(`history: maxBytes must be positive, got ${this.maxBytes}`);
+    this.onBytesLimit = options.onBytesLimit;
   }
 
   get from(): number | null {
@@ -74,15 +88,30 @@ export class History {
     this.trim(h.time);
   }
 
-  /** Keeps whole keyframe intervals within the retention window. */
+  /** Keeps whole keyframe intervals within the retention window and the byte limit. */
   private trim(now: number): void {
-    if (!Number.isFinite(this.retentionMs)) return;
+    const keys = this.keyframes;
+    const oldest = now - this.retentionMs;
     let drop = 0;
-    while (drop + 1 < this.keyframes.length && this.keyframes[drop + 1].time <= now - this.retentionMs) drop++;
+    let byBytes = false;
+    // Bytes of the intervals dropped so far: each keyframe and the deltas after it.
+    let freed = 0;
+    let at = this.dropped;
+    while (drop + 1 < keys.length) {
+      const tooOld = keys[drop + 1].time <= oldest;
+      if (!tooOld && this.bytes - freed <= this.maxBytes) break;
+      byBytes ||= !tooOld;
+      freed += keys[drop].frame.byteLength;
+      drop++;
+      for (const end = keys[drop].next; at < end; at++) freed += this.deltas[at].frame.byteLength;
+    }
+    if (byBytes && !this.limitedByBytes) {
+      this.limitedByBytes = true;
+      this.onBytesLimit?.(now - keys[drop].time);
+    }
     if (drop === 0) return;
     const first = this.keyframes[drop];
-    for (let i = 0; i < drop; i++) this.bytes -= this.keyframes[i].frame.byteLength;
-    for (let i = this.dropped; i < first.next; i++) this.bytes -= this.deltas[i].frame.byteLength;
+    this.bytes -= freed;
     this.keyframes.splice(0, drop);
     this.dropped = first.next;
     // Compact now and then rather than shifting the array every tick.

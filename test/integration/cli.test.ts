@@ -124,6 +124,32 @@ describe('command line', () => {
     noStack(rec.err + imp.err);
   });
 
+  it('[CLI8] --history-mb bounds the live history: the oldest minutes go, the log says so once, /healthz shows it; too small a value is refused', async () => {
+    const small = run('--history-mb', '5');
+    expect(small.code).toBe(2);
+    expect(small.err).toContain('--history-mb');
+    noStack(small.err);
+    // An hour of the demo plant in history is about 50 MB: 16 MB keeps about the last twenty minutes.
+    const { child, url, out } = await serve('--warmup', '3600', '--backfill', '3600', '--history-mb', '16');
+    try {
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { history: { from: number; to: number; bytes: number; maxBytes: number; limitedByBytes: boolean } };
+      expect(health.history.maxBytes).toBe(16e6);
+      expect(health.history.limitedByBytes).toBe(true);
+      expect(health.history.bytes).toBeLessThanOrEqual(16e6);
+      const span = health.history.to - health.history.from;
+      expect(span).toBeGreaterThan(5 * 60_000);
+      expect(span).toBeLessThan(50 * 60_000);
+      const warnings = out().split('\n').filter((l) => l.includes('live history: 16 MB reached'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/reached after \d+ min of the 2 h asked for; keeping the newest that fit \(raise --history-mb for more\)/);
+      // The state at the history's start is there to seek to.
+      const at = (await fetch(`${url}/api/state?at=${health.history.from + 1000}`)).status;
+      expect(at).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('[CLI6] serves the demo plant on the simulator, with the end of the warm-up in history and the KPIs, then stops cleanly on SIGTERM', async () => {
     // Ninety minutes of warm-up fill the line; its last twenty go into history and the KPIs.
     const { child, url, out } = await serve('--warmup', '5400', '--backfill', '1200');

@@ -95,6 +95,71 @@ describe('history and seek', () => {
     expect(history.stateAt(history.from! + 1234).hub.snapshot().stations.S2.state).toBe(stationStates[Math.floor((history.from! + 1234) / 100) % 3]);
   });
 
+  it('[TT3b] a byte limit drops whole old intervals too: the bytes counted are the bytes held, within the limit, and what is kept seeks right', () => {
+    fc.assert(
+      fc.property(timeline, fc.integer({ min: 500, max: 10_000 }), fc.integer({ min: 200, max: 6000 }), (ticks, interval, maxBytes) => {
+        const hub = createHub({ scene, epoch: 'e' });
+        const limits: number[] = [];
+        const history = new History({ scene, keyframeIntervalMs: interval, retentionMs: Infinity, maxBytes, onBytesLimit: (kept) => limits.push(kept) });
+        // Every frame handed to the history, in order: the bytes it should hold are those from its first keyframe on.
+        const added: Array<{ key: boolean; time: number; bytes: number }> = [];
+        const key = () => {
+          const frame = hub.snapshotFrame();
+          added.push({ key: true, time: hub.time, bytes: frame.byteLength });
+          return frame;
+        };
+        history.addKeyframe(key());
+        const truth: Array<[number, StateSnapshot]> = [[hub.time, hub.snapshot()]];
+        let recorded = hub.revision;
+        for (const [time, changes] of ticks as Array<[number, Change[]]>) {
+          for (const c of changes) hub.sink.apply(c);
+          hub.sink.time?.(time);
+          hub.tick();
+          truth.push([hub.time, hub.snapshot()]);
+          if (hub.revision === recorded) continue;
+          const delta = hub.deltaSince(recorded);
+          recorded = hub.revision;
+          added.push({ key: false, time: hub.time, bytes: delta.byteLength });
+          history.addDelta(delta, key);
+          const first = added.findLastIndex((a) => a.key && a.time === history.from);
+          expect(first).toBeGreaterThanOrEqual(0);
+          expect(history.bytes).toBe(added.slice(first).reduce((n, a) => n + a.bytes, 0));
+          if (history.keyframeCount > 1) expect(history.bytes).toBeLessThanOrEqual(maxBytes);
+        }
+        // Told once, when the limit first cut the history, with the span it kept then.
+        expect(limits.length).toBe(history.limitedByBytes ? 1 : 0);
+        if (history.limitedByBytes) expect(limits[0]).toBeGreaterThanOrEqual(0);
+        const from = history.from!;
+        for (const t of [from, (from + history.to!) / 2, history.to!]) {
+          let want = truth[0][1];
+          for (const [time, snap] of truth) if (time <= t) want = snap;
+          expect(content(history.stateAt(t).hub.snapshot())).toEqual(content(want));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('[TT3c] with a byte limit the history keeps the newest minutes, says when it first cut, and refuses a limit that is not positive', () => {
+    const hub = createHub({ scene });
+    const limits: number[] = [];
+    const history = new History({ scene, keyframeIntervalMs: 1000, retentionMs: 3_600_000, maxBytes: 4000, onBytesLimit: (kept) => limits.push(kept) });
+    recordHubHistory(hub, history, 0);
+    for (let i = 1; i <= 600; i++) {
+      hub.sink.apply({ type: 'station', id: 'S2', state: stationStates[i % 3], ts: i * 100 });
+      hub.tick();
+    }
+    expect(history.limitedByBytes).toBe(true);
+    expect(limits).toHaveLength(1);
+    expect(history.bytes).toBeLessThanOrEqual(4000);
+    expect(history.to).toBe(60_000);
+    // Within the hour of retention, but only what fits: the newest seconds.
+    expect(history.to! - history.from!).toBeLessThan(30_000);
+    expect(history.keyframeCount).toBeGreaterThan(1);
+    expect(history.stateAt(history.from! + 234).hub.snapshot().stations.S2.state).toBe(stationStates[Math.floor((history.from! + 234) / 100) % 3]);
+    for (const bad of [0, -1, Number.NaN]) expect(() => new History({ scene, maxBytes: bad })).toThrow(/maxBytes must be positive/);
+  });
+
   it('[TT4] live history merges ticks into buckets of state time (latest value per entity)', () => {
     const hub = createHub({ scene });
     const history = new History({ scene, retentionMs: Infinity });
