@@ -1,8 +1,9 @@
 /**
  * `?stats`: how the view runs on this machine, in a corner: frames per second with the mean and the worst frame
  * of the last two seconds, draw calls and triangles of the last frame, the GPU resources held, the JavaScript
- * heap where the browser tells it, and the GPU the view draws with (and how often it lost its WebGL context). For checking a show-stand screen or an
- * engineer's laptop on its own hardware (the benchmarks run on a software rasteriser).
+ * heap where the browser tells it, and the GPU the view draws with (and how often it lost its WebGL context).
+ * For checking a show-stand screen or an engineer's laptop on its own hardware (the benchmarks run on a
+ * software rasteriser).
  *
  * React renders it once; a timer rewrites its figures twice a second through refs, so it adds no React commit
  * and nothing per frame (the frame times come from the probe the view already runs, scene/frame-probe.ts).
