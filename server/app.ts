@@ -66,6 +66,8 @@ export type AppOptions = {
   limits?: { eventsPerSecond?: number; connectionsPerMinute?: number };
   /** How long a follow-me room waits for a presenter whose connection dropped before it closes (ms, default 2 minutes; 0 closes at once). */
   roomGraceMs?: number;
+  /** Hears how far the sources' backfill at listen() has come (0 to 1; the command line shows it on a terminal). */
+  onBackfillProgress?: (done: number) => void;
 };
 
 export type App = ReturnType<typeof createApp>;
@@ -639,7 +641,7 @@ export function createApp(options: AppOptions) {
       // A live stream records its own recent history; a replay brings a loaded one.
       if (history && liveSource) stopHistory = recordHubHistory(hub, history);
       // What the sources already know of the recent past goes into the history and analytics first.
-      for (const s of sources) s.backfill?.(() => hub.tick());
+      for (const s of sources) s.backfill?.(() => hub.tick(), options.onBackfillProgress);
       hub.start();
       running = true;
       await new Promise<void>((resolve, reject) => {

@@ -254,6 +254,11 @@ async function main(argv: string[]): Promise<number> {
       history = null;
     }
   }
+  // The simulator backfills when it is the source (not a replay, live data or a follower).
+  const backfilling = backfill > 0 && sources.some((s) => s.kind === 'simulator');
+  const backfillText = `Simulating the last ${formatSpan(backfill)} of the warm-up into history and the KPIs…`;
+  // On a terminal the line counts up (a plant ten times the demo takes a quarter of a minute); elsewhere it is written once.
+  const backfillProgress = backfilling && process.stdout.isTTY ? (done: number) => process.stdout.write(`\r${backfillText} ${Math.round(done * 100)} %`) : null;
   const source = sources[0];
   const app = createApp({
     adapter: cluster?.adapter,
@@ -268,16 +273,17 @@ async function main(argv: string[]): Promise<number> {
     liveSource: !replay,
     allowedOrigins: (v['allowed-origin'] as unknown as string[] | undefined) ?? [],
     auth: tokenAuth(tokenSecret),
+    onBackfillProgress: backfillProgress ?? undefined,
   });
-  // The simulator backfills when it is the source (not a replay, live data or a follower).
-  const backfilling = backfill > 0 && sources.some((s) => s.kind === 'simulator');
   const listenStarted = performance.now();
-  if (backfilling) process.stdout.write(`Simulating the last ${formatSpan(backfill)} of the warm-up into history and the KPIs…\n`);
+  if (backfilling) process.stdout.write(backfillProgress ? backfillText : `${backfillText}\n`);
   let bound: number;
   try {
     bound = await app.listen(port, v.host as string);
+    if (backfillProgress) process.stdout.write('\n');
     if (backfilling) process.stdout.write(`History and KPIs ready in ${((performance.now() - listenStarted) / 1000).toFixed(1)} s.\n`);
   } catch (e) {
+    if (backfillProgress) process.stdout.write('\n');
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use; pass --port with a free port` : err.message;
     process.stderr.write(`linetwin: cannot listen: ${why}\n`);

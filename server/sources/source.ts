@@ -29,8 +29,9 @@ export type Source = {
    * Optional: hand over the recent past the source already knows (the simulator: the last part of its warm-up),
    * calling `commit()` after each step so every step becomes a revision of its own. Called once, after start() and
    * before live updates, with the history and the analytics listening: they begin with data instead of empty.
+   * `progress`, when given, hears the share done (0 to 1) now and then, and 1 at the end.
    */
-  backfill?(commit: () => void): void;
+  backfill?(commit: () => void, progress?: (done: number) => void): void;
   /** Stop delivering; after the promise resolves no more changes arrive. */
   stop(): void | Promise<void>;
   health?(): SourceHealth;

@@ -150,6 +150,41 @@ describe('command line', () => {
     }
   });
 
+  it('[CLI9] on a terminal the backfill line counts up to 100 %; written to a pipe it is one line', async () => {
+    // `script` runs the server on a pseudo-terminal, as a person's shell would.
+    const cmd = [process.execPath, bin, '--port', '0', '--no-build', '--host', '127.0.0.1', '--log-level', 'warn', '--warmup', '1800', '--backfill', '1800'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+        child.stdout.on('data', () => {
+          if (/Open http/.test(out)) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const line = out.split(/\r?\n/).find((l) => l.includes('Simulating the last 30 min'))!;
+    const shown = [...line.matchAll(/Simulating the last 30 min of the warm-up into history and the KPIs… (\d+) %/g)].map((m) => Number(m[1]));
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown.at(-1)).toBe(100);
+    expect(shown).toEqual([...shown].sort((a, b) => a - b));
+    expect(out).toMatch(/100 %\r?\nHistory and KPIs ready in \d+\.\d s\./);
+    // Through a pipe (CLI6's servers, a service's log): the line once, no counting.
+    const piped = await serve('--warmup', '600', '--backfill', '600');
+    try {
+      expect(piped.out()).toContain('Simulating the last 10 min of the warm-up into history and the KPIs…\nHistory and KPIs ready in');
+      expect(piped.out()).not.toContain(' %');
+    } finally {
+      piped.child.kill('SIGTERM');
+    }
+  });
+
   it('[CLI6] serves the demo plant on the simulator, with the end of the warm-up in history and the KPIs, then stops cleanly on SIGTERM', async () => {
     // Ninety minutes of warm-up fill the line; its last twenty go into history and the KPIs.
     const { child, url, out } = await serve('--warmup', '5400', '--backfill', '1200');

@@ -584,7 +584,7 @@ describe('simulator source', () => {
     expect(source.simulation.now).toBe(T0 + 610_000);
   });
 
-  it('[SRC4] backfill delivers the end of the warm-up in committed 200 ms steps, the stream of a silent run, then live resumes', () => {
+  it('[SRC4] backfill delivers the end of the warm-up in committed 200 ms steps, the stream of a silent run, with its progress, then live resumes', () => {
     vi.useFakeTimers();
     let real = 5_000;
     const source = createSimulatorSource(scene, { seed: 4, speed: 10, warmup: 600, backfill: 120, startTime: T0, tickMs: 50, clock: () => real });
@@ -602,7 +602,16 @@ describe('simulator source', () => {
       commits.push({ changes: log.changes.length, time: log.times.at(-1) ?? Number.NaN, now: source.simulation.now });
       real++;
     };
-    source.backfill!(tick);
+    const shares: number[] = [];
+    source.backfill!(tick, (done) => shares.push(done));
+    // Its progress: whole per cents, rising, ending at 1.
+    expect(shares.at(-1)).toBe(1);
+    expect(shares.length).toBeGreaterThan(50);
+    expect(shares.length).toBeLessThanOrEqual(100);
+    shares.forEach((d, i) => {
+      expect(Math.round(d * 100)).toBeCloseTo(d * 100, 9);
+      if (i > 0) expect(d).toBeGreaterThan(shares[i - 1]);
+    });
     // Up to the end of the warm-up, in steps of 200 ms, one commit after each step's changes and clock.
     expect(source.simulation.now).toBe(T0 + 600_000);
     expect(commits).toHaveLength(600);

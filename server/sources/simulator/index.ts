@@ -112,13 +112,18 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
       // The server's sockets keep the process alive; the simulator alone should not.
       timer.unref?.();
     },
-    backfill(commit) {
+    backfill(commit, progress) {
       if (sink === null) throw new Error('simulator: backfill before start');
       if (backfilled) throw new Error('simulator: backfill runs once');
       backfilled = true;
       if (backfill === 0) return;
       const end = startTime + warmup * 1000;
+      const begin = simulation.now;
+      // Told in whole per cent, at most a hundred times.
+      let told = 0;
       while (simulation.now < end && sink !== null) {
+        const share = Math.floor((100 * (simulation.now - begin)) / (end - begin));
+        if (progress && share > told) progress((told = share) / 100);
         // Not counted in the source's message rate, which is about live delivery.
         simulation.runUntil(Math.min(end, simulation.now + BACKFILL_STEP_MS), (c) => sink?.apply(c), {
           robots: (samples) => sink && deliverRobotSamples(sink, samples, robotIds),
@@ -127,6 +132,7 @@ export function createSimulatorSource(scene: ResolvedScene, options: SimulatorOp
         sink?.time?.(simulation.now);
         commit();
       }
+      progress?.(1);
       // The real time this took is caught up by the next live tick (lastReal is still start()'s).
     },
     stop() {
