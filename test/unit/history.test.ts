@@ -29,6 +29,13 @@ const ticksOf = (gap: { min: number; max: number }, length: { minLength: number;
   });
 const timeline = ticksOf({ min: 1, max: 3000 }, { minLength: 1, maxLength: 60 });
 
+/** The truth at t: the last committed state whose time is at or before t. */
+function truthAt(truth: Array<[number, StateSnapshot]>, t: number): StateSnapshot {
+  let want = truth[0][1];
+  for (const [time, snap] of truth) if (time <= t) want = snap;
+  return want;
+}
+
 function recorded(ticks: Array<[number, Change[]]>, keyframeIntervalMs: number) {
   const hub = createHub({ scene, epoch: 'e' });
   const history = new History({ scene, keyframeIntervalMs, retentionMs: Infinity });
@@ -53,12 +60,7 @@ describe('history and seek', () => {
         const to = history.to!;
         // Between ticks, and exactly on tick times (where an off-by-one would hide).
         const targets = fractions.flatMap((f) => [from + f * (to - from), truth[Math.floor(f * (truth.length - 1))][0]]);
-        for (const t of targets) {
-          // The truth at t: the last committed state whose time is at or before t.
-          let want = truth[0][1];
-          for (const [time, snap] of truth) if (time <= t) want = snap;
-          expect(content(history.stateAt(t).hub.snapshot())).toEqual(content(want));
-        }
+        for (const t of targets) expect(content(history.stateAt(t).hub.snapshot())).toEqual(content(truthAt(truth, t)));
       }),
       { numRuns: 120 },
     );
@@ -130,11 +132,7 @@ describe('history and seek', () => {
         expect(limits.length).toBe(history.limitedByBytes ? 1 : 0);
         if (history.limitedByBytes) expect(limits[0]).toBeGreaterThanOrEqual(0);
         const from = history.from!;
-        for (const t of [from, (from + history.to!) / 2, history.to!]) {
-          let want = truth[0][1];
-          for (const [time, snap] of truth) if (time <= t) want = snap;
-          expect(content(history.stateAt(t).hub.snapshot())).toEqual(content(want));
-        }
+        for (const t of [from, (from + history.to!) / 2, history.to!]) expect(content(history.stateAt(t).hub.snapshot())).toEqual(content(truthAt(truth, t)));
       }),
       { numRuns: 150 },
     );
@@ -189,24 +187,19 @@ describe('history and seek', () => {
           hub.tick();
           truth.push([hub.time, hub.snapshot()]);
         }
-        const truthAt = (t: number) => {
-          let want = truth[0][1];
-          for (const [time, snap] of truth) if (time <= t) want = snap;
-          return want;
-        };
         const start = history.stateAt(history.from!);
         const recordedAt = [history.from!];
         const recordedLeft: Array<{ id: string; ts: number }> = [];
         history.forEachDelta(start.next, Infinity, (entry) => {
           recordedAt.push(entry.time);
           for (const c of start.reader.read(entry.frame).changes) if (c.type === 'body-remove') recordedLeft.push({ id: c.id, ts: c.ts });
-          expect(content(history.stateAt(entry.time).hub.snapshot())).toEqual(content(truthAt(entry.time)));
+          expect(content(history.stateAt(entry.time).hub.snapshot())).toEqual(content(truthAt(truth, entry.time)));
         });
         // A body that came and went inside one bucket was never recorded, so neither is its leaving; every other
         // departure is, at its own time (a departure closes its bucket).
         const shown = left.filter((r) => {
           const before = recordedAt.filter((t) => t < r.ts).at(-1);
-          return before !== undefined && truthAt(before).bodies[r.id] !== undefined;
+          return before !== undefined && truthAt(truth, before).bodies[r.id] !== undefined;
         });
         const byTime = (x: { id: string; ts: number }, y: { id: string; ts: number }) => x.ts - y.ts || x.id.localeCompare(y.id);
         expect(recordedLeft.sort(byTime)).toEqual(shown.sort(byTime));
