@@ -234,8 +234,10 @@ async function main(argv: string[]): Promise<number> {
             scene,
             retentionMs: historyS * 1000,
             maxBytes: historyMb * 1e6,
-            onBytesLimit: (keptMs) =>
-              log.warn({ historyMB: historyMb, keptMinutes: Math.round(keptMs / 60_000), historyS }, `live history: ${historyMb} MB reached after ${formatSpan(Math.round(keptMs / 60_000) * 60)} of the ${formatSpan(historyS)} asked for; keeping the newest that fit (raise --history-mb for more)`),
+            onBytesLimit: (keptMs) => {
+              const keptMinutes = Math.round(keptMs / 60_000);
+              log.warn({ historyMB: historyMb, keptMinutes, historyS }, `live history: ${historyMb} MB reached after ${formatSpan(keptMinutes * 60)} of the ${formatSpan(historyS)} asked for; keeping the newest that fit (raise --history-mb for more)`);
+            },
           })
         : null;
   }

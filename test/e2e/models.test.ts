@@ -9,6 +9,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
+import { distinctColours } from './pixels.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { createApp, type App } from '../../server/app.ts';
 import { createSimulatorSource } from '../../server/sources/simulator/index.ts';
@@ -65,12 +66,6 @@ async function bodyShopView(): Promise<void> {
 
 async function canvasShot(): Promise<PNG> {
   return PNG.sync.read(await page.locator('canvas').first().screenshot());
-}
-
-function distinctColours(png: PNG): number {
-  const colours = new Set<number>();
-  for (let i = 0; i < png.data.length; i += 4 * 3) colours.add((png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2]);
-  return colours.size;
 }
 
 /** Share of pixels whose colour differs by more than a small tolerance (anti-aliasing, easing). */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
+import { distinctColours } from './pixels.ts';
 import { createHub } from '../../server/hub/twin-hub.ts';
 import { History } from '../../server/hub/history.ts';
 import { createApp, type App } from '../../server/app.ts';
@@ -503,7 +504,7 @@ describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
       // has about 40 colours, the plant hundreds. (While the camera moves, adaptive quality draws at half the
       // pixel ratio, and headless Chromium's screenshots of that canvas often come out as sky, though a
       // readPixels of the same frame holds the plant.)
-      return distinctColours(shot, 0.42, 0.64);
+      return distinctColours(shot, { stride: 7, from: 0.42, to: 0.64 });
     }, { timeout: 30_000 }).toBeGreaterThan(200);
     return shot!;
   };
@@ -528,13 +529,6 @@ describe('show floor: the look for visitors', { timeout: 90_000 }, () => {
         blocks++;
       }
     return sum / blocks / 3;
-  };
-  /** Colours in rows [from, to) of the image, as shares of its height (where no panel lies over the view). */
-  const distinctColours = (png: PNG, from = 0, to = 1) => {
-    const seen = new Set<number>();
-    const end = Math.floor(png.height * to) * png.width * 4;
-    for (let i = Math.floor(png.height * from) * png.width * 4; i < end; i += 4 * 7) seen.add((png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2]);
-    return seen.size;
   };
 
   it('[E2E-SF7] a lost WebGL context that comes back: the view starts over on a new canvas with the same camera and look, and says so', async () => {
